@@ -1,0 +1,69 @@
+export type { SwitchboardErrorOptions } from './errors.ts';
+export {
+  CloseCode,
+  ERROR_CODES,
+  ErrorCode,
+  isErrorCode,
+  SwitchboardError,
+  TERMINAL_CLOSE_CODES,
+} from './errors.ts';
+export type { ClientFrameType, ServerFrameType } from './frames.ts';
+export {
+  AckFrame,
+  AuthFrame,
+  ClientFrame,
+  DisconnectFrame,
+  DroppedFrame,
+  ErrorFrame,
+  EventFrame,
+  HelloFrame,
+  MAX_ID_LENGTH,
+  MAX_TOKEN_LENGTH,
+  MAX_TOPICS_PER_FRAME,
+  Pattern,
+  PingFrame,
+  PongFrame,
+  PublishFrame,
+  RequestFrame,
+  RequestId,
+  ResponseFrame,
+  ServerFrame,
+  StreamPosition,
+  SubscribeFrame,
+  SubscriptionOutcome,
+  Topic,
+  UnsubscribeFrame,
+  WelcomeFrame,
+} from './frames.ts';
+export type { ParseResult } from './parse.ts';
+export {
+  encodeFrame,
+  errorFrame,
+  errorFromFrame,
+  MAX_FRAME_DEPTH,
+  parseClientFrame,
+  parseServerFrame,
+} from './parse.ts';
+export type { TopicCheck } from './topic.ts';
+export {
+  assertPattern,
+  assertTopic,
+  checkPattern,
+  checkTopic,
+  isValidPattern,
+  isValidTopic,
+  isWildcardPattern,
+  MULTI_WILDCARD,
+  SINGLE_WILDCARD,
+  TOPIC_LIMITS,
+} from './topic.ts';
+export type { VersionNegotiation } from './version.ts';
+export {
+  CURRENT_PROTOCOL_VERSION,
+  negotiateVersion,
+  offeredSubprotocols,
+  PROTOCOL_VERSIONS,
+  selectSubprotocol,
+  subprotocolFor,
+  versionFromSubprotocol,
+} from './version.ts';
