@@ -16,6 +16,11 @@ export interface AppendInput {
   timestamp?: number;
   /** Connection or principal that published, for echo suppression; never sent to clients. */
   publisherId?: string;
+  /**
+   * Key for duplicate detection, when ids are only unique per publisher: e.g.
+   * `${principal}:${id}`. Defaults to `id`.
+   */
+  dedupeKey?: string;
 }
 
 /** One message in the hub log. */

@@ -1,0 +1,17 @@
+export type {
+  AppendInput,
+  AppendOutcome,
+  Engine,
+  EngineStats,
+  EntryListener,
+  LogEntry,
+  ReadOutcome,
+  ReadRequest,
+  StreamPosition,
+} from './engine.ts';
+export type { TopicMatcher } from './matches.ts';
+export { compilePattern, matches, normalizePattern } from './matches.ts';
+export { MemoryEngine } from './memory-engine.ts';
+export type { MemoryEngineOptions } from './memory-engine-options.ts';
+export { MEMORY_ENGINE_DEFAULTS } from './memory-engine-options.ts';
+export { SubscriptionIndex } from './subscription-index.ts';

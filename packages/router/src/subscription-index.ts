@@ -1,0 +1,205 @@
+import { assertPattern } from '@switchboard/protocol';
+import { normalizePattern } from './matches.ts';
+import { TrieNode } from './trie-node.ts';
+
+/**
+ * Subscriptions in a trie over pattern segments, as RabbitMQ, NATS and Mosquitto route:
+ * each node has literal children, a `*` child and a `#` child. Matching walks only the
+ * branches a topic can take, so its cost depends on the topic and on the subscriptions
+ * that match it, not on how many subscriptions exist.
+ *
+ * Patterns are stored with runs of `#` collapsed (`a.#.#` lives on the `a.#` node, under
+ * its own spelling), so a `#` node never has a `#` child.
+ */
+export class SubscriptionIndex<S> {
+  #root = new TrieNode<S>();
+  #size = 0;
+  #patternCount = 0;
+  #nodeCount = 1;
+  #stamp = 0;
+
+  /** Number of (pattern, subscriber) pairs. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Number of distinct pattern strings with at least one subscriber. */
+  get patternCount(): number {
+    return this.#patternCount;
+  }
+
+  /** Trie nodes allocated, root included: shows that removals prune what they leave empty. */
+  get nodeCount(): number {
+    return this.#nodeCount;
+  }
+
+  /**
+   * Binds `subscriber` to `pattern`. Returns false when the pair already existed.
+   * @throws SwitchboardError `INVALID_PATTERN` when the pattern is not valid.
+   */
+  add(pattern: string, subscriber: S): boolean {
+    assertPattern(pattern);
+    const normalized = normalizePattern(pattern);
+    let node = this.#root;
+    for (const segment of normalized.split('.')) {
+      let next = node.child(segment);
+      if (next === undefined) {
+        next = node.addChild(segment);
+        this.#nodeCount++;
+      }
+      node = next;
+    }
+    node.pattern ??= normalized;
+    const set = node.binding(pattern, true)!;
+    if (!set.add(subscriber)) return false;
+    if (set.size === 1) this.#patternCount++;
+    this.#size++;
+    return true;
+  }
+
+  /**
+   * Unbinds the pair and prunes the trie nodes it leaves empty. Returns false when the pair
+   * was not bound (an invalid pattern never is).
+   */
+  remove(pattern: string, subscriber: S): boolean {
+    const segments = normalizePattern(pattern).split('.');
+    const path = this.#path(segments);
+    if (path === undefined) return false;
+    const node = path[path.length - 1]!;
+    const set = node.binding(pattern, false);
+    if (set === undefined || !set.delete(subscriber)) return false;
+    this.#size--;
+    if (set.size === 0) {
+      this.#patternCount--;
+      node.dropBinding(pattern);
+      this.#prune(path, segments);
+    }
+    return true;
+  }
+
+  /** True when `subscriber` is bound to exactly this pattern string. */
+  has(pattern: string, subscriber: S): boolean {
+    const node = this.#path(normalizePattern(pattern).split('.'))?.at(-1);
+    return node?.binding(pattern, false)?.has(subscriber) ?? false;
+  }
+
+  /** Every distinct pattern string with at least one subscriber. */
+  *patterns(): IterableIterator<string> {
+    const stack: TrieNode<S>[] = [this.#root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.subscribers !== undefined) yield node.pattern!;
+      if (node.aliases !== undefined) yield* node.aliases.keys();
+      stack.push(...node.children());
+    }
+  }
+
+  /** Subscribers of every pattern that matches `topic`, each once. */
+  match(topic: string): Set<S> {
+    const out = new Set<S>();
+    const add = (subscriber: S) => out.add(subscriber);
+    for (const node of this.#collect(topic)) node.forEachBinding(add);
+    return out;
+  }
+
+  /**
+   * Calls `fn` once per matching (subscriber, pattern) pair without building a set, for the
+   * fan-out path: a subscriber bound with several matching patterns is called once per
+   * pattern. The trie walk is over before the first call, so `fn` may change subscriptions.
+   */
+  forEachMatch(topic: string, fn: (subscriber: S, pattern: string) => void): void {
+    for (const node of this.#collect(topic)) node.forEachBinding(fn);
+  }
+
+  /** Number of distinct subscribers `match(topic)` would return. */
+  matchCount(topic: string): number {
+    const nodes = this.#collect(topic);
+    if (nodes.length === 0) return 0;
+    const only = nodes[0]!;
+    // A single matching pattern cannot count a subscriber twice: no set needed.
+    if (nodes.length === 1 && only.aliases === undefined) return only.subscribers!.size;
+    return this.match(topic).size;
+  }
+
+  /** True when at least one subscription matches `topic` (e.g. `isTopicInUse` of the engine). */
+  hasMatch(topic: string): boolean {
+    return this.#collect(topic).length > 0;
+  }
+
+  /** Removes every subscription. */
+  clear(): void {
+    this.#root = new TrieNode<S>();
+    this.#size = 0;
+    this.#patternCount = 0;
+    this.#nodeCount = 1;
+  }
+
+  #path(segments: string[]): TrieNode<S>[] | undefined {
+    const path: TrieNode<S>[] = [this.#root];
+    let node = this.#root;
+    for (const segment of segments) {
+      const next = node.child(segment);
+      if (next === undefined) return undefined;
+      path.push(next);
+      node = next;
+    }
+    return path;
+  }
+
+  #prune(path: TrieNode<S>[], segments: string[]): void {
+    for (let i = path.length - 1; i > 0; i--) {
+      if (!path[i]!.isEmpty()) return;
+      path[i - 1]!.removeChild(segments[i - 1]!);
+      this.#nodeCount--;
+    }
+  }
+
+  /** Nodes holding subscribers whose pattern matches `topic`, each node at most once. */
+  #collect(topic: string): TrieNode<S>[] {
+    const out: TrieNode<S>[] = [];
+    const segments = topic.split('.');
+    // 0 is never a live stamp; wrap long before 2^53.
+    this.#stamp = this.#stamp >= 0x3fffffff ? 1 : this.#stamp + 1;
+    this.#visit(this.#root, segments, 0, out);
+    return out;
+  }
+
+  /** `node` has consumed the first `at` segments of the topic. */
+  #visit(node: TrieNode<S>, segments: string[], at: number, out: TrieNode<S>[]): void {
+    if (at === segments.length) {
+      if (node.hasBindings()) out.push(node);
+      if (node.hash !== undefined) this.#expandHash(node.hash, segments, at, out);
+      return;
+    }
+    const child = node.literalChild(segments[at]!);
+    if (child !== undefined) this.#visit(child, segments, at + 1, out);
+    if (node.star !== undefined) this.#visit(node.star, segments, at + 1, out);
+    if (node.hash !== undefined) this.#expandHash(node.hash, segments, at, out);
+  }
+
+  /**
+   * A `#` node entered at `start` may absorb any number of the following segments, so the
+   * walk continues below it from every position in [start, length]. Other alignments of
+   * earlier `#` can enter the same node again at other starts; positions an earlier entry
+   * already covered are skipped, so each (node, position) is walked at most once per match:
+   * no exponential blow-up on runs of `#`, and no node reported twice.
+   */
+  #expandHash(node: TrieNode<S>, segments: string[], start: number, out: TrieNode<S>[]): void {
+    let end = segments.length;
+    if (node.stamp === this.#stamp) {
+      if (start >= node.lowestStart) return;
+      end = node.lowestStart - 1;
+    }
+    node.stamp = this.#stamp;
+    node.lowestStart = start;
+    for (let at = start; at <= end; at++) {
+      if (at === segments.length) {
+        if (node.hasBindings()) out.push(node);
+        continue;
+      }
+      const child = node.literalChild(segments[at]!);
+      if (child !== undefined) this.#visit(child, segments, at + 1, out);
+      if (node.star !== undefined) this.#visit(node.star, segments, at + 1, out);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { AgeOrderedMap } from './age-ordered-map.ts';
+import { BloomFilter } from './bloom-filter.ts';
+import type { LogEntry } from './engine.ts';
+
+/** What the engine keeps per topic. */
+export interface TopicState {
+  /** Last sequence number handed out. */
+  sequence: number;
+  /** How many of the topic's entries are still in history. */
+  inHistory: number;
+  /** Retained last value. */
+  last: LogEntry | undefined;
+}
+
+export interface TopicTableOptions {
+  /** Bound on topics kept without entries in history (retained value, or in use). */
+  maxRetainedTopics: number;
+  isTopicInUse: (topic: string) => boolean;
+  /** Size of the filter that remembers pruned topics. */
+  prunedFilterBytes: number;
+  /** Reports an `isTopicInUse` that threw; the topic is then treated as in use. */
+  onError: (error: unknown) => void;
+}
+
+/** Lingering topics re-checked per append, so that released topics are pruned eventually. */
+const SWEEP_STEPS = 2;
+
+/**
+ * Per-topic state with bounded memory when millions of distinct (e.g. per-task) topics pass
+ * through. A topic's state lives while it has entries in history; when its last entry is
+ * evicted it is pruned at once unless `isTopicInUse` says someone still subscribes to it,
+ * in which case it lingers (keeping its counter and retained value) until a sweep finds it
+ * unused or `maxRetainedTopics` pushes it out, least recently updated first. Every step is
+ * O(1) per appended or evicted entry.
+ *
+ * Sequence numbers never repeat within an epoch: a topic that was pruned restarts at the
+ * offset of its new entry, which is larger than any sequence number it had, because each
+ * append raises the hub offset and at most raises a topic's sequence by one (so sequence <=
+ * offset always). Pruned topics go into a Bloom filter so that topics never seen before can
+ * still start at 1; a false positive only means starting at the offset.
+ */
+export class TopicTable {
+  readonly #states = new Map<string, TopicState>();
+  // Topics without entries in history, oldest update first (Map insertion order).
+  readonly #lingering = new AgeOrderedMap<string, TopicState>();
+  #sweep: Iterator<string> | undefined;
+  readonly #pruned: BloomFilter;
+  readonly #options: TopicTableOptions;
+  #prunedCount = 0;
+
+  constructor(options: TopicTableOptions) {
+    this.#options = options;
+    this.#pruned = new BloomFilter(options.prunedFilterBytes);
+  }
+
+  /** Topics with live state. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /** Topics pruned so far. */
+  get prunedCount(): number {
+    return this.#prunedCount;
+  }
+
+  get(topic: string): TopicState | undefined {
+    return this.#states.get(topic);
+  }
+
+  states(): IterableIterator<[string, TopicState]> {
+    return this.#states.entries();
+  }
+
+  /**
+   * Counts a new entry of `topic` at `offset` as in history and raises the topic's sequence
+   * number for it (read it from the returned state). The caller stores the entry in `last`.
+   */
+  acquire(topic: string, offset: number): TopicState {
+    let state = this.#states.get(topic);
+    if (state === undefined) {
+      // Maybe seen before: continue above anything it can have had (see class comment).
+      const base = this.#pruned.has(topic) ? offset - 1 : 0;
+      state = { sequence: base, inHistory: 0, last: undefined };
+      this.#states.set(topic, state);
+    } else if (state.inHistory === 0) {
+      this.#lingering.delete(topic);
+    }
+    state.inHistory++;
+    state.sequence++;
+    return state;
+  }
+
+  /** One of the topic's entries left history. */
+  evicted(entry: LogEntry): void {
+    const state = this.#states.get(entry.topic);
+    if (state === undefined || --state.inHistory > 0) return;
+    if (this.#inUse(entry.topic)) {
+      this.#lingering.set(entry.topic, state);
+      if (this.#lingering.size > this.#options.maxRetainedTopics) {
+        this.#prune(this.#lingering.shift()!);
+      }
+    } else {
+      this.#prune(entry.topic);
+    }
+  }
+
+  /** Re-checks a few lingering topics and prunes those no longer in use. */
+  sweep(steps = SWEEP_STEPS): void {
+    for (let i = 0; i < steps && this.#lingering.size > 0; i++) {
+      this.#sweep ??= this.#lingering.keys();
+      const next = this.#sweep.next();
+      if (next.done) {
+        // Start over on the next call; Map iterators see later insertions, so nothing is missed.
+        this.#sweep = undefined;
+        continue;
+      }
+      if (!this.#inUse(next.value)) this.#prune(next.value);
+    }
+  }
+
+  clear(): void {
+    this.#states.clear();
+    this.#lingering.clear();
+    this.#sweep = undefined;
+  }
+
+  #prune(topic: string): void {
+    this.#states.delete(topic);
+    this.#lingering.delete(topic);
+    this.#pruned.add(topic);
+    this.#prunedCount++;
+  }
+
+  #inUse(topic: string): boolean {
+    try {
+      return this.#options.isTopicInUse(topic);
+    } catch (error) {
+      this.#options.onError(error);
+      return true;
+    }
+  }
+}
