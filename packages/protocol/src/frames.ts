@@ -32,7 +32,7 @@ export const Topic = z
     }
   })
   .meta({
-    description: `Dot-separated segments, e.g. "agent.42.status"; at most ${TOPIC_LIMITS.maxBytes} bytes and ${TOPIC_LIMITS.maxSegments} segments; segments are non-empty without ".", "*", "#", whitespace or control characters.`,
+    description: `Dot-separated segments, e.g. "agent.42.status"; at most ${TOPIC_LIMITS.maxBytes} bytes and ${TOPIC_LIMITS.maxSegments} segments; segments are non-empty without ".", "*", "#", whitespace, control characters or unpaired surrogates.`,
   });
 
 export const Pattern = z
@@ -49,7 +49,10 @@ export const Pattern = z
       'A topic whose segments may also be "*" (exactly one segment) or "#" (zero or more segments), RabbitMQ topic-exchange semantics.',
   });
 
-const Offset = z.int().min(0).meta({ description: 'Hub-wide position in the log of an epoch.' });
+const Offset = z.int().min(0).meta({
+  description:
+    'Hub-wide position in the log of an epoch. Events start at 1; 0 means "nothing yet".',
+});
 const Epoch = z
   .string()
   .min(1)
@@ -68,14 +71,9 @@ export const HelloFrame = z
   .object({
     type: z.literal('hello'),
     versions: Versions.meta({ description: 'Protocol versions the client speaks.' }),
-    token: z
-      .string()
-      .min(1)
-      .max(MAX_TOKEN_LENGTH)
-      .optional()
-      .meta({
-        description: 'Credential for authenticate(); an alternative to a separate auth frame.',
-      }),
+    token: z.string().min(1).max(MAX_TOKEN_LENGTH).optional().meta({
+      description: 'Credential for authenticate(); an alternative to a separate auth frame.',
+    }),
     client: z
       .object({ name: z.string().max(128).optional(), version: z.string().max(64).optional() })
       .optional()

@@ -76,40 +76,45 @@ function decode(input: unknown): Decoded {
   }
 }
 
-/**
- * Scans valid JSON text for nesting deeper than `max`. Returns undefined when within the limit,
- * otherwise the top-level key under which the limit was crossed ('' when there is none).
- * A scan of the text, not a walk of the parsed value: no recursion and no allocation.
- */
-function tooDeep(text: string, max: number): string | undefined {
-  // Each level needs an opening and a closing bracket.
-  if (text.length < 2 * (max + 1)) return undefined;
-  let depth = 0;
-  let inString = false;
-  let stringStart = 0;
-  let stringEnd = 0;
-  let keyStart = -1;
-  let keyEnd = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* backslash */) i++;
-      else if (c === 0x22 /* " */) {
-        inString = false;
-        stringEnd = i;
+/** True when `root`, taken to sit at level `level`, holds arrays or objects deeper than `max`. */
+function nestedDeeper(root: object, level: number, max: number): boolean {
+  // Iterative, so the check itself cannot overflow the stack. JSON.parse output is a tree, so
+  // this visits each array and object once.
+  const nodes: object[] = [root];
+  const levels: number[] = [level];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const at = levels.pop() as number;
+    if (at > max) return true;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (typeof child === 'object' && child !== null) {
+          nodes.push(child);
+          levels.push(at + 1);
+        }
       }
-    } else if (c === 0x22) {
-      inString = true;
-      stringStart = i;
-    } else if (c === 0x3a /* : */ && depth === 1) {
-      keyStart = stringStart;
-      keyEnd = stringEnd;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > max) {
-        return keyStart < 0 ? '' : (JSON.parse(text.slice(keyStart, keyEnd + 1)) as string);
+    } else {
+      for (const key in node) {
+        const child = node[key];
+        if (typeof child === 'object' && child !== null) {
+          nodes.push(child);
+          levels.push(at + 1);
+        }
       }
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      depth--;
+    }
+  }
+  return false;
+}
+
+/** The top-level field under which a frame nests deeper than MAX_FRAME_DEPTH, if any. */
+function tooDeep(record: Record<string, unknown>, text: string): string | undefined {
+  // Each level takes an opening and a closing bracket: short frames cannot be too deep.
+  if (text.length < 2 * (MAX_FRAME_DEPTH + 1)) return undefined;
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === 'object' && value !== null && nestedDeeper(value, 2, MAX_FRAME_DEPTH)) {
+      return key;
     }
   }
   return undefined;
@@ -161,13 +166,13 @@ function parseWith<T extends { type: string }>(
     }
     const record = value as Record<string, unknown>;
     const id = usableId(record);
-    const deepField = decoded.text === undefined ? undefined : tooDeep(decoded.text, MAX_FRAME_DEPTH);
+    // Only for frames decoded here from JSON, which are trees; a caller's object may be cyclic.
+    const deepField = decoded.text === undefined ? undefined : tooDeep(record, decoded.text);
     if (deepField !== undefined) {
-      const field = deepField.slice(0, 64) || undefined;
+      const field = deepField.slice(0, 64);
       return fail(
         ErrorCode.INVALID_MESSAGE,
-        `Frame is nested deeper than ${MAX_FRAME_DEPTH} levels` +
-          (field ? ` (in field "${field}")` : ''),
+        `Frame is nested deeper than ${MAX_FRAME_DEPTH} levels (in field "${field}")`,
         id,
         field,
       );
@@ -232,8 +237,15 @@ export function parseServerFrame(input: unknown): ParseResult<ServerFrameT> {
   return parseWith<ServerFrameT>(ServerFrame, SERVER_TYPES, input);
 }
 
+const TYPES_WITH_DATA: ReadonlySet<string> = new Set(['publish', 'request', 'event', 'response']);
+
 /** Serializes a frame. One place, so every sender produces the same bytes. */
 export function encodeFrame(frame: ClientFrameT | ServerFrameT): string {
+  // `data` is required on the wire but JSON.stringify drops an undefined value, which would make
+  // e.g. `publish(topic, undefined)` produce a frame every peer rejects. Send null instead.
+  if (TYPES_WITH_DATA.has(frame.type) && (frame as { data?: unknown }).data === undefined) {
+    return JSON.stringify({ ...frame, data: null });
+  }
   return JSON.stringify(frame);
 }
 
