@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WSClient as BrowserClient } from './browser.ts';
+import { ScriptedSocket } from './testing/scripted-socket.ts';
+
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{
+    metafile: { inputs: Record<string, { imports: { path: string; external?: boolean }[] }> };
+    outputFiles: { text: string }[];
+  }>;
+}
+
+// esbuild comes with tsup; resolve it from there rather than adding a dependency.
+const fromHere = createRequire(import.meta.url);
+const esbuild = createRequire(fromHere.resolve('tsup'))('esbuild') as Esbuild;
+const entry = fileURLToPath(new URL('./browser.ts', import.meta.url));
+
+describe('browser entry', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    ScriptedSocket.reset();
+  });
+
+  it('bundles for the browser without ws or any node: module', async () => {
+    const result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      conditions: ['source'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((path) => path.endsWith('src/client.ts'))).toBe(true);
+    expect(inputs.filter((path) => /(^|\/)ws\/|node_modules\/ws@/.test(path))).toEqual([]);
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports);
+    expect(imports.filter((i) => i.path.startsWith('node:') || i.path === 'ws')).toEqual([]);
+    expect(result.outputFiles[0]?.text).not.toMatch(/from\s*["'](ws|node:[^"']+)["']/);
+  });
+
+  it('has no Node import in its own source files', async () => {
+    const files = ['browser.ts', 'client.ts', 'connection.ts', 'emitter.ts', 'heartbeat.ts'];
+    for (const file of files) {
+      const text = await readFile(new URL(`./${file}`, import.meta.url), 'utf8');
+      expect(text, file).not.toMatch(/from ['"](ws|node:[^'"]+)['"]/);
+    }
+  });
+
+  it('uses the global WebSocket, read at construction', async () => {
+    expect(() => new BrowserClient({ url: 'ws://hub.test' })).toThrow(/no global WebSocket/);
+    vi.stubGlobal('WebSocket', ScriptedSocket);
+    const client = new BrowserClient({
+      url: 'wss://hub.test/ws',
+      token: 't',
+      tokenTransport: 'query',
+    });
+    await client.connect();
+    expect(client.connectionId).toBe('scripted-0');
+    const socket = ScriptedSocket.sockets[0]!;
+    expect(socket.url).toBe('wss://hub.test/ws?token=t');
+    expect(socket.protocols).toEqual(['switchboard.v1.json']);
+    expect(socket.binaryType).toBe('arraybuffer');
+    await client.disconnect();
+  });
+
+  it('refuses the header transport unless a WebSocket that can send headers is given', () => {
+    vi.stubGlobal('WebSocket', ScriptedSocket);
+    const options = { url: 'ws://hub.test', token: 't', tokenTransport: 'header' as const };
+    expect(() => new BrowserClient(options)).toThrow(/cannot set WebSocket headers/);
+    expect(() => new BrowserClient({ ...options, WebSocket: ScriptedSocket })).not.toThrow();
+  });
+});

@@ -1,0 +1,289 @@
+import {
+  CloseCode,
+  type EventFrame,
+  errorFromFrame,
+  type ServerFrame,
+  type StreamPosition,
+  type SwitchboardError,
+  type WelcomeFrame,
+} from '@switchboard/protocol';
+import type { ClientState, Platform } from './api.ts';
+import { type Deferred, deferred, unref } from './async.ts';
+import { backoffDelay } from './backoff.ts';
+import { type CloseInfo, Connection } from './connection.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { TypedEmitter } from './emitter.ts';
+import { closeFailure, connectionClosed } from './errors.ts';
+import type { ClientEvents } from './events.ts';
+import { idSequence } from './ids.ts';
+import {
+  CLIENT_VERSION,
+  type ClientOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.ts';
+import { Subscriber } from './subscriber.ts';
+import type { WebSocketConstructor } from './websocket.ts';
+
+/**
+ * The client's lifecycle: connect, reconnect with backoff, shut down, and routing of
+ * inbound frames. The messaging methods are in `client.ts`; frames go out through the
+ * Dispatcher and the Subscriber created here.
+ */
+export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
+  protected readonly options: ResolvedOptions;
+  private readonly webSocket: WebSocketConstructor;
+  protected readonly nextId = idSequence();
+  protected readonly dispatcher: Dispatcher;
+  protected readonly subscriber: Subscriber;
+  private current: ClientState = 'idle';
+  private connection: Connection | undefined;
+  private welcome: WelcomeFrame | undefined;
+  private lastPrincipal: { id: string } | null = null;
+  /** The last event processed, sent on resubscribe so the hub can replay the gap. */
+  private position: StreamPosition | undefined;
+  private retries = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFailure: SwitchboardError | undefined;
+  private waiters: Deferred<void>[] = [];
+
+  constructor(options: ClientOptions, platform: Platform) {
+    super();
+    this.options = resolveOptions(options);
+    const implementation = this.options.WebSocket ?? platform.defaultWebSocket;
+    if (implementation === undefined) {
+      throw new TypeError(
+        'WSClient: this environment has no global WebSocket; pass the "WebSocket" option',
+      );
+    }
+    const { tokenTransport, WebSocket } = this.options;
+    if (tokenTransport === 'header' && WebSocket === undefined && !platform.headers) {
+      throw new TypeError(
+        'WSClient: option "tokenTransport" is "header" but browsers cannot set WebSocket headers; use "hello" or "query"',
+      );
+    }
+    // Checked to be a function; its shape is the WebSocket API (see websocket.ts).
+    this.webSocket = implementation as unknown as WebSocketConstructor;
+    const mode = () =>
+      this.current === 'connected' ? 'online' : this.current === 'closed' ? 'closed' : 'offline';
+    const report = (error: SwitchboardError) => this.emit('error', error);
+    this.dispatcher = new Dispatcher(
+      {
+        mode,
+        write: (text) => this.connection?.send(text) ?? false,
+        maxPayload: () => this.welcome?.maxPayload ?? 0,
+        report,
+      },
+      this.options.offlineQueueSize,
+    );
+    this.subscriber = new Subscriber(this.dispatcher, {
+      state: mode,
+      nextId: this.nextId,
+      messageTimeout: () => this.options.messageTimeout,
+      report,
+    });
+  }
+
+  get state(): ClientState {
+    return this.current;
+  }
+
+  get isConnected(): boolean {
+    return this.current === 'connected';
+  }
+
+  /** The hub's id for the current connection; undefined while not connected. */
+  get connectionId(): string | undefined {
+    return this.current === 'connected' ? this.welcome?.connectionId : undefined;
+  }
+
+  /** The principal of the last welcome; null before it and for anonymous connections. */
+  get principal(): { id: string } | null {
+    return this.lastPrincipal;
+  }
+
+  /** Resolves on the hub's welcome; rejects with the refusal (a SwitchboardError). */
+  connect(): Promise<void> {
+    if (this.current === 'connected') return Promise.resolve();
+    const waiter = deferred<void>();
+    this.waiters.push(waiter);
+    if (this.current === 'idle' || this.current === 'closed') {
+      this.retries = 0;
+      this.current = 'connecting';
+      this.attempt(true);
+    }
+    return waiter.promise;
+  }
+
+  /** Stops reconnecting, rejects everything pending with CONNECTION_CLOSED, closes. */
+  async disconnect(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    const wasConnected = this.current === 'connected';
+    if (this.current !== 'closed') this.shutdown(connectionClosed('The client disconnected'));
+    if (connection !== undefined) await connection.close(CloseCode.NORMAL, 'client disconnect');
+    if (wasConnected) {
+      const reason = 'client disconnect';
+      this.emit('disconnected', { code: CloseCode.NORMAL, reason, willReconnect: false });
+    }
+  }
+
+  private attempt(initial: boolean): void {
+    const o = this.options;
+    const connection: Connection = new Connection(
+      {
+        url: o.url,
+        token: o.token,
+        tokenTransport: o.tokenTransport,
+        WebSocket: this.webSocket,
+        connectTimeout: o.connectTimeout,
+        heartbeatInterval: o.heartbeatInterval,
+        client: { name: o.clientName, version: CLIENT_VERSION },
+      },
+      {
+        welcome: (welcome) => {
+          if (this.connection === connection) this.onWelcome(welcome);
+        },
+        refused: (error, terminal) => {
+          if (this.connection === connection) this.onRefused(error, terminal, initial);
+        },
+        frame: (frame) => {
+          if (this.connection === connection) this.onFrame(frame);
+        },
+        invalid: (error) => {
+          if (this.connection === connection) this.emit('error', error);
+        },
+        closed: (info) => {
+          if (this.connection === connection) this.onClosed(info);
+        },
+      },
+    );
+    this.connection = connection;
+    connection.open();
+  }
+
+  private onWelcome(welcome: WelcomeFrame): void {
+    this.welcome = welcome;
+    this.lastPrincipal = welcome.principal;
+    this.retries = 0;
+    this.lastFailure = undefined;
+    this.current = 'connected';
+    // Resubscribe first, then what was in flight, then the offline queue: the hub handles
+    // one connection's frames in order, so queued publishes see the subscriptions.
+    this.subscriber.resubscribe(this.position);
+    this.dispatcher.flush();
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.emit('connected', welcome);
+    if (welcome.principal !== null) this.emit('authenticated', welcome.principal);
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private onRefused(error: SwitchboardError, terminal: boolean, initial: boolean): void {
+    this.connection = undefined;
+    this.lastFailure = error;
+    if (initial) {
+      // A first connect that fails is the caller's to retry: no loop behind its back.
+      this.shutdown(connectionClosed(`Could not connect: ${error.message}`, error), error);
+    } else if (terminal) {
+      this.shutdown(connectionClosed(`Reconnect refused: ${error.message}`, error));
+      this.emit('error', error);
+      this.emit('reconnect-failed', { attempts: this.retries, error });
+    } else {
+      this.scheduleReconnect();
+    }
+  }
+
+  private onClosed(info: CloseInfo): void {
+    this.connection = undefined;
+    const failure = closeFailure(info.code, info.reason);
+    const terminal = failure.terminal || info.disconnect?.reconnect === false;
+    const retry = this.options.reconnect && !terminal;
+    const willReconnect = retry && this.options.maxReconnectAttempts > 0;
+    const error = connectionClosed(failure.error.message, failure.error);
+    const event = { code: info.code, reason: info.reason, willReconnect };
+    if (!willReconnect) {
+      this.shutdown(error);
+      this.emit('disconnected', event);
+      if (retry) this.emit('reconnect-failed', { attempts: 0, error: failure.error });
+      return;
+    }
+    this.lastFailure = failure.error;
+    this.dispatcher.dropped(error);
+    this.subscriber.dropped(error);
+    this.current = 'reconnecting';
+    this.emit('disconnected', event);
+    // A listener may have called disconnect() meanwhile.
+    if (this.current === 'reconnecting' && this.connection === undefined) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.retries >= this.options.maxReconnectAttempts) {
+      const attempts = this.retries;
+      const message = `Gave up reconnecting after ${attempts} attempts`;
+      this.shutdown(connectionClosed(message, this.lastFailure));
+      this.emit('reconnect-failed', { attempts, error: this.lastFailure });
+      return;
+    }
+    const delayMs = backoffDelay(this.retries, this.options);
+    this.retries += 1;
+    this.current = 'reconnecting';
+    this.reconnectTimer = unref(
+      setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.current === 'reconnecting' && this.connection === undefined) this.attempt(false);
+      }, delayMs),
+    );
+    this.emit('reconnecting', { attempt: this.retries, delayMs });
+  }
+
+  /** The client gives up: state `closed`, every waiting caller rejected. */
+  private shutdown(error: SwitchboardError, connectError: SwitchboardError = error): void {
+    this.current = 'closed';
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    void connection?.close();
+    this.dispatcher.rejectAll(error);
+    this.subscriber.rejectAll(error);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(connectError);
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'ack':
+      case 'response':
+      case 'pong':
+        this.dispatcher.settle(frame);
+        break;
+      case 'error':
+        if (!this.dispatcher.settle(frame)) this.emit('error', errorFromFrame(frame));
+        break;
+      case 'event':
+        this.onEvent(frame);
+        break;
+      case 'dropped':
+        this.emit('dropped', frame);
+        break;
+      default:
+        // welcome, ping and disconnect belong to the connection.
+        break;
+    }
+  }
+
+  private onEvent(frame: EventFrame): void {
+    const position = this.position;
+    if (
+      position === undefined ||
+      position.epoch !== frame.epoch ||
+      frame.offset > position.offset
+    ) {
+      this.position = { epoch: frame.epoch, offset: frame.offset };
+    }
+    this.emit('event', frame);
+    this.emit(`event:${frame.topic}`, frame);
+  }
+}
