@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface HealthReport {
+  status: 'ok' | 'shutting-down';
+  name: string;
+  connections: number;
+  uptimeSeconds: number;
+}
+
+export interface StatsReport {
+  connections: number;
+  subscriptions: number;
+  topics: number;
+  messagesIn: number;
+  messagesOut: number;
+  published: number;
+  delivered: number;
+  dropped: number;
+}
+
+export interface EndpointSource {
+  health(): HealthReport;
+  stats(): StatsReport;
+}
+
+/** Answers `GET /health` and `GET /stats`; returns false for any other request. */
+export function handleHttpEndpoint(
+  source: EndpointSource,
+  request: IncomingMessage,
+  response: ServerResponse,
+): boolean {
+  const path = (request.url ?? '/').split('?')[0];
+  if (path !== '/health' && path !== '/stats') return false;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' });
+    response.end(JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'Use GET' }));
+    return true;
+  }
+  const report = path === '/health' ? source.health() : source.stats();
+  const status =
+    path === '/health' && report && (report as HealthReport).status !== 'ok' ? 503 : 200;
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(request.method === 'HEAD' ? undefined : JSON.stringify(report));
+  return true;
+}

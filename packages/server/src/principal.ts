@@ -1,0 +1,39 @@
+import { checkPattern, ErrorCode, SwitchboardError } from '@switchboard/protocol';
+
+/**
+ * Who is on the other end of a connection. `subscribe` and `publish` list the patterns the
+ * principal may use; absent means unrestricted.
+ */
+export interface Principal {
+  id: string;
+  subscribe?: readonly string[];
+  publish?: readonly string[];
+  [key: string]: unknown;
+}
+
+/** Turns what `authenticate` returned into a principal, or throws AUTHENTICATION_FAILED. */
+export function toPrincipal(result: unknown, connectionId: string): Principal {
+  if (result === true) return { id: connectionId };
+  if (typeof result !== 'object' || result === null) {
+    throw new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, 'Authentication failed');
+  }
+  const candidate = result as Record<string, unknown>;
+  const id = candidate.id === undefined ? connectionId : candidate.id;
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new SwitchboardError(
+      ErrorCode.INTERNAL_ERROR,
+      'authenticate() returned a principal whose "id" is not a non-empty string',
+    );
+  }
+  for (const key of ['subscribe', 'publish'] as const) {
+    const list = candidate[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((p) => !checkPattern(p).ok)) {
+      throw new SwitchboardError(
+        ErrorCode.INTERNAL_ERROR,
+        `authenticate() returned a principal whose "${key}" is not a list of valid patterns`,
+      );
+    }
+  }
+  return { ...candidate, id } as Principal;
+}

@@ -1,0 +1,122 @@
+import { type ServerFrame, subprotocolFor } from '@switchboard/protocol';
+import WebSocket, { type ClientOptions } from 'ws';
+
+export interface RawPeerOptions extends ClientOptions {
+  protocols?: string[];
+}
+
+/**
+ * A bare WebSocket peer for server tests: sends whatever it is told (including garbage) and
+ * lets a test wait for the next frame that satisfies a predicate.
+ */
+export class RawPeer {
+  readonly frames: ServerFrame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  #waiters: { match: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void }[] =
+    [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      this.frames.push(frame);
+      this.#waiters = this.#waiters.filter((waiter) => {
+        if (!waiter.match(frame)) return true;
+        waiter.resolve(frame);
+        return false;
+      });
+    });
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    socket.on('error', () => {});
+  }
+
+  static open(url: string, options: RawPeerOptions = {}): Promise<RawPeer> {
+    const { protocols = [subprotocolFor(1)], ...rest } = options;
+    const socket = new WebSocket(url, protocols, rest);
+    const peer = new RawPeer(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(peer));
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`HTTP ${response.statusCode}`)),
+      );
+      socket.once('error', reject);
+    });
+  }
+
+  /** Opens, says hello (optionally with a token) and waits for the welcome. */
+  static async welcomed(
+    url: string,
+    token?: string,
+    options: RawPeerOptions = {},
+  ): Promise<RawPeer> {
+    const peer = await RawPeer.open(url, options);
+    peer.send({ type: 'hello', versions: [1], ...(token ? { token } : {}) });
+    await peer.next('welcome');
+    return peer;
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(
+      typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame),
+    );
+  }
+
+  /** The first frame (already received or still to come) of this type and optional id. */
+  next<T extends ServerFrame['type']>(
+    type: T,
+    id?: string,
+    timeoutMs = 5_000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const match = (frame: ServerFrame) =>
+      frame.type === type && (id === undefined || ('id' in frame && frame.id === id));
+    const at = this.frames.findIndex(match);
+    if (at !== -1)
+      return Promise.resolve(this.frames.splice(at, 1)[0] as Extract<ServerFrame, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`Timed out waiting for a ${type} frame${id ? ` with id ${id}` : ''}`)),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        match,
+        resolve: (frame) => {
+          clearTimeout(timer);
+          const index = this.frames.indexOf(frame);
+          if (index !== -1) this.frames.splice(index, 1);
+          resolve(frame as Extract<ServerFrame, { type: T }>);
+        },
+      });
+    });
+  }
+
+  /** The response to a request id: its ack, response or error frame. */
+  reply(id: string, timeoutMs = 5_000): Promise<ServerFrame> {
+    const match = (frame: ServerFrame) =>
+      'id' in frame && frame.id === id && frame.type !== 'event';
+    const at = this.frames.findIndex(match);
+    if (at !== -1) return Promise.resolve(this.frames.splice(at, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Timed out waiting for a reply to ${id}`)),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        match,
+        resolve: (frame) => {
+          clearTimeout(timer);
+          const index = this.frames.indexOf(frame);
+          if (index !== -1) this.frames.splice(index, 1);
+          resolve(frame);
+        },
+      });
+    });
+  }
+
+  close(): Promise<unknown> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    this.socket.close();
+    return this.closed;
+  }
+}

@@ -1,0 +1,386 @@
+import { randomUUID } from 'node:crypto';
+import {
+  assertTopic,
+  ErrorCode,
+  errorFrame,
+  type PublishFrame,
+  type RequestFrame,
+  type SubscribeFrame,
+  type SubscriptionOutcome,
+  SwitchboardError,
+  type UnsubscribeFrame,
+} from '@switchboard/protocol';
+import {
+  type Engine,
+  type LogEntry,
+  MemoryEngine,
+  type MemoryEngineOptions,
+  matches,
+  SubscriptionIndex,
+} from '@switchboard/router';
+import type { ClientInfo, Connection } from './connection.ts';
+import type { FrameHandler, RoutedFrame, RouterStats } from './frame-handler.ts';
+import { isPatternAllowed } from './pattern-containment.ts';
+import { type RouteDefinition, RouteTable } from './route-table.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+import type { WSServer } from './ws-server.ts';
+
+export interface WSRouterOptions {
+  /** Outbound queue bound per connection, in messages. @default 1000 */
+  queueSize?: number;
+  /** Log and fan-out engine; the in-memory engine when absent. */
+  engine?: Engine;
+  /** Options for the default in-memory engine (history size and age). */
+  history?: Pick<MemoryEngineOptions, 'historySize' | 'historyTtlMs'>;
+  /** Most events one subscribe may replay from history. @default 10_000 */
+  maxReplay?: number;
+}
+
+export const WS_ROUTER_DEFAULTS = {
+  queueSize: 1000,
+  maxReplay: 10_000,
+} as const;
+
+export interface PublishResult {
+  id: string;
+  offset: number;
+  sequenceNumber: number;
+  epoch: string;
+  duplicate: boolean;
+}
+
+export interface MessageDroppedInfo {
+  clientId: string;
+  topic: string;
+  fromOffset: number;
+  toOffset: number;
+  count: number;
+}
+
+export interface WSRouterEvents {
+  published: (entry: LogEntry) => void;
+  subscribed: (client: ClientInfo, patterns: string[]) => void;
+  unsubscribed: (client: ClientInfo, patterns: string[]) => void;
+  'message-dropped': (info: MessageDroppedInfo) => void;
+  error: (error: Error) => void;
+}
+
+/**
+ * Subscriptions, publishing and request routing for a WSServer. Every publish is appended
+ * to the engine's log first; the engine then hands the entry to `#fanOut`, which serializes
+ * it once and delivers it to each matching connection once.
+ */
+export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandler {
+  readonly options: Required<Omit<WSRouterOptions, 'engine' | 'history'>>;
+  readonly engine: Engine;
+  readonly #server: WSServer;
+  readonly #index = new SubscriptionIndex<Connection>();
+  readonly #routes = new RouteTable();
+  readonly #stopFanOut: () => void;
+  #published = 0;
+  #delivered = 0;
+  #dropped = 0;
+
+  constructor(server: WSServer, options: WSRouterOptions = {}) {
+    super();
+    for (const key of ['queueSize', 'maxReplay'] as const) {
+      const value = options[key];
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+        throw new TypeError(
+          `WSRouter option "${key}" must be a positive integer, got ${String(value)}`,
+        );
+      }
+    }
+    this.options = {
+      queueSize: options.queueSize ?? WS_ROUTER_DEFAULTS.queueSize,
+      maxReplay: options.maxReplay ?? WS_ROUTER_DEFAULTS.maxReplay,
+    };
+    this.engine =
+      options.engine ??
+      new MemoryEngine({
+        ...options.history,
+        isTopicInUse: (topic) => this.#index.hasMatch(topic),
+      });
+    this.#server = server;
+    this.#stopFanOut = this.engine.onEntry((entry) => this.#fanOut(entry));
+    server.attach(this);
+  }
+
+  get epoch(): string {
+    return this.engine.epoch;
+  }
+
+  /** Publishes from the server side; resolves once the message is in the log. */
+  async publish(
+    topic: string,
+    data: unknown,
+    options: { id?: string } = {},
+  ): Promise<PublishResult> {
+    assertTopic(topic);
+    const id = options.id ?? randomUUID();
+    const { entry, duplicate } = await this.engine.append({ id, topic, data });
+    return {
+      id,
+      offset: entry.offset,
+      sequenceNumber: entry.sequenceNumber,
+      epoch: entry.epoch,
+      duplicate,
+    };
+  }
+
+  /** Registers a request/response handler; returns a function that removes it. */
+  route(definition: RouteDefinition): () => void {
+    return this.#routes.add(definition);
+  }
+
+  /** Patterns a client subscribes to. */
+  getSubscriptions(clientId: string): string[] {
+    return [...(this.#server.getConnection(clientId)?.subscriptions ?? [])];
+  }
+
+  stats(): RouterStats {
+    return {
+      subscriptions: this.#index.size,
+      topics: this.engine.stats().topics,
+      published: this.#published,
+      delivered: this.#delivered,
+      dropped: this.#dropped,
+    };
+  }
+
+  /** Detaches from the engine and closes it. */
+  async close(): Promise<void> {
+    this.#stopFanOut();
+    await this.engine.close();
+  }
+
+  handleFrame(connection: Connection, frame: RoutedFrame): void {
+    switch (frame.type) {
+      case 'subscribe':
+        this.#subscribe(connection, frame);
+        return;
+      case 'unsubscribe':
+        this.#unsubscribe(connection, frame);
+        return;
+      case 'publish':
+        this.#publishFrame(connection, frame);
+        return;
+      case 'request':
+        this.#request(connection, frame);
+        return;
+    }
+  }
+
+  handleClose(connection: Connection): void {
+    for (const pattern of connection.subscriptions) this.#index.remove(pattern, connection);
+    connection.subscriptions.clear();
+    connection.held.length = 0;
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  #subscribe(connection: Connection, frame: SubscribeFrame): void {
+    const allowed = connection.principal?.subscribe;
+    const forbidden = frame.topics.find((pattern) => !isPatternAllowed(allowed, pattern));
+    if (forbidden !== undefined) {
+      this.#fail(
+        connection,
+        frame.id,
+        new SwitchboardError(
+          ErrorCode.FORBIDDEN,
+          `Not allowed to subscribe to "${forbidden}": it could match topics outside the allowed patterns`,
+          { details: { pattern: forbidden } },
+        ),
+      );
+      return;
+    }
+    const patterns = [...new Set(frame.topics)];
+    const added = patterns.filter((pattern) => !connection.subscriptions.has(pattern));
+    const limit = this.#server.options.maxSubscriptionsPerClient;
+    if (connection.subscriptions.size + added.length > limit) {
+      this.#fail(
+        connection,
+        frame.id,
+        new SwitchboardError(
+          ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+          `Subscribing to ${added.length} more pattern(s) would exceed the limit of ${limit} per connection`,
+          { details: { limit } },
+        ),
+      );
+      return;
+    }
+    const wantsHistory = frame.position !== undefined || frame.since !== undefined;
+    // Register first so live events that arrive during the history read are held, not lost.
+    const head = this.engine.head();
+    if (wantsHistory) connection.recovering += 1;
+    for (const pattern of added) {
+      this.#index.add(pattern, connection);
+      connection.subscriptions.add(pattern);
+    }
+    if (added.length > 0) this.emit('subscribed', connection.info(), added);
+    if (!wantsHistory) {
+      this.#ack(connection, frame.id, {
+        subscriptions: patterns.map((pattern) => ({
+          pattern,
+          wasRecovering: false,
+          recovered: false,
+          replayed: 0,
+        })),
+      });
+      return;
+    }
+    this.#replay(connection, frame, patterns, head.offset)
+      .then((outcomes) => this.#ack(connection, frame.id, { subscriptions: outcomes }))
+      .catch((error: unknown) => this.#fail(connection, frame.id, SwitchboardError.from(error)))
+      .finally(() => connection.finishRecovery());
+  }
+
+  /** Sends history up to `head` for a subscribe with `position` or `since`. */
+  async #replay(
+    connection: Connection,
+    frame: SubscribeFrame,
+    patterns: string[],
+    head: number,
+  ): Promise<SubscriptionOutcome[]> {
+    const outcome = (recovered: boolean, replayed: number, wasRecovering: boolean) =>
+      patterns.map((pattern) => ({ pattern, wasRecovering, recovered, replayed }));
+    if (frame.since === 'last') {
+      let replayed = 0;
+      const entries: LogEntry[] = [];
+      for (const pattern of patterns)
+        entries.push(...(await this.engine.lastValues(pattern, this.options.maxReplay)));
+      const seen = new Set<number>();
+      entries.sort((a, b) => a.offset - b.offset);
+      for (const entry of entries) {
+        if (entry.offset > head || seen.has(entry.offset)) continue;
+        seen.add(entry.offset);
+        if (connection.sendRaw(serializeEvent(entry, true))) replayed += 1;
+      }
+      return outcome(true, replayed, false);
+    }
+    const wasRecovering = frame.position !== undefined;
+    let after: number;
+    if (frame.position !== undefined) {
+      if (frame.position.epoch !== this.engine.epoch) return outcome(false, 0, true);
+      after = frame.position.offset;
+    } else {
+      after = frame.since as number;
+    }
+    if (after >= head) return outcome(true, 0, wasRecovering);
+    const read = await this.engine.read({ after, patterns, limit: this.options.maxReplay + 1 });
+    const entries = read.entries.filter((entry) => entry.offset <= head);
+    if (!read.complete || entries.length > this.options.maxReplay) {
+      // Never a silent partial replay: the client must resync.
+      return outcome(false, 0, wasRecovering);
+    }
+    let replayed = 0;
+    for (const entry of entries) {
+      if (connection.sendRaw(serializeEvent(entry, true))) replayed += 1;
+    }
+    return outcome(true, replayed, wasRecovering);
+  }
+
+  #unsubscribe(connection: Connection, frame: UnsubscribeFrame): void {
+    const removed: string[] = [];
+    for (const pattern of new Set(frame.topics)) {
+      if (connection.subscriptions.delete(pattern)) {
+        this.#index.remove(pattern, connection);
+        removed.push(pattern);
+      }
+    }
+    if (removed.length > 0) this.emit('unsubscribed', connection.info(), removed);
+    this.#ack(connection, frame.id, {});
+  }
+
+  #publishFrame(connection: Connection, frame: PublishFrame): void {
+    const allowed = connection.principal?.publish;
+    if (allowed !== undefined && !allowed.some((pattern) => matches(pattern, frame.topic))) {
+      this.#fail(
+        connection,
+        frame.id,
+        new SwitchboardError(ErrorCode.FORBIDDEN, `Not allowed to publish to "${frame.topic}"`, {
+          details: { topic: frame.topic },
+        }),
+      );
+      return;
+    }
+    this.engine
+      .append({
+        id: frame.id,
+        topic: frame.topic,
+        data: frame.data,
+        // The engine carries the publisher only to suppress the echo.
+        ...(frame.echo === false ? { publisherId: connection.id } : {}),
+      })
+      .then(({ entry, duplicate }) => {
+        if (frame.ack === false) return;
+        this.#ack(connection, frame.id, {
+          offset: entry.offset,
+          sequenceNumber: entry.sequenceNumber,
+          epoch: entry.epoch,
+          duplicate,
+        });
+      })
+      .catch((error: unknown) => this.#fail(connection, frame.id, SwitchboardError.from(error)));
+  }
+
+  #request(connection: Connection, frame: RequestFrame): void {
+    const client = connection.info();
+    this.#routes
+      .handle({
+        method: frame.method,
+        requestId: frame.id,
+        data: frame.data,
+        client,
+        principal: connection.principal,
+      })
+      .then((data) => {
+        connection.send({ type: 'response', id: frame.id, data: data === undefined ? null : data });
+      })
+      .catch((error: unknown) => {
+        const failure = SwitchboardError.from(error);
+        if (failure.code === ErrorCode.INTERNAL_ERROR) {
+          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+        }
+        this.#fail(connection, frame.id, failure);
+      });
+  }
+
+  // ---- delivery ------------------------------------------------------------------------------
+
+  #fanOut(entry: LogEntry): void {
+    this.#published += 1;
+    this.emit('published', entry);
+    const subscribers = this.#index.match(entry.topic);
+    if (subscribers.size === 0) return;
+    const text = serializeEvent(entry, false);
+    for (const connection of subscribers) {
+      if (connection.id === entry.publisherId || connection.state !== 'open') continue;
+      connection.deliver(text);
+      this.#delivered += 1;
+    }
+  }
+
+  #ack(connection: Connection, id: string | undefined, fields: Record<string, unknown>): void {
+    if (id === undefined) return;
+    connection.send({ type: 'ack', id, ok: true, ...fields });
+  }
+
+  #fail(connection: Connection, id: string | undefined, error: SwitchboardError): void {
+    connection.send(errorFrame(error, id));
+  }
+}
+
+function serializeEvent(entry: LogEntry, replay: boolean): string {
+  return JSON.stringify({
+    type: 'event',
+    id: entry.id,
+    topic: entry.topic,
+    data: entry.data,
+    sequenceNumber: entry.sequenceNumber,
+    offset: entry.offset,
+    epoch: entry.epoch,
+    timestamp: entry.timestamp,
+    ...(replay ? { replay: true } : {}),
+  });
+}
