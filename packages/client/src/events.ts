@@ -1,6 +1,8 @@
 import type {
   DroppedFrame,
   EventFrame,
+  StreamPosition,
+  SubscriptionOutcome,
   SwitchboardError,
   WelcomeFrame,
 } from '@switchboard/protocol';
@@ -26,6 +28,28 @@ export interface ReconnectFailedEvent {
   error: SwitchboardError | undefined;
 }
 
+export interface SubscribedEvent {
+  /** The hub's outcome per pattern: `wasRecovering` (a position was sent), `recovered`. */
+  subscriptions: SubscriptionOutcome[];
+  /** True for the automatic resubscribe after a reconnect. */
+  resubscribe: boolean;
+}
+
+/**
+ * Events were missed and cannot be replayed: the history no longer covers the gap, or the
+ * hub's log was reset (new epoch). The application must reload its state.
+ */
+export interface ResyncRequiredEvent {
+  reason: 'history-exhausted' | 'epoch-changed';
+  /** Patterns whose recovery failed (after a reconnect). */
+  patterns: string[];
+  /** The position the client tried to resume from, if any. */
+  position: StreamPosition | undefined;
+  /** The missed range, when the hub reported dropped events. */
+  fromOffset?: number;
+  toOffset?: number;
+}
+
 /** Events of WSClient. Only the client emits them. */
 export interface ClientEvents {
   /** The hub's welcome: after the first connect and after every reconnect. */
@@ -37,8 +61,12 @@ export interface ClientEvents {
   'reconnect-failed': ReconnectFailedEvent;
   /** Every event on a subscribed topic, live or replayed. */
   event: EventFrame;
-  /** The hub dropped events for this slow client; the range is in the frame. */
+  /** The hub dropped events for this slow client; the client fetches them from history. */
   dropped: DroppedFrame;
+  /** A subscribe or the resubscribe after a reconnect was acked, with recovery outcomes. */
+  subscribed: SubscribedEvent;
+  /** Missed events could not be recovered; never a silent partial replay. */
+  'resync-required': ResyncRequiredEvent;
   /** Errors nobody awaits: error frames without an id, refused resubscribes, QUEUE_FULL. */
   error: SwitchboardError;
   /** Events of one concrete topic, e.g. `event:agent.42.status`. */

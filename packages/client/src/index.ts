@@ -30,6 +30,8 @@ export type {
   DisconnectedEvent,
   ReconnectFailedEvent,
   ReconnectingEvent,
+  ResyncRequiredEvent,
+  SubscribedEvent,
 } from './events.ts';
 export type { ClientOptions, TokenSource, TokenTransport } from './options.ts';
 export { DEFAULT_CLIENT_OPTIONS } from './options.ts';

@@ -2,8 +2,10 @@ import {
   CloseCode,
   type EventFrame,
   errorFromFrame,
+  HISTORY_METHOD,
   type ServerFrame,
   type StreamPosition,
+  type SubscriptionOutcome,
   type SwitchboardError,
   type WelcomeFrame,
 } from '@switchboard/protocol';
@@ -15,6 +17,7 @@ import { Dispatcher } from './dispatcher.ts';
 import { TypedEmitter } from './emitter.ts';
 import { closeFailure, connectionClosed } from './errors.ts';
 import type { ClientEvents } from './events.ts';
+import { GapRecovery, isAlreadyDelivered } from './gap-recovery.ts';
 import { idSequence } from './ids.ts';
 import {
   CLIENT_VERSION,
@@ -46,6 +49,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private lastFailure: SwitchboardError | undefined;
   private waiters: Deferred<void>[] = [];
+  private readonly recovery: GapRecovery;
 
   constructor(options: ClientOptions, platform: Platform) {
     super();
@@ -81,6 +85,24 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
       nextId: this.nextId,
       messageTimeout: () => this.options.messageTimeout,
       report,
+      outcomes: (outcomes, resubscribe, start) => this.onOutcomes(outcomes, resubscribe, start),
+    });
+    this.recovery = new GapRecovery({
+      fetchHistory: (data) =>
+        this.dispatcher
+          .expect(
+            { type: 'request', id: this.nextId(), method: HISTORY_METHOD, data },
+            this.options.messageTimeout,
+            false,
+          )
+          .then((reply) => (reply.type === 'response' ? reply.data : undefined)),
+      deliver: (event) => this.deliver(event),
+      resync: (detail) =>
+        this.emit('resync-required', {
+          ...detail,
+          patterns: [...this.subscriber.patterns()],
+          position: this.position,
+        }),
     });
   }
 
@@ -196,6 +218,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
 
   private onClosed(info: CloseInfo): void {
     this.connection = undefined;
+    this.recovery.reset();
     const failure = closeFailure(info.code, info.reason);
     const terminal = failure.terminal || info.disconnect?.reconnect === false;
     const retry = this.options.reconnect && !terminal;
@@ -267,6 +290,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         break;
       case 'dropped':
         this.emit('dropped', frame);
+        this.recovery.onDropped(frame);
         break;
       default:
         // welcome, ping and disconnect belong to the connection.
@@ -275,7 +299,13 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   }
 
   private onEvent(frame: EventFrame): void {
+    this.recovery.onEvent(frame);
+  }
+
+  /** Hands an event to the application once, tracking the position for resume. */
+  private deliver(frame: EventFrame): void {
     const position = this.position;
+    if (isAlreadyDelivered(frame, position)) return;
     if (
       position === undefined ||
       position.epoch !== frame.epoch ||
@@ -285,5 +315,28 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     }
     this.emit('event', frame);
     this.emit(`event:${frame.topic}`, frame);
+  }
+
+  private onOutcomes(
+    subscriptions: SubscriptionOutcome[],
+    resubscribe: boolean,
+    start: StreamPosition | undefined,
+  ): void {
+    const position = this.position;
+    // Without a position in this epoch, the stream starts where the subscription did, so a
+    // reconnect before the first event still replays what was missed.
+    if (start !== undefined && (position === undefined || position.epoch !== start.epoch)) {
+      this.position = start;
+    }
+    this.emit('subscribed', { subscriptions, resubscribe });
+    const lost = subscriptions.filter((outcome) => outcome.wasRecovering && !outcome.recovered);
+    if (lost.length === 0) return;
+    const epochChanged =
+      position !== undefined && start !== undefined && position.epoch !== start.epoch;
+    this.emit('resync-required', {
+      reason: epochChanged ? 'epoch-changed' : 'history-exhausted',
+      patterns: lost.map((outcome) => outcome.pattern),
+      position,
+    });
   }
 }

@@ -20,6 +20,12 @@ export interface SubscriberHost {
   messageTimeout(): number;
   /** Errors nobody awaits, emitted as the client's `error` event. */
   report(error: SwitchboardError): void;
+  /** The hub acked a subscribe with these outcomes, starting at `start` (its log head). */
+  outcomes(
+    outcomes: SubscriptionOutcome[],
+    resubscribe: boolean,
+    start: StreamPosition | undefined,
+  ): void;
 }
 
 /** Turns subscribe and unsubscribe calls into frames, and restores them after reconnects. */
@@ -137,7 +143,13 @@ export class Subscriber {
         frame,
         timeoutMs: this.host.messageTimeout(),
         resolve: (ack) => {
-          this.registry.confirm(patterns, ack.type === 'ack' ? ack.subscriptions : undefined);
+          const outcomes = ack.type === 'ack' ? ack.subscriptions : undefined;
+          this.registry.confirm(patterns, outcomes);
+          const start =
+            ack.type === 'ack' && ack.epoch !== undefined && ack.offset !== undefined
+              ? { epoch: ack.epoch, offset: ack.offset }
+              : undefined;
+          if (outcomes) this.host.outcomes(outcomes, resubscribe, start);
         },
         reject: (error) => {
           if (error.code === ErrorCode.CONNECTION_CLOSED) {

@@ -35,6 +35,7 @@ export {
   UnsubscribeFrame,
   WelcomeFrame,
 } from './frames.ts';
+export { HISTORY_METHOD, HistoryRequest, HistoryResponse } from './history.ts';
 export type { ParseResult } from './parse.ts';
 export {
   encodeFrame,

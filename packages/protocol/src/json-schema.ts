@@ -18,6 +18,7 @@ import {
   UnsubscribeFrame,
   WelcomeFrame,
 } from './frames.ts';
+import { HistoryRequest, HistoryResponse } from './history.ts';
 import { CURRENT_PROTOCOL_VERSION, subprotocolFor } from './version.ts';
 
 /**
@@ -49,6 +50,8 @@ const DEFINITIONS = {
   ErrorFrame,
   DroppedFrame,
   DisconnectFrame,
+  HistoryRequest,
+  HistoryResponse,
 } as const;
 
 export interface ProtocolJsonSchemaResult {

@@ -1,6 +1,10 @@
+import type { Socket } from 'node:net';
 import type { ClientFrame, ServerFrame } from '@switchboard/protocol';
-import { encodeFrame } from '@switchboard/protocol';
+import { CloseCode, encodeFrame } from '@switchboard/protocol';
 import WebSocket from 'ws';
+import type { FlushScheduler } from './flush-scheduler.ts';
+import { encodeTextFrame } from './frame-encoder.ts';
+import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
 import type { Principal } from './principal.ts';
 
 export type ConnectionState = 'handshaking' | 'authenticating' | 'open' | 'closing' | 'closed';
@@ -15,12 +19,32 @@ export interface ClientInfo {
   subscriptions: string[];
   messagesIn: number;
   messagesOut: number;
+  /** Frames and bytes waiting in the hub for this client (including the socket's buffer). */
+  queuedMessages: number;
+  queuedBytes: number;
+  dropped: number;
 }
 
-/** One WebSocket and the hub's per-connection state. Owned by WSServer. */
+/** Called for each event dropped by the `drop-oldest` policy. */
+export type DropListener = (connection: Connection, topic: string, offset: number) => void;
+
+/** Most bytes handed to the kernel per flush before waiting for `drain`. */
+const SOCKET_HIGH_WATER = 256 * 1024;
+/** Time a slow consumer closed with 4004 gets to finish the close handshake. */
+const SLOW_CLOSE_GRACE_MS = 1_000;
+
+/**
+ * One WebSocket and the hub's per-connection state. Every outbound frame goes through a
+ * bounded queue that is flushed once per event-loop turn in one corked write.
+ */
 export class Connection {
   state: ConnectionState = 'handshaking';
   principal: Principal | null = null;
+  /**
+   * Scope of publish-id deduplication: the principal id when `authenticate` named one (it
+   * survives reconnects), empty for anonymous and `true` principals (named per connection).
+   */
+  dedupeScope = '';
   protocolVersion: number | undefined;
   /** Set by heartbeat: false until the peer shows a sign of life in the current interval. */
   alive = true;
@@ -31,56 +55,137 @@ export class Connection {
   readonly connectedAt = Date.now();
   messagesIn = 0;
   messagesOut = 0;
-  /** Recoveries in flight; live events are held meanwhile so replay and live never interleave. */
-  recovering = 0;
-  readonly held: string[] = [];
+  dropped = 0;
   authTimer: ReturnType<typeof setTimeout> | undefined;
   /** Authentication needs an `auth` frame: no token came with hello, header or query. */
   awaitingAuthFrame = false;
+  /**
+   * Recoveries in flight. Meanwhile live events wait in the queue and only replayed ones
+   * are written, so replay and live never interleave.
+   */
+  recovering = 0;
+  onDrop: DropListener | undefined;
+  readonly #queue = new OutboundQueue();
+  /** Replayed events: bounded by the router's `maxReplay`, exempt from the live bounds. */
+  readonly #replayQueue = new OutboundQueue();
+  readonly #highWater: number;
+  readonly #raw: Socket | undefined;
+  #droppedRange: DroppedRange | undefined;
+  #epoch = '';
+  #waitingForDrain = false;
 
   constructor(
     readonly id: string,
     readonly socket: WebSocket,
     readonly remoteAddress: string | undefined,
-  ) {}
+    private readonly limits: OutboundLimits,
+    private readonly scheduler: FlushScheduler,
+  ) {
+    // ws keeps the net.Socket private; writing pre-framed bytes to it is what makes one
+    // write per socket per turn possible (ws has no batch API). Frames stay whole because
+    // ws itself writes synchronously when compression is off, which the server enforces.
+    this.#raw = (socket as unknown as { _socket?: Socket })._socket;
+    this.#highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.maxBytes >> 1));
+  }
 
   get isOpen(): boolean {
     return this.state === 'open' && this.socket.readyState === WebSocket.OPEN;
   }
 
-  /** Sends an already-serialized frame; returns false when the socket can no longer take it. */
-  sendRaw(text: string | Buffer): boolean {
-    if (this.socket.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(text);
-    this.messagesOut += 1;
-    return true;
+  /** Queued bytes plus what the socket still buffers. */
+  get bufferedAmount(): number {
+    return this.#queue.bytes + this.#replayQueue.bytes + (this.#raw?.writableLength ?? 0);
   }
 
-  /** Delivers a serialized event in offset order, holding it while a recovery is running. */
-  deliver(text: string): void {
-    if (this.recovering > 0) this.held.push(text);
-    else this.sendRaw(text);
-  }
-
-  /**
-   * Ends one recovery; once none is left, releases the held live events. Replay reads only up
-   * to the head seen when the recovery began, so held events all come after it.
-   */
-  finishRecovery(): void {
-    this.recovering -= 1;
-    if (this.recovering > 0) return;
-    for (const text of this.held.splice(0)) this.sendRaw(text);
+  /** Queues an already-serialized frame; false when the socket can no longer take it. */
+  sendRaw(text: string): boolean {
+    return this.#enqueue(encodeTextFrame(text), 0, undefined);
   }
 
   send(frame: ServerFrame): boolean {
     return this.sendRaw(encodeFrame(frame));
   }
 
+  /** Queues a pre-framed live event; applies the slow-consumer policy past the bounds. */
+  deliver(frame: Buffer, offset: number, topic: string, epoch: string): void {
+    this.#epoch = epoch;
+    this.#enqueue(frame, offset, topic);
+  }
+
+  /** Queues a replayed event; it goes out ahead of everything in the live queue. */
+  replay(frame: Buffer, offset: number, topic: string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.#replayQueue.push(frame, offset, topic);
+    this.scheduler.schedule(this);
+  }
+
+  /** Ends one recovery; once none is left, the live queue flows again. */
+  finishRecovery(): void {
+    this.recovering -= 1;
+    if (this.recovering === 0) this.scheduler.schedule(this);
+  }
+
+  /** Writes what the socket can take now; the rest waits for `drain`. */
+  flush(force = false): void {
+    const raw = this.#raw;
+    if (this.socket.readyState !== WebSocket.OPEN || raw === undefined || raw.destroyed) {
+      this.release();
+      return;
+    }
+    const liveFlows = this.recovering === 0 || force;
+    const hasLive = liveFlows && (this.#queue.length > 0 || this.#droppedRange !== undefined);
+    if (this.#replayQueue.length === 0 && !hasLive) return;
+    if (!force && raw.writableLength >= this.#highWater) {
+      this.#awaitDrain(raw);
+      return;
+    }
+    raw.cork();
+    let budget = force ? Number.POSITIVE_INFINITY : this.#highWater - raw.writableLength;
+    budget = this.#write(raw, this.#replayQueue, budget);
+    if (liveFlows && budget > 0 && this.#replayQueue.length === 0) {
+      if (this.#droppedRange !== undefined) {
+        const range = this.#droppedRange;
+        this.#droppedRange = undefined;
+        const notice = encodeTextFrame(
+          encodeFrame({ type: 'dropped', epoch: this.#epoch, ...range }),
+        );
+        raw.write(notice);
+        this.messagesOut += 1;
+        budget -= notice.length;
+      }
+      this.#write(raw, this.#queue, budget);
+    }
+    raw.uncork();
+    if (this.#replayQueue.length > 0 || (liveFlows && this.#queue.length > 0))
+      this.#awaitDrain(raw);
+  }
+
+  #write(raw: Socket, queue: OutboundQueue, budget: number): number {
+    let left = budget;
+    while (left > 0) {
+      const frame = queue.shift();
+      if (frame === undefined) break;
+      raw.write(frame);
+      this.messagesOut += 1;
+      left -= frame.length;
+    }
+    return left;
+  }
+
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     if (this.state !== 'closing') this.state = 'closing';
+    // Queued frames go out ahead of the close frame.
+    this.flush(true);
     // A close reason must fit in a control frame (123 bytes).
     this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  /** Forgets everything queued; called once the socket closed. */
+  release(): void {
+    this.#queue.clear();
+    this.#replayQueue.clear();
+    this.#droppedRange = undefined;
   }
 
   info(): ClientInfo {
@@ -93,6 +198,58 @@ export class Connection {
       subscriptions: [...this.subscriptions],
       messagesIn: this.messagesIn,
       messagesOut: this.messagesOut,
+      queuedMessages: this.#queue.length + this.#replayQueue.length,
+      queuedBytes: this.bufferedAmount,
+      dropped: this.dropped,
     };
+  }
+
+  #enqueue(frame: Buffer, offset: number, topic: string | undefined): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    this.#queue.push(frame, offset, topic);
+    if (offset > 0 && this.#isOverLimit()) this.#overflow();
+    this.scheduler.schedule(this);
+    return true;
+  }
+
+  /** Live backlog only: replies and replayed history are bounded elsewhere. */
+  #isOverLimit(): boolean {
+    return (
+      this.#queue.events > this.limits.maxMessages ||
+      this.#queue.eventBytes + (this.#raw?.writableLength ?? 0) > this.limits.maxBytes
+    );
+  }
+
+  #overflow(): void {
+    if (this.limits.policy === 'disconnect') {
+      this.#queue.clear();
+      this.state = 'closing';
+      this.socket.close(CloseCode.SLOW_CONSUMER, 'Slow consumer: outbound queue overflowed');
+      // The peer is not reading, so it may never answer the close frame.
+      setTimeout(() => this.socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+      return;
+    }
+    while (this.#isOverLimit()) {
+      const dropped = this.#queue.dropOldestEvent();
+      if (dropped === undefined) break;
+      this.dropped += 1;
+      const range = this.#droppedRange;
+      if (range === undefined) {
+        this.#droppedRange = { fromOffset: dropped.offset, toOffset: dropped.offset, count: 1 };
+      } else {
+        range.toOffset = dropped.offset;
+        range.count += 1;
+      }
+      this.onDrop?.(this, dropped.topic, dropped.offset);
+    }
+  }
+
+  #awaitDrain(raw: Socket): void {
+    if (this.#waitingForDrain) return;
+    this.#waitingForDrain = true;
+    raw.once('drain', () => {
+      this.#waitingForDrain = false;
+      this.scheduler.schedule(this);
+    });
   }
 }

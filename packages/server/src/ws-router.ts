@@ -3,6 +3,8 @@ import {
   assertTopic,
   ErrorCode,
   errorFrame,
+  HISTORY_METHOD,
+  HistoryRequest,
   type PublishFrame,
   type RequestFrame,
   type SubscribeFrame,
@@ -19,15 +21,25 @@ import {
   SubscriptionIndex,
 } from '@switchboard/router';
 import type { ClientInfo, Connection } from './connection.ts';
+import { encodeTextFrame } from './frame-encoder.ts';
 import type { FrameHandler, RoutedFrame, RouterStats } from './frame-handler.ts';
+import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
 import { isPatternAllowed } from './pattern-containment.ts';
 import { type RouteDefinition, RouteTable } from './route-table.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 import type { WSServer } from './ws-server.ts';
 
 export interface WSRouterOptions {
-  /** Outbound queue bound per connection, in messages. @default 1000 */
+  /** Events queued per connection before the slow-consumer policy applies. @default 1000 */
   queueSize?: number;
+  /** Bytes queued per connection (with the socket's `bufferedAmount`). @default 8 MiB */
+  queueBytes?: number;
+  /**
+   * What happens to a connection whose queue overflows: `drop-oldest` drops its oldest
+   * events and tells it which offsets it missed; `disconnect` closes it with 4004.
+   * @default 'drop-oldest'
+   */
+  slowConsumerPolicy?: OutboundLimits['policy'];
   /** Log and fan-out engine; the in-memory engine when absent. */
   engine?: Engine;
   /** Options for the default in-memory engine (history size and age). */
@@ -37,9 +49,14 @@ export interface WSRouterOptions {
 }
 
 export const WS_ROUTER_DEFAULTS = {
-  queueSize: 1000,
+  queueSize: DEFAULT_OUTBOUND_LIMITS.maxMessages,
+  queueBytes: DEFAULT_OUTBOUND_LIMITS.maxBytes,
+  slowConsumerPolicy: DEFAULT_OUTBOUND_LIMITS.policy,
   maxReplay: 10_000,
 } as const;
+
+/** Events per `$history` response page. */
+const HISTORY_PAGE_SIZE = 1_000;
 
 export interface PublishResult {
   id: string;
@@ -52,9 +69,9 @@ export interface PublishResult {
 export interface MessageDroppedInfo {
   clientId: string;
   topic: string;
-  fromOffset: number;
-  toOffset: number;
-  count: number;
+  /** The dropped event's offset. */
+  offset: number;
+  epoch: string;
 }
 
 export interface WSRouterEvents {
@@ -72,6 +89,7 @@ export interface WSRouterEvents {
  */
 export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandler {
   readonly options: Required<Omit<WSRouterOptions, 'engine' | 'history'>>;
+  readonly outboundLimits: OutboundLimits;
   readonly engine: Engine;
   readonly #server: WSServer;
   readonly #index = new SubscriptionIndex<Connection>();
@@ -83,7 +101,7 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
 
   constructor(server: WSServer, options: WSRouterOptions = {}) {
     super();
-    for (const key of ['queueSize', 'maxReplay'] as const) {
+    for (const key of ['queueSize', 'queueBytes', 'maxReplay'] as const) {
       const value = options[key];
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
         throw new TypeError(
@@ -91,9 +109,22 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
         );
       }
     }
+    const policy = options.slowConsumerPolicy ?? WS_ROUTER_DEFAULTS.slowConsumerPolicy;
+    if (policy !== 'drop-oldest' && policy !== 'disconnect') {
+      throw new TypeError(
+        `WSRouter option "slowConsumerPolicy" must be "drop-oldest" or "disconnect", got ${String(policy)}`,
+      );
+    }
     this.options = {
       queueSize: options.queueSize ?? WS_ROUTER_DEFAULTS.queueSize,
+      queueBytes: options.queueBytes ?? WS_ROUTER_DEFAULTS.queueBytes,
+      slowConsumerPolicy: policy,
       maxReplay: options.maxReplay ?? WS_ROUTER_DEFAULTS.maxReplay,
+    };
+    this.outboundLimits = {
+      maxMessages: this.options.queueSize,
+      maxBytes: this.options.queueBytes,
+      policy,
     };
     this.engine =
       options.engine ??
@@ -174,7 +205,18 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
   handleClose(connection: Connection): void {
     for (const pattern of connection.subscriptions) this.#index.remove(pattern, connection);
     connection.subscriptions.clear();
-    connection.held.length = 0;
+  }
+
+  handleDrop(connection: Connection, topic: string, offset: number): void {
+    this.#dropped += 1;
+    if (this.listenerCount('message-dropped') > 0) {
+      this.emit('message-dropped', {
+        clientId: connection.id,
+        topic,
+        offset,
+        epoch: this.engine.epoch,
+      });
+    }
   }
 
   // ---- frames -------------------------------------------------------------------------------
@@ -210,7 +252,8 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
       return;
     }
     const wantsHistory = frame.position !== undefined || frame.since !== undefined;
-    // Register first so live events that arrive during the history read are held, not lost.
+    // Register first so live events that arrive during the history read wait in the live
+    // queue (which does not flow while the connection recovers), not lost.
     const head = this.engine.head();
     if (wantsHistory) connection.recovering += 1;
     for (const pattern of added) {
@@ -220,6 +263,9 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     if (added.length > 0) this.emit('subscribed', connection.info(), added);
     if (!wantsHistory) {
       this.#ack(connection, frame.id, {
+        // Where the subscription starts: a client without a position resumes from here.
+        epoch: head.epoch,
+        offset: head.offset,
         subscriptions: patterns.map((pattern) => ({
           pattern,
           wasRecovering: false,
@@ -230,7 +276,13 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
       return;
     }
     this.#replay(connection, frame, patterns, head.offset)
-      .then((outcomes) => this.#ack(connection, frame.id, { subscriptions: outcomes }))
+      .then((outcomes) =>
+        this.#ack(connection, frame.id, {
+          epoch: head.epoch,
+          offset: head.offset,
+          subscriptions: outcomes,
+        }),
+      )
       .catch((error: unknown) => this.#fail(connection, frame.id, SwitchboardError.from(error)))
       .finally(() => connection.finishRecovery());
   }
@@ -254,7 +306,8 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
       for (const entry of entries) {
         if (entry.offset > head || seen.has(entry.offset)) continue;
         seen.add(entry.offset);
-        if (connection.sendRaw(serializeEvent(entry, true))) replayed += 1;
+        connection.replay(encodeTextFrame(serializeEvent(entry, true)), entry.offset, entry.topic);
+        replayed += 1;
       }
       return outcome(true, replayed, false);
     }
@@ -275,7 +328,8 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     }
     let replayed = 0;
     for (const entry of entries) {
-      if (connection.sendRaw(serializeEvent(entry, true))) replayed += 1;
+      connection.replay(encodeTextFrame(serializeEvent(entry, true)), entry.offset, entry.topic);
+      replayed += 1;
     }
     return outcome(true, replayed, wasRecovering);
   }
@@ -307,6 +361,8 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     this.engine
       .append({
         id: frame.id,
+        // Ids are deduplicated per principal, so one client cannot shadow another's message.
+        dedupeKey: `${connection.dedupeScope}\u0000${frame.id}`,
         topic: frame.topic,
         data: frame.data,
         // The engine carries the publisher only to suppress the echo.
@@ -325,6 +381,10 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
   }
 
   #request(connection: Connection, frame: RequestFrame): void {
+    if (frame.method === HISTORY_METHOD) {
+      this.#history(connection, frame);
+      return;
+    }
     const client = connection.info();
     this.#routes
       .handle({
@@ -346,6 +406,55 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
       });
   }
 
+  /**
+   * `$history`: the events in (after, until] matching this connection's own subscriptions,
+   * which were authorized when made. Used by clients to recover dropped events.
+   */
+  #history(connection: Connection, frame: RequestFrame): void {
+    const parsed = HistoryRequest.safeParse(frame.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || '(data)';
+      this.#fail(
+        connection,
+        frame.id,
+        new SwitchboardError(
+          ErrorCode.INVALID_MESSAGE,
+          `Invalid field "data.${field}" in $history request: ${issue?.message}`,
+          {
+            details: { field: `data.${field}` },
+          },
+        ),
+      );
+      return;
+    }
+    const { epoch, after, until } = parsed.data;
+    const patterns = [...connection.subscriptions];
+    const answer = (complete: boolean, events: unknown[], truncated = false) =>
+      connection.send({
+        type: 'response',
+        id: frame.id,
+        data: { epoch: this.engine.epoch, complete, events, ...(truncated ? { truncated } : {}) },
+      });
+    if (epoch !== this.engine.epoch || until < after || patterns.length === 0) {
+      answer(epoch === this.engine.epoch && patterns.length === 0, []);
+      return;
+    }
+    // One page per request keeps each response frame bounded; the client asks for the rest.
+    this.engine
+      .read({ after, patterns, limit: HISTORY_PAGE_SIZE })
+      .then((read) => {
+        const entries = read.entries.filter((entry) => entry.offset <= until);
+        const truncated = read.truncated && entries.length === read.entries.length;
+        answer(
+          read.complete,
+          read.complete ? entries.map((entry) => eventOf(entry, true)) : [],
+          read.complete && truncated,
+        );
+      })
+      .catch((error: unknown) => this.#fail(connection, frame.id, SwitchboardError.from(error)));
+  }
+
   // ---- delivery ------------------------------------------------------------------------------
 
   #fanOut(entry: LogEntry): void {
@@ -353,10 +462,11 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     this.emit('published', entry);
     const subscribers = this.#index.match(entry.topic);
     if (subscribers.size === 0) return;
-    const text = serializeEvent(entry, false);
+    // Serialized and framed once; every subscriber gets the same bytes.
+    const frame = encodeTextFrame(serializeEvent(entry, false));
     for (const connection of subscribers) {
       if (connection.id === entry.publisherId || connection.state !== 'open') continue;
-      connection.deliver(text);
+      connection.deliver(frame, entry.offset, entry.topic, entry.epoch);
       this.#delivered += 1;
     }
   }
@@ -372,8 +482,12 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
 }
 
 function serializeEvent(entry: LogEntry, replay: boolean): string {
-  return JSON.stringify({
-    type: 'event',
+  return JSON.stringify(eventOf(entry, replay));
+}
+
+function eventOf(entry: LogEntry, replay: boolean) {
+  return {
+    type: 'event' as const,
     id: entry.id,
     topic: entry.topic,
     data: entry.data,
@@ -382,5 +496,5 @@ function serializeEvent(entry: LogEntry, replay: boolean): string {
     epoch: entry.epoch,
     timestamp: entry.timestamp,
     ...(replay ? { replay: true } : {}),
-  });
+  };
 }

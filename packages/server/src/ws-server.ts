@@ -23,6 +23,7 @@ import {
 import type WebSocket from 'ws';
 import { type RawData, WebSocketServer } from 'ws';
 import { type ClientInfo, Connection } from './connection.ts';
+import { FlushScheduler } from './flush-scheduler.ts';
 import type { FrameHandler, RoutedFrame } from './frame-handler.ts';
 import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-endpoints.ts';
 import {
@@ -31,6 +32,7 @@ import {
   resolveServerOptions,
   type WSServerOptions,
 } from './options.ts';
+import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue.ts';
 import { toPrincipal } from './principal.ts';
 import { tokenFromRequest } from './token.ts';
 import { TypedEmitter } from './typed-emitter.ts';
@@ -64,6 +66,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
   readonly #wss: WebSocketServer;
   readonly #connections = new Map<string, Connection>();
   #handler: FrameHandler | undefined;
+  readonly #scheduler = new FlushScheduler();
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #pendingUpgrades = 0;
   #startedAt = Date.now();
@@ -298,7 +301,16 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
   };
 
   #onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const connection = new Connection(randomUUID(), ws, request.socket.remoteAddress);
+    const connection = new Connection(
+      randomUUID(),
+      ws,
+      request.socket.remoteAddress,
+      this.#handler?.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS,
+      this.#scheduler,
+    );
+    const handler = this.#handler;
+    if (handler)
+      connection.onDrop = (dropped, topic, offset) => handler.handleDrop(dropped, topic, offset);
     this.#connections.set(connection.id, connection);
     ws.on('message', (data, isBinary) => this.#onMessage(connection, request, data, isBinary));
     ws.on('pong', () => {
@@ -472,6 +484,9 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
           );
         }
         connection.principal = toPrincipal(result, connection.id);
+        if (typeof result === 'object' && typeof result.id === 'string') {
+          connection.dedupeScope = result.id;
+        }
         this.#welcome(connection, authFrameId);
       })
       .catch((error: unknown) => {
@@ -562,6 +577,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     connection.state = 'closed';
     clearTimeout(connection.authTimer);
     connection.pending.length = 0;
+    connection.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
     this.#closedMessagesOut += connection.messagesOut;
