@@ -1,0 +1,104 @@
+import type { HubClient, HubEvent, Since } from './hub.ts';
+import { acquire, release } from './leases.ts';
+import { matchesPattern } from './pattern.ts';
+
+/**
+ * The subscriptions one channel client made, and the one `event` listener on the hub client
+ * that serves them. The listener is attached only while the channel subscribes to something,
+ * and it passes on only events of the channel's own patterns: events that reach the hub
+ * client through other subscriptions (a waiter's, the application's) are not the channel's.
+ *
+ * Each event is passed on once: a retained value replayed by a later `since: 'last'`
+ * subscribe (a waiter's, or a second `subscribeAll`) repeats an offset already seen on its
+ * topic, and is skipped.
+ */
+export class ChannelSubscriptions {
+  readonly #client: HubClient;
+  readonly #deliver: (event: HubEvent) => void;
+  readonly #maxTrackedTopics: number;
+  readonly #active = new Set<string>();
+  /** Last offset delivered per topic, oldest-updated first, for the duplicate check. */
+  readonly #lastOffset = new Map<string, number>();
+  #epoch: string | undefined;
+  #detach: (() => void) | undefined;
+
+  constructor(client: HubClient, deliver: (event: HubEvent) => void, maxTrackedTopics = 10_000) {
+    this.#client = client;
+    this.#deliver = deliver;
+    this.#maxTrackedTopics = maxTrackedTopics;
+  }
+
+  get patterns(): ReadonlySet<string> {
+    return this.#active;
+  }
+
+  /**
+   * Subscribes the patterns not yet held. With `since`, patterns already held are asked for
+   * their history again too (e.g. a dashboard refreshing its retained values).
+   */
+  async add(patterns: readonly string[], since?: Since): Promise<void> {
+    const fresh = patterns.filter((pattern) => !this.#active.has(pattern));
+    const held = patterns.filter((pattern) => this.#active.has(pattern));
+    for (const pattern of fresh) this.#active.add(pattern);
+    // Before subscribing: replayed events arrive before the subscribe is acked.
+    this.#attach();
+    if (fresh.length > 0) {
+      try {
+        await acquire(this.#client, fresh, since);
+      } catch (error) {
+        for (const pattern of fresh) this.#active.delete(pattern);
+        this.#detachIfIdle();
+        await release(this.#client, fresh).catch(() => undefined);
+        throw error;
+      }
+    }
+    if (held.length > 0 && since !== undefined) await this.#client.subscribe(held, { since });
+  }
+
+  async remove(patterns: readonly string[]): Promise<void> {
+    const held = patterns.filter((pattern) => this.#active.delete(pattern));
+    this.#detachIfIdle();
+    if (held.length > 0) await release(this.#client, held);
+  }
+
+  async removeAll(): Promise<void> {
+    await this.remove([...this.#active]);
+  }
+
+  #attach(): void {
+    this.#detach ??= this.#client.on('event', (event) => this.#onEvent(event));
+  }
+
+  #detachIfIdle(): void {
+    if (this.#active.size > 0 || this.#detach === undefined) return;
+    this.#detach();
+    this.#detach = undefined;
+  }
+
+  #onEvent(event: HubEvent): void {
+    if (!this.#wants(event.topic) || this.#isRepeat(event)) return;
+    this.#deliver(event);
+  }
+
+  #wants(topic: string): boolean {
+    for (const pattern of this.#active) if (matchesPattern(pattern, topic)) return true;
+    return false;
+  }
+
+  #isRepeat(event: HubEvent): boolean {
+    if (event.epoch !== this.#epoch) {
+      // A new hub log: offsets start again.
+      this.#lastOffset.clear();
+      this.#epoch = event.epoch;
+    }
+    const last = this.#lastOffset.get(event.topic);
+    if (last !== undefined && event.offset <= last) return true;
+    this.#lastOffset.delete(event.topic);
+    this.#lastOffset.set(event.topic, event.offset);
+    if (this.#lastOffset.size > this.#maxTrackedTopics) {
+      const oldest = this.#lastOffset.keys().next().value;
+      if (oldest !== undefined) this.#lastOffset.delete(oldest);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,280 @@
+import type { HubPrincipal } from '@switchboard/channels-core';
+import { parsePayload } from '@switchboard/channels-core';
+import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import {
+  type Quorum,
+  type SwarmConsensusEvent,
+  SwarmProposalEvent,
+  type VoteReceipt,
+  VoteRequest,
+} from './schemas.ts';
+import { countVotes, type Decision, decide } from './tally.ts';
+import { consensusTopic, proposalTopic } from './topics.ts';
+
+export interface ProposeInput {
+  swarmId: string;
+  subject: string;
+  /** Principal ids allowed to vote. */
+  voters: readonly string[];
+  /** @default { rule: 'majority' } */
+  quorum?: Quorum;
+  /** @default ['approve', 'reject'] */
+  choices?: readonly string[];
+  /** Voting time from now, in ms. Conflicts with `deadline`. @default the server's `defaultDeadlineMs` */
+  deadlineMs?: number;
+  /** When voting closes, in ms since 1970. Conflicts with `deadlineMs`. */
+  deadline?: number;
+  /** @default a random UUID */
+  proposalId?: string;
+  at?: number;
+}
+
+/** A proposal's state as the hub sees it. */
+export interface ProposalState {
+  proposal: SwarmProposalEvent;
+  votes: Record<string, string>;
+  result: SwarmConsensusEvent | undefined;
+}
+
+interface Ballot {
+  proposal: SwarmProposalEvent;
+  votes: Map<string, string>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  result: SwarmConsensusEvent | undefined;
+}
+
+export interface ConsensusHooks {
+  publish(topic: string, data: unknown): Promise<unknown>;
+  onVote(receipt: VoteReceipt): void;
+  onResult(result: SwarmConsensusEvent): void;
+  onError(error: Error): void;
+}
+
+/** Longest delay `setTimeout` honours; a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Hub-side consensus: proposals, the votes cast through the `swarm.vote` route, and exactly
+ * one published result per proposal, decided by `decide()` after each vote or by the
+ * deadline timer. Decided proposals are remembered (up to `maxClosed`) so that a late vote
+ * gets a clear refusal instead of NOT_FOUND.
+ */
+export class ConsensusService {
+  readonly #hooks: ConsensusHooks;
+  readonly #defaultDeadlineMs: number;
+  readonly #maxClosed: number;
+  readonly #ballots = new Map<string, Ballot>();
+  /** Keys of decided ballots, oldest first. */
+  readonly #closed: string[] = [];
+  #stopped = false;
+
+  constructor(hooks: ConsensusHooks, defaultDeadlineMs: number, maxClosed: number) {
+    this.#hooks = hooks;
+    this.#defaultDeadlineMs = defaultDeadlineMs;
+    this.#maxClosed = maxClosed;
+  }
+
+  /** Validates and publishes a proposal, and starts its deadline timer. */
+  async propose(input: ProposeInput): Promise<SwarmProposalEvent> {
+    if (this.#stopped) {
+      throw new SwitchboardError(ErrorCode.SERVER_SHUTTING_DOWN, 'The swarm channel is closed');
+    }
+    if (input.deadline !== undefined && input.deadlineMs !== undefined) {
+      throw new TypeError('propose(): "deadline" and "deadlineMs" conflict; pass one of them');
+    }
+    const now = Date.now();
+    const proposalId = input.proposalId ?? globalThis.crypto.randomUUID();
+    const topic = proposalTopic(input.swarmId, proposalId);
+    const deadlineMs = input.deadlineMs ?? this.#defaultDeadlineMs;
+    const deadline = input.deadline ?? now + deadlineMs;
+    const proposal = parsePayload(
+      SwarmProposalEvent,
+      {
+        swarmId: input.swarmId,
+        proposalId,
+        subject: input.subject,
+        choices: input.choices,
+        quorum: input.quorum ?? { rule: 'majority' },
+        voters: input.voters,
+        deadline,
+        at: input.at ?? now,
+      },
+      'proposal',
+    );
+    if (!(deadline > now) || deadline - now > MAX_TIMER_MS) {
+      throw new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        `Invalid proposal: deadline must be in the future and at most ${MAX_TIMER_MS} ms away`,
+        { details: { field: input.deadline === undefined ? 'deadlineMs' : 'deadline' } },
+      );
+    }
+    const key = keyOf(proposal.swarmId, proposal.proposalId);
+    if (this.#ballots.has(key)) {
+      throw new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        `Proposal "${proposalId}" already exists in swarm "${proposal.swarmId}"`,
+        { details: { field: 'proposalId' } },
+      );
+    }
+    // Registered before the publish, so a vote racing the proposal event finds it.
+    const ballot: Ballot = { proposal, votes: new Map(), timer: undefined, result: undefined };
+    this.#ballots.set(key, ballot);
+    ballot.timer = setTimeout(() => {
+      ballot.timer = undefined;
+      void this.#finish(ballot, { outcome: 'no-quorum', reason: 'deadline' });
+    }, deadline - now);
+    try {
+      await this.#hooks.publish(topic, proposal);
+    } catch (error) {
+      clearTimeout(ballot.timer);
+      this.#ballots.delete(key);
+      throw error;
+    }
+    return proposal;
+  }
+
+  /** The `swarm.vote` handler: the voter is the caller's principal. */
+  async vote(data: unknown, principal: HubPrincipal | null): Promise<VoteReceipt> {
+    const request = parsePayload(VoteRequest, data, 'vote');
+    const { swarmId, proposalId, choice } = request;
+    const ballot = this.#ballots.get(keyOf(swarmId, proposalId));
+    if (ballot === undefined) {
+      throw new SwitchboardError(
+        ErrorCode.NOT_FOUND,
+        `No proposal "${proposalId}" in swarm "${swarmId}"`,
+        { details: { field: 'proposalId' } },
+      );
+    }
+    const voterId = principal?.id;
+    if (voterId === undefined || !ballot.proposal.voters.includes(voterId)) {
+      throw refusal(
+        ErrorCode.FORBIDDEN,
+        'not-eligible',
+        `${who(voterId)} may not vote on "${proposalId}"`,
+        proposalId,
+      );
+    }
+    if (ballot.votes.has(voterId)) {
+      throw refusal(
+        ErrorCode.FORBIDDEN,
+        'already-voted',
+        `${who(voterId)} already voted on "${proposalId}"`,
+        proposalId,
+      );
+    }
+    if (ballot.result === undefined && Date.now() >= ballot.proposal.deadline) {
+      // The timer is due but has not run yet: the deadline decides, as it would have.
+      await this.#finish(ballot, { outcome: 'no-quorum', reason: 'deadline' });
+    }
+    if (ballot.result !== undefined) {
+      if (ballot.result.reason === 'deadline') {
+        throw refusal(
+          ErrorCode.TIMEOUT,
+          'deadline-passed',
+          `Voting on "${proposalId}" closed at its deadline`,
+          proposalId,
+        );
+      }
+      throw refusal(
+        ErrorCode.FORBIDDEN,
+        'decided',
+        `Proposal "${proposalId}" is already decided`,
+        proposalId,
+      );
+    }
+    if (!ballot.proposal.choices.includes(choice)) {
+      throw new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        `Invalid vote: choice ${JSON.stringify(choice)} is not one of ${ballot.proposal.choices.join(', ')}`,
+        { details: { field: 'choice' } },
+      );
+    }
+    ballot.votes.set(voterId, choice);
+    const receipt: VoteReceipt = { swarmId, proposalId, voterId, choice, at: Date.now() };
+    this.#hooks.onVote(receipt);
+    const decision = decide(ballot.proposal, ballot.votes);
+    // Answered after the result is in the hub's log: the deciding voter can read it at once.
+    if (decision !== undefined) await this.#finish(ballot, decision);
+    return receipt;
+  }
+
+  isManaged(swarmId: string, proposalId: string): boolean {
+    return this.#ballots.has(keyOf(swarmId, proposalId));
+  }
+
+  get(swarmId: string, proposalId: string): ProposalState | undefined {
+    const ballot = this.#ballots.get(keyOf(swarmId, proposalId));
+    if (ballot === undefined) return undefined;
+    return {
+      proposal: ballot.proposal,
+      votes: Object.fromEntries(ballot.votes),
+      result: ballot.result,
+    };
+  }
+
+  /** Proposals still open. */
+  open(): SwarmProposalEvent[] {
+    return [...this.#ballots.values()].filter((b) => b.result === undefined).map((b) => b.proposal);
+  }
+
+  /** Clears every deadline timer; open proposals stay undecided and no result is published. */
+  close(): void {
+    this.#stopped = true;
+    for (const ballot of this.#ballots.values()) {
+      clearTimeout(ballot.timer);
+      ballot.timer = undefined;
+    }
+  }
+
+  async #finish(ballot: Ballot, decision: Decision): Promise<void> {
+    // Decided synchronously, before any await: a second decision cannot slip in.
+    if (ballot.result !== undefined || this.#stopped) return;
+    clearTimeout(ballot.timer);
+    ballot.timer = undefined;
+    const now = Date.now();
+    const { swarmId, proposalId } = ballot.proposal;
+    const result: SwarmConsensusEvent = {
+      swarmId,
+      proposalId,
+      outcome: decision.outcome,
+      ...(decision.winner === undefined ? {} : { winner: decision.winner }),
+      tally: countVotes(ballot.proposal, ballot.votes),
+      votes: Object.fromEntries(ballot.votes),
+      decidedAt: now,
+      reason: decision.reason,
+      at: now,
+    };
+    ballot.result = result;
+    this.#remember(keyOf(swarmId, proposalId));
+    this.#hooks.onResult(result);
+    try {
+      await this.#hooks.publish(consensusTopic(swarmId, proposalId), result);
+    } catch (error) {
+      this.#hooks.onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #remember(key: string): void {
+    this.#closed.push(key);
+    while (this.#closed.length > this.#maxClosed) this.#ballots.delete(this.#closed.shift()!);
+  }
+}
+
+/** Ids are single segments, so "." cannot occur in them and the key is unambiguous. */
+function keyOf(swarmId: string, proposalId: string): string {
+  return `${swarmId}.${proposalId}`;
+}
+
+function who(voterId: string | undefined): string {
+  return voterId === undefined ? 'An anonymous caller' : JSON.stringify(voterId);
+}
+
+/** A refused vote; `details.reason` tells the cases of one code apart. */
+function refusal(
+  code: ErrorCode,
+  reason: 'not-eligible' | 'already-voted' | 'decided' | 'deadline-passed',
+  message: string,
+  proposalId: string,
+): SwitchboardError {
+  return new SwitchboardError(code, message, { details: { reason, proposalId } });
+}

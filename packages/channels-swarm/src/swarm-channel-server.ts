@@ -1,0 +1,217 @@
+import type { HubPublishResult, HubRoutingRouter } from '@switchboard/channels-core';
+import { parsePayload, TypedEmitter } from '@switchboard/channels-core';
+import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { ConsensusService, type ProposalState, type ProposeInput } from './consensus.ts';
+import {
+  type PresenceChange,
+  type PresenceSource,
+  PresenceTracker,
+  type SwarmOf,
+  swarmIdOfPrincipal,
+} from './presence-tracker.ts';
+import {
+  SwarmConsensusEvent,
+  type SwarmConsensusInput,
+  SwarmPresenceEvent,
+  type SwarmPresenceInput,
+  type SwarmProposalEvent,
+  SwarmTopologyEvent,
+  type SwarmTopologyInput,
+  type VoteReceipt,
+} from './schemas.ts';
+import { consensusTopic, presenceTopic, SWARM_VOTE_METHOD, topologyTopic } from './topics.ts';
+
+export interface SwarmChannelServerOptions {
+  /**
+   * Connection events for presence: pass the WSServer. Without it no presence is published
+   * automatically (`publishPresence` still works).
+   */
+  presence?: PresenceSource;
+  /** The swarm(s) a principal belongs to. @default `principal.swarmId` when it is a string */
+  swarmOf?: SwarmOf;
+  /** Voting time of a proposal given neither `deadline` nor `deadlineMs`. @default 30_000 */
+  defaultDeadlineMs?: number;
+  /** Decided proposals remembered, so late votes get a clear refusal. @default 1_000 */
+  maxClosedProposals?: number;
+}
+
+export const SWARM_CHANNEL_SERVER_DEFAULTS = {
+  defaultDeadlineMs: 30_000,
+  maxClosedProposals: 1_000,
+} as const;
+
+/** Local events of SwarmChannelServer (the same things also go to the hub). */
+export interface SwarmChannelServerEvents {
+  /** A vote was accepted. */
+  vote: (receipt: VoteReceipt) => void;
+  /** A proposal was decided; its result is being published. */
+  consensus: (result: SwarmConsensusEvent) => void;
+  presence: (event: SwarmPresenceEvent) => void;
+  /** A publish the server made on its own (presence, a result at the deadline) failed. */
+  error: (error: Error) => void;
+}
+
+/**
+ * The swarm channel on the hub: topology and presence events, and consensus as a hub-side
+ * service. Votes arrive through the `swarm.vote` request route, where the voter is the
+ * authenticated principal; the hub tallies and publishes one result per proposal. Only this
+ * server (the coordinator's side) publishes topology and results: configure the hub so that
+ * agents may not publish `swarm.*` topics.
+ */
+export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
+  readonly #router: HubRoutingRouter;
+  readonly #consensus: ConsensusService;
+  readonly #presenceSource: PresenceSource | undefined;
+  readonly #presence: PresenceTracker;
+  readonly #unroute: () => void;
+  /** Last topology version published per swarm. */
+  readonly #versions = new Map<string, number>();
+
+  constructor(router: HubRoutingRouter, options: SwarmChannelServerOptions = {}) {
+    super();
+    const o = { ...SWARM_CHANNEL_SERVER_DEFAULTS, ...definedOnly(options) };
+    for (const key of ['defaultDeadlineMs', 'maxClosedProposals'] as const) {
+      if (!Number.isInteger(o[key]) || o[key] < 1) {
+        throw new TypeError(`SwarmChannelServer option "${key}" must be a positive integer`);
+      }
+    }
+    if (typeof router?.route !== 'function') {
+      throw new TypeError('SwarmChannelServer needs a router with route() for swarm.vote');
+    }
+    this.#router = router;
+    const reportError = (error: Error) => this.emit('error', error);
+    this.#consensus = new ConsensusService(
+      {
+        publish: (topic, data) => router.publish(topic, data),
+        onVote: (receipt) => this.emit('vote', receipt),
+        onResult: (result) => this.emit('consensus', result),
+        onError: reportError,
+      },
+      o.defaultDeadlineMs,
+      o.maxClosedProposals,
+    );
+    this.#presence = new PresenceTracker(
+      o.swarmOf ?? swarmIdOfPrincipal,
+      (change) => this.#publishPresenceChange(change),
+      reportError,
+    );
+    this.#unroute = router.route({
+      method: SWARM_VOTE_METHOD,
+      handler: (data, context) => this.#consensus.vote(data, context.principal),
+    });
+    this.#presenceSource = o.presence;
+    if (this.#presenceSource !== undefined) {
+      this.#presenceSource.on('authenticated', this.#presence.connected);
+      this.#presenceSource.on('disconnection', this.#presence.disconnected);
+      for (const client of this.#presenceSource.getConnectedClients?.() ?? []) {
+        this.#presence.connected(client);
+      }
+    }
+  }
+
+  /**
+   * Publishes `swarm.<swarmId>.topology`. `version` defaults to one more than the last one
+   * published here for the swarm; an explicit version must be greater than it.
+   */
+  async publishTopologyChange(input: SwarmTopologyInput): Promise<HubPublishResult> {
+    const topic = topologyTopic(input.swarmId);
+    const last = this.#versions.get(input.swarmId) ?? 0;
+    const version = input.version ?? last + 1;
+    if (this.#versions.has(input.swarmId) && version <= last) {
+      throw new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        `Invalid topology change: version ${version} is not after ${last}`,
+        { details: { field: 'version' } },
+      );
+    }
+    const payload = parsePayload(
+      SwarmTopologyEvent,
+      { ...input, version, at: input.at ?? Date.now() },
+      'topology change',
+    );
+    const result = await this.#router.publish(topic, payload);
+    this.#versions.set(
+      payload.swarmId,
+      Math.max(version, this.#versions.get(payload.swarmId) ?? 0),
+    );
+    return result;
+  }
+
+  /** Publishes `swarm.<swarmId>.presence` by hand (automatic with the `presence` option). */
+  async publishPresence(input: SwarmPresenceInput): Promise<HubPublishResult> {
+    const topic = presenceTopic(input.swarmId);
+    const payload = parsePayload(
+      SwarmPresenceEvent,
+      { ...input, at: input.at ?? Date.now() },
+      'presence event',
+    );
+    this.emit('presence', payload);
+    return this.#router.publish(topic, payload);
+  }
+
+  /**
+   * Publishes a result decided elsewhere to `swarm.<swarmId>.consensus.<proposalId>`. Refused
+   * (FORBIDDEN, `details.reason: 'managed'`) for a proposal made with `propose()`: the tally
+   * publishes that one, exactly once.
+   */
+  async publishConsensus(input: SwarmConsensusInput): Promise<HubPublishResult> {
+    const topic = consensusTopic(input.swarmId, input.proposalId);
+    if (this.#consensus.isManaged(input.swarmId, input.proposalId)) {
+      throw new SwitchboardError(
+        ErrorCode.FORBIDDEN,
+        `Proposal "${input.proposalId}" is tallied by this server; its result is published when decided`,
+        { details: { reason: 'managed', field: 'proposalId' } },
+      );
+    }
+    const now = Date.now();
+    const payload = parsePayload(
+      SwarmConsensusEvent,
+      { ...input, at: input.at ?? now },
+      'consensus result',
+    );
+    return this.#router.publish(topic, payload);
+  }
+
+  /**
+   * Publishes a proposal to `swarm.<swarmId>.proposal.<proposalId>` and opens it for votes
+   * until its deadline. Resolves with the proposal as published.
+   */
+  propose(input: ProposeInput): Promise<SwarmProposalEvent> {
+    return this.#consensus.propose(input);
+  }
+
+  /** A proposal's state: open or decided (recently), with its votes and result. */
+  getProposal(swarmId: string, proposalId: string): ProposalState | undefined {
+    return this.#consensus.get(swarmId, proposalId);
+  }
+
+  /** Principals connected to the swarm (with the `presence` option). */
+  members(swarmId: string): string[] {
+    return this.#presence.members(swarmId);
+  }
+
+  /**
+   * Clears all deadline timers, removes the `swarm.vote` route and stops following
+   * connections. Open proposals stay undecided: no result is published for them.
+   */
+  close(): void {
+    this.#consensus.close();
+    this.#unroute();
+    if (this.#presenceSource !== undefined) {
+      this.#presenceSource.off('authenticated', this.#presence.connected);
+      this.#presenceSource.off('disconnection', this.#presence.disconnected);
+    }
+  }
+
+  #publishPresenceChange(change: PresenceChange): void {
+    this.publishPresence(change).catch((error: unknown) =>
+      this.emit('error', error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
