@@ -6,4 +6,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Loaded at run time to bundle the dashboard; it ships a native binary and cannot be inlined.
+  external: ['esbuild'],
 });

@@ -1,45 +1,75 @@
-import { WSRouter, WSServer } from '@switchboard/server';
+import { bundleDashboard } from './dashboard/bundle.ts';
+import { createDemoHub } from './hub.ts';
+import { createTerminalLog } from './log.ts';
 
 /**
- * Starts a hub on 127.0.0.1 and prints its URL. Ctrl-C shuts it down gracefully.
- * PORT (default 7070) and HOST pick the address.
+ * `pnpm run demo`: a hub on 127.0.0.1 with simulated agents, a coordinator and a live
+ * dashboard. PORT (default 7070; a taken port falls back to a free one), HOST, TICK_MS,
+ * AGENTS and SEED tune it. Ctrl-C stops it gracefully.
  */
-const port = Number(process.env.PORT ?? 7070);
-const host = process.env.HOST ?? '127.0.0.1';
+const log = createTerminalLog();
 
-const server = new WSServer({ port, host });
-const router = new WSRouter(server);
-
-server.on('authenticated', (client) => log(`client ${client.id.slice(0, 8)} connected`));
-server.on('disconnection', (client, code) => log(`client ${client.id.slice(0, 8)} left (${code})`));
-router.on('subscribed', (client, patterns) =>
-  log(`client ${client.id.slice(0, 8)} subscribed to ${patterns.join(', ')}`),
-);
-router.on('published', (entry) =>
-  log(`#${entry.offset} ${entry.topic} seq=${entry.sequenceNumber}`),
-);
-
-await server.start();
-log(`Switchboard hub listening on ${server.url}`);
-log(`health: http://${host}:${server.port}/health  stats: http://${host}:${server.port}/stats`);
-log('Press Ctrl-C to stop.');
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log('shutting down...');
-    server
-      .shutdown()
-      .then(() => router.close())
-      .then(() => {
-        log('stopped');
-        process.exit(0);
-      });
-  });
+function numberFromEnv(name: string, fallback?: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) {
+    log.line('error', `${name}=${raw} is not a number`, 'bad');
+    process.exit(2);
+  }
+  return value;
 }
 
-function log(message: string): void {
-  console.log(`${new Date().toISOString().slice(11, 23)} ${message}`);
+const hub = await createDemoHub({
+  port: numberFromEnv('PORT', 7070),
+  host: process.env.HOST ?? '127.0.0.1',
+  portFallback: true,
+  tickMs: numberFromEnv('TICK_MS'),
+  agents: numberFromEnv('AGENTS'),
+  seed: numberFromEnv('SEED'),
+  log,
+});
+
+log.line('hub', 'Press Ctrl-C to stop.', 'dim');
+
+// Bundle now rather than on the first page load, so a broken bundle shows up at once.
+bundleDashboard().then(
+  (bundle) =>
+    log.line(
+      'dashboard',
+      `script bundled in ${bundle.ms} ms: ${kB(bundle.bytes)} (${kB(bundle.gzip.length)} gzipped)`,
+      'dim',
+    ),
+  (error: unknown) =>
+    log.line('error', `dashboard bundle failed: ${(error as Error).message}`, 'bad'),
+);
+
+// Ctrl-C reaches node and the package manager around it, which may pass it on again:
+// a second signal within a second is the same Ctrl-C. A later one forces the exit.
+const SAME_SIGNAL_MS = 1_000;
+function kB(bytes: number): string {
+  return `${Math.round(bytes / 1024)} kB`;
+}
+
+let stoppingSince: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SAME_SIGNAL_MS) return;
+      log.line('hub', 'forced exit', 'warn');
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    log.line('hub', 'shutting down: agents leave, then the hub drains...', 'warn');
+    hub.close().then(
+      () => {
+        log.line('hub', 'stopped', 'good');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.line('error', `shutdown failed: ${(error as Error).message}`, 'bad');
+        process.exit(1);
+      },
+    );
+  });
 }
