@@ -1,0 +1,30 @@
+/** The servers every scenario can run against. */
+export const TARGETS = ['b0', 'b1', 'b2', 'socketio', 'switchboard'] as const;
+export type TargetId = (typeof TARGETS)[number];
+
+export const TARGET_LABEL: Record<TargetId, string> = {
+  b0: 'B0 ws.send loop',
+  b1: 'B1 frame once',
+  b2: 'B2 coalesced x20',
+  socketio: 'Socket.IO 4 rooms',
+  switchboard: 'Switchboard',
+};
+
+export const TARGET_DESCRIPTION: Record<TargetId, string> = {
+  b0: '`ws` server; each publish is forwarded with `ws.send(buffer)` to every subscriber socket',
+  b1: '`ws` server; each publish is framed once (`Sender.frame`) and that frame written to every socket',
+  b2: '`ws` server; publishes are framed once and 20 frames are concatenated into one write per socket (a partial batch is flushed at the end of the tick)',
+  socketio:
+    'Socket.IO 4 server (websocket transport); subscribers join a room, each publish is `io.to(room).emit(...)`; load uses `socket.io-client`',
+  switchboard:
+    '`WSServer` + `WSRouter` with defaults; subscribers say hello and subscribe to `bench.#`, the publisher sends `publish` frames',
+};
+
+/** Baselines speak bare WebSocket: subscribers connect to this path, the publisher to PUB_PATH. */
+export const SUB_PATH = '/sub';
+export const PUB_PATH = '/pub';
+/** Socket.IO room and events. */
+export const ROOM = 'bench';
+/** Subscription pattern of Switchboard subscribers, and the topics the publisher rotates over. */
+export const BENCH_PATTERN = 'bench.#';
+export const BENCH_TOPICS = Array.from({ length: 8 }, (_, i) => `bench.load.${i}`);
