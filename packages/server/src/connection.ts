@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ClientFrame, ServerFrame } from '@switchboard/protocol';
 import { CloseCode, encodeFrame } from '@switchboard/protocol';
@@ -49,7 +50,7 @@ export class Connection {
   /** Set by heartbeat: false until the peer shows a sign of life in the current interval. */
   alive = true;
   /** Frames that arrived before authentication finished, replayed in order afterwards. */
-  readonly pending: ClientFrame[] = [];
+  pending: ClientFrame[] | undefined;
   /** Patterns this connection subscribes to; the router keeps the index. */
   readonly subscriptions = new Set<string>();
   readonly connectedAt = Date.now();
@@ -57,6 +58,10 @@ export class Connection {
   messagesOut = 0;
   dropped = 0;
   authTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The upgrade request's headers and URL, kept until authentication is done. */
+  handshake: { headers: IncomingHttpHeaders; url: string } | undefined;
+  /** The router's fan-out round that last visited this connection (dedupes patterns). */
+  fanOutMark = 0;
   /** Authentication needs an `auth` frame: no token came with hello, header or query. */
   awaitingAuthFrame = false;
   /**
@@ -65,9 +70,10 @@ export class Connection {
    */
   recovering = 0;
   onDrop: DropListener | undefined;
-  readonly #queue = new OutboundQueue();
+  /** Live frames; created on demand and dropped when empty, so idle connections stay small. */
+  #queue: OutboundQueue | undefined;
   /** Replayed events: bounded by the router's `maxReplay`, exempt from the live bounds. */
-  readonly #replayQueue = new OutboundQueue();
+  #replayQueue: OutboundQueue | undefined;
   readonly #highWater: number;
   readonly #raw: Socket | undefined;
   #droppedRange: DroppedRange | undefined;
@@ -94,7 +100,9 @@ export class Connection {
 
   /** Queued bytes plus what the socket still buffers. */
   get bufferedAmount(): number {
-    return this.#queue.bytes + this.#replayQueue.bytes + (this.#raw?.writableLength ?? 0);
+    return (
+      (this.#queue?.bytes ?? 0) + (this.#replayQueue?.bytes ?? 0) + (this.#raw?.writableLength ?? 0)
+    );
   }
 
   /** Queues an already-serialized frame; false when the socket can no longer take it. */
@@ -115,6 +123,7 @@ export class Connection {
   /** Queues a replayed event; it goes out ahead of everything in the live queue. */
   replay(frame: Buffer, offset: number, topic: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.#replayQueue ??= new OutboundQueue();
     this.#replayQueue.push(frame, offset, topic);
     this.scheduler.schedule(this);
   }
@@ -125,7 +134,10 @@ export class Connection {
     if (this.recovering === 0) this.scheduler.schedule(this);
   }
 
-  /** Writes what the socket can take now; the rest waits for `drain`. */
+  /**
+   * Writes what the socket can take now as one buffer (one syscall per socket per turn,
+   * no cork: a single write needs none); the rest waits for `drain`.
+   */
   flush(force = false): void {
     const raw = this.#raw;
     if (this.socket.readyState !== WebSocket.OPEN || raw === undefined || raw.destroyed) {
@@ -133,43 +145,43 @@ export class Connection {
       return;
     }
     const liveFlows = this.recovering === 0 || force;
-    const hasLive = liveFlows && (this.#queue.length > 0 || this.#droppedRange !== undefined);
-    if (this.#replayQueue.length === 0 && !hasLive) return;
+    if (this.#queue?.length === 0) this.#queue = undefined;
+    const hasLive = liveFlows && (this.#queue !== undefined || this.#droppedRange !== undefined);
+    if (this.#replayQueue === undefined && !hasLive) return;
     if (!force && raw.writableLength >= this.#highWater) {
       this.#awaitDrain(raw);
       return;
     }
-    raw.cork();
+    const frames: Buffer[] = [];
     let budget = force ? Number.POSITIVE_INFINITY : this.#highWater - raw.writableLength;
-    budget = this.#write(raw, this.#replayQueue, budget);
-    if (liveFlows && budget > 0 && this.#replayQueue.length === 0) {
+    if (this.#replayQueue !== undefined) {
+      budget = take(this.#replayQueue, frames, budget);
+      if (this.#replayQueue.length === 0) this.#replayQueue = undefined;
+    }
+    if (liveFlows && budget > 0 && this.#replayQueue === undefined) {
       if (this.#droppedRange !== undefined) {
         const range = this.#droppedRange;
         this.#droppedRange = undefined;
         const notice = encodeTextFrame(
           encodeFrame({ type: 'dropped', epoch: this.#epoch, ...range }),
         );
-        raw.write(notice);
-        this.messagesOut += 1;
+        frames.push(notice);
         budget -= notice.length;
       }
-      this.#write(raw, this.#queue, budget);
+      if (this.#queue !== undefined) {
+        take(this.#queue, frames, budget);
+        if (this.#queue.length === 0) this.#queue = undefined;
+      }
     }
-    raw.uncork();
-    if (this.#replayQueue.length > 0 || (liveFlows && this.#queue.length > 0))
-      this.#awaitDrain(raw);
-  }
-
-  #write(raw: Socket, queue: OutboundQueue, budget: number): number {
-    let left = budget;
-    while (left > 0) {
-      const frame = queue.shift();
-      if (frame === undefined) break;
-      raw.write(frame);
-      this.messagesOut += 1;
-      left -= frame.length;
-    }
-    return left;
+    if (frames.length === 1) raw.write(frames[0]!);
+    else if (frames.length > 1) raw.write(Buffer.concat(frames));
+    this.messagesOut += frames.length;
+    if (this.#queue?.length === 0) this.#queue = undefined;
+    const more = this.#replayQueue !== undefined || (liveFlows && this.#queue !== undefined);
+    if (!more) return;
+    // The budget ran out: continue once the socket drained, or next turn if it has room.
+    if (raw.writableLength >= this.#highWater || raw.writableNeedDrain) this.#awaitDrain(raw);
+    else this.scheduler.schedule(this);
   }
 
   close(code: number, reason: string): void {
@@ -183,8 +195,8 @@ export class Connection {
 
   /** Forgets everything queued; called once the socket closed. */
   release(): void {
-    this.#queue.clear();
-    this.#replayQueue.clear();
+    this.#queue = undefined;
+    this.#replayQueue = undefined;
     this.#droppedRange = undefined;
   }
 
@@ -198,7 +210,7 @@ export class Connection {
       subscriptions: [...this.subscriptions],
       messagesIn: this.messagesIn,
       messagesOut: this.messagesOut,
-      queuedMessages: this.#queue.length + this.#replayQueue.length,
+      queuedMessages: (this.#queue?.length ?? 0) + (this.#replayQueue?.length ?? 0),
       queuedBytes: this.bufferedAmount,
       dropped: this.dropped,
     };
@@ -206,6 +218,7 @@ export class Connection {
 
   #enqueue(frame: Buffer, offset: number, topic: string | undefined): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
+    this.#queue ??= new OutboundQueue();
     this.#queue.push(frame, offset, topic);
     if (offset > 0 && this.#isOverLimit()) this.#overflow();
     this.scheduler.schedule(this);
@@ -215,14 +228,14 @@ export class Connection {
   /** Live backlog only: replies and replayed history are bounded elsewhere. */
   #isOverLimit(): boolean {
     return (
-      this.#queue.events > this.limits.maxMessages ||
-      this.#queue.eventBytes + (this.#raw?.writableLength ?? 0) > this.limits.maxBytes
+      (this.#queue?.events ?? 0) > this.limits.maxMessages ||
+      (this.#queue?.eventBytes ?? 0) + (this.#raw?.writableLength ?? 0) > this.limits.maxBytes
     );
   }
 
   #overflow(): void {
     if (this.limits.policy === 'disconnect') {
-      this.#queue.clear();
+      this.#queue = undefined;
       this.state = 'closing';
       this.socket.close(CloseCode.SLOW_CONSUMER, 'Slow consumer: outbound queue overflowed');
       // The peer is not reading, so it may never answer the close frame.
@@ -230,7 +243,7 @@ export class Connection {
       return;
     }
     while (this.#isOverLimit()) {
-      const dropped = this.#queue.dropOldestEvent();
+      const dropped = this.#queue?.dropOldestEvent();
       if (dropped === undefined) break;
       this.dropped += 1;
       const range = this.#droppedRange;
@@ -252,4 +265,16 @@ export class Connection {
       this.scheduler.schedule(this);
     });
   }
+}
+
+/** Moves frames from `queue` to `into` until `budget` bytes are used; returns what is left. */
+function take(queue: OutboundQueue, into: Buffer[], budget: number): number {
+  let left = budget;
+  while (left > 0) {
+    const frame = queue.shift();
+    if (frame === undefined) break;
+    into.push(frame);
+    left -= frame.length;
+  }
+  return left;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 
 export interface TransportToken {
   token: string;
@@ -6,7 +6,10 @@ export interface TransportToken {
 }
 
 /** Reads a token from `Authorization: Bearer` or the `token` query parameter (browsers). */
-export function tokenFromRequest(request: IncomingMessage): TransportToken | undefined {
+export function tokenFromRequest(request: {
+  headers: IncomingHttpHeaders;
+  url?: string;
+}): TransportToken | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());

@@ -459,17 +459,34 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
 
   #fanOut(entry: LogEntry): void {
     this.#published += 1;
-    this.emit('published', entry);
-    const subscribers = this.#index.match(entry.topic);
-    if (subscribers.size === 0) return;
-    // Serialized and framed once; every subscriber gets the same bytes.
-    const frame = encodeTextFrame(serializeEvent(entry, false));
-    for (const connection of subscribers) {
-      if (connection.id === entry.publisherId || connection.state !== 'open') continue;
-      connection.deliver(frame, entry.offset, entry.topic, entry.epoch);
-      this.#delivered += 1;
-    }
+    if (this.listenerCount('published') > 0) this.emit('published', entry);
+    this.#fanOutEntry = entry;
+    this.#fanOutFrame = undefined;
+    this.#fanOutRound += 1;
+    this.#index.forEachMatch(entry.topic, this.#visit);
+    this.#fanOutEntry = undefined;
+    this.#fanOutFrame = undefined;
   }
+
+  #fanOutEntry: LogEntry | undefined;
+  /** Counts fan-outs; not the offset, which a new epoch or another engine could repeat. */
+  #fanOutRound = 0;
+  #fanOutFrame: Buffer | undefined;
+
+  /**
+   * Called per matching (connection, pattern). A connection with several matching patterns
+   * is visited several times; the round mark delivers once without building a set.
+   */
+  readonly #visit = (connection: Connection): void => {
+    const entry = this.#fanOutEntry!;
+    if (connection.fanOutMark === this.#fanOutRound) return;
+    connection.fanOutMark = this.#fanOutRound;
+    if (connection.id === entry.publisherId || connection.state !== 'open') return;
+    // Serialized and framed once per publish; every subscriber gets the same bytes.
+    this.#fanOutFrame ??= encodeTextFrame(serializeEvent(entry, false));
+    connection.deliver(this.#fanOutFrame, entry.offset, entry.topic, entry.epoch);
+    this.#delivered += 1;
+  };
 
   #ack(connection: Connection, id: string | undefined, fields: Record<string, unknown>): void {
     if (id === undefined) return;

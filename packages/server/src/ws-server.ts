@@ -308,19 +308,16 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
       this.#handler?.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS,
       this.#scheduler,
     );
-    const handler = this.#handler;
-    if (handler)
-      connection.onDrop = (dropped, topic, offset) => handler.handleDrop(dropped, topic, offset);
+    // Only what authentication needs is kept, and only until the handshake ends.
+    connection.handshake = { headers: request.headers, url: request.url ?? '/' };
+    connection.onDrop = this.#onDrop;
     this.#connections.set(connection.id, connection);
-    ws.on('message', (data, isBinary) => this.#onMessage(connection, request, data, isBinary));
-    ws.on('pong', () => {
-      connection.alive = true;
-    });
-    ws.on('close', (code, reason) => this.#onClose(connection, code, reason.toString()));
-    ws.on('error', (error) => {
-      // ws closes the socket itself (e.g. 1009 past the hard payload cap); just report.
-      this.emit('client-error', connection.info(), SwitchboardError.from(error));
-    });
+    // Shared listeners (no closures per connection): the socket knows its connection.
+    (ws as SocketWithConnection)[CONNECTION] = connection;
+    ws.on('message', this.#socketListeners.message);
+    ws.on('pong', this.#socketListeners.pong);
+    ws.on('close', this.#socketListeners.close);
+    ws.on('error', this.#socketListeners.error);
     connection.authTimer = setTimeout(() => {
       if (connection.state === 'handshaking' || connection.state === 'authenticating') {
         this.#refuse(
@@ -344,12 +341,19 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     }
   }
 
-  #onMessage(
-    connection: Connection,
-    request: IncomingMessage,
-    data: RawData,
-    isBinary: boolean,
-  ): void {
+  readonly #onDrop = (connection: Connection, topic: string, offset: number): void => {
+    this.#handler?.handleDrop(connection, topic, offset);
+  };
+
+  readonly #socketListeners = createSocketListeners({
+    message: (connection, data, isBinary) => this.#onMessage(connection, data, isBinary),
+    close: (connection, code, reason) => this.#onClose(connection, code, reason),
+    error: (connection, error) =>
+      // ws closes the socket itself (e.g. 1009 past the hard payload cap); just report.
+      this.emit('client-error', connection.info(), SwitchboardError.from(error)),
+  });
+
+  #onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     connection.alive = true;
     connection.messagesIn += 1;
     if (connection.state === 'closing' || connection.state === 'closed') return;
@@ -380,12 +384,12 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     if (frame.type === 'pong') return;
     switch (connection.state) {
       case 'handshaking':
-        this.#handshake(connection, request, frame);
+        this.#handshake(connection, frame);
         return;
       case 'authenticating':
         if (frame.type === 'auth' && connection.awaitingAuthFrame) {
           connection.awaitingAuthFrame = false;
-          this.#authenticate(connection, request, frame.token, 'frame', frame.id);
+          this.#authenticate(connection, frame.token, 'frame', frame.id);
         } else if (frame.type === 'hello' || frame.type === 'auth') {
           this.#reject(
             connection,
@@ -395,7 +399,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
             ),
             frame.type === 'auth' ? frame.id : undefined,
           );
-        } else if (connection.pending.length >= MAX_PENDING_FRAMES) {
+        } else if ((connection.pending?.length ?? 0) >= MAX_PENDING_FRAMES) {
           this.#reject(
             connection,
             new SwitchboardError(
@@ -405,7 +409,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
             frame.id,
           );
         } else {
-          connection.pending.push(frame);
+          (connection.pending ??= []).push(frame);
         }
         return;
       case 'open':
@@ -414,7 +418,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     }
   }
 
-  #handshake(connection: Connection, request: IncomingMessage, frame: ClientFrame): void {
+  #handshake(connection: Connection, frame: ClientFrame): void {
     let version: number;
     let frameToken: string | undefined;
     let authFrameId: string | undefined;
@@ -435,7 +439,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
         frameToken = frame.token;
         authFrameId = frame.id;
       } else {
-        connection.pending.push(frame);
+        (connection.pending ??= []).push(frame);
       }
     }
     connection.protocolVersion = version;
@@ -446,12 +450,12 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
       return;
     }
     if (frameToken !== undefined) {
-      this.#authenticate(connection, request, frameToken, 'frame', authFrameId);
+      this.#authenticate(connection, frameToken, 'frame', authFrameId);
       return;
     }
-    const carried = tokenFromRequest(request);
+    const carried = connection.handshake && tokenFromRequest(connection.handshake);
     if (carried) {
-      this.#authenticate(connection, request, carried.token, carried.transport, undefined);
+      this.#authenticate(connection, carried.token, carried.transport, undefined);
       return;
     }
     // Wait for an `auth` frame until authTimeout.
@@ -460,7 +464,6 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
 
   #authenticate(
     connection: Connection,
-    request: IncomingMessage,
     token: string,
     transport: 'frame' | 'header' | 'query',
     authFrameId: string | undefined,
@@ -469,8 +472,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     const metadata = {
       connectionId: connection.id,
       remoteAddress: connection.remoteAddress,
-      headers: request.headers,
-      url: request.url ?? '/',
+      headers: connection.handshake?.headers ?? {},
+      url: connection.handshake?.url ?? '/',
       transport,
     };
     Promise.resolve()
@@ -504,6 +507,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
 
   #welcome(connection: Connection, authFrameId: string | undefined): void {
     clearTimeout(connection.authTimer);
+    connection.authTimer = undefined;
+    connection.handshake = undefined;
     connection.state = 'open';
     connection.send({
       type: 'welcome',
@@ -517,7 +522,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     });
     if (authFrameId !== undefined) connection.send({ type: 'ack', id: authFrameId, ok: true });
     this.emit('authenticated', connection.info());
-    const queued = connection.pending.splice(0);
+    const queued = connection.pending ?? [];
+    connection.pending = undefined;
     for (const frame of queued) {
       if (connection.state !== 'open') break;
       this.#dispatch(connection, frame);
@@ -576,7 +582,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
   #onClose(connection: Connection, code: number, reason: string): void {
     connection.state = 'closed';
     clearTimeout(connection.authTimer);
-    connection.pending.length = 0;
+    connection.handshake = undefined;
+    connection.pending = undefined;
     connection.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
@@ -639,6 +646,33 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     await httpClosed;
   }
+}
+
+const CONNECTION = Symbol('switchboard.connection');
+type SocketWithConnection = WebSocket & { [CONNECTION]: Connection };
+
+interface SocketHandlers {
+  message(connection: Connection, data: RawData, isBinary: boolean): void;
+  close(connection: Connection, code: number, reason: string): void;
+  error(connection: Connection, error: Error): void;
+}
+
+/** One set of `ws` listeners for every socket; `this` is the socket. */
+function createSocketListeners(handlers: SocketHandlers) {
+  return {
+    message(this: WebSocket, data: RawData, isBinary: boolean): void {
+      handlers.message((this as SocketWithConnection)[CONNECTION], data, isBinary);
+    },
+    pong(this: WebSocket): void {
+      (this as SocketWithConnection)[CONNECTION].alive = true;
+    },
+    close(this: WebSocket, code: number, reason: Buffer): void {
+      handlers.close((this as SocketWithConnection)[CONNECTION], code, reason.toString());
+    },
+    error(this: WebSocket, error: Error): void {
+      handlers.error((this as SocketWithConnection)[CONNECTION], error);
+    },
+  };
 }
 
 function rawSize(data: RawData): number {
