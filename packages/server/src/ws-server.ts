@@ -409,7 +409,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
             frame.id,
           );
         } else {
-          (connection.pending ??= []).push(frame);
+          connection.pending ??= [];
+          connection.pending.push(frame);
         }
         return;
       case 'open':
@@ -439,7 +440,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
         frameToken = frame.token;
         authFrameId = frame.id;
       } else {
-        (connection.pending ??= []).push(frame);
+        connection.pending ??= [];
+        connection.pending.push(frame);
       }
     }
     connection.protocolVersion = version;
