@@ -8,7 +8,7 @@ export interface CliOptions {
 
 export const USAGE = `Usage: pnpm bench [-- --quick] [--only fanout,latency] [--no-docs]
 
-  --quick        1k subscribers only, shorter windows, 2k idle connections (< 2 minutes)
+  --quick        1k subscribers (slow consumers: 500), shorter windows, 2k idle connections
   --only <ids>   run only these scenarios (comma separated)
   --no-docs      do not update docs/performance.md after a full run
 `;

@@ -34,6 +34,38 @@ export interface BenchConfig {
     sizes: number[];
     lookups: number;
   };
+  replay: {
+    /** Events published while the client is cut off, then replayed. */
+    events: number;
+    /** Measured rounds, after `warmupRounds` unmeasured ones. */
+    rounds: number;
+    warmupRounds: number;
+    /** Hub history in events: enough for every round's gap with room to spare. */
+    historySize: number;
+    /** After the last replayed event, how long to wait for duplicates or strays. */
+    settleMs: number;
+  };
+  slowConsumers: {
+    subscribers: number;
+    /** Subscribers that stop reading their socket (1%). */
+    stalled: number;
+    /** Offered deliveries/s as a fraction of Switchboard's fan-out saturation at `subscribers`. */
+    loadFactor: number;
+    queueSize: number;
+    warmupMs: number;
+    /** The measured window of each run (all reading; with stalled subscribers). */
+    windowMs: number;
+    /**
+     * With stalled subscribers: the longest wait, from the first publish, for the first drop.
+     * A stalled socket first absorbs what the kernel buffers (the sender's autotuned send
+     * buffer reaches net.ipv4.tcp_wmem's maximum, 4 MiB by default), then the hub's queue.
+     */
+    maxSettleMs: number;
+    /** After the first drop, before the window starts. */
+    settleAfterDropMs: number;
+    /** monitorEventLoopDelay resolution in the server, ms. */
+    loopResolutionMs: number;
+  };
 }
 
 const FULL: BenchConfig = {
@@ -61,6 +93,18 @@ const FULL: BenchConfig = {
     targets: ['b0', 'socketio', 'switchboard'],
   },
   router: { sizes: [1_000, 1_000_000], lookups: 500_000 },
+  replay: { events: 10_000, rounds: 5, warmupRounds: 3, historySize: 50_000, settleMs: 200 },
+  slowConsumers: {
+    subscribers: 1_000,
+    stalled: 10,
+    loadFactor: 0.8,
+    queueSize: 1_000,
+    warmupMs: 2_000,
+    windowMs: 5_000,
+    maxSettleMs: 45_000,
+    settleAfterDropMs: 1_000,
+    loopResolutionMs: 1,
+  },
 };
 
 const QUICK: BenchConfig = {
@@ -69,6 +113,16 @@ const QUICK: BenchConfig = {
   latency: { ...FULL.latency, warmupMs: 1_000, windowMs: 2_500, graceMs: 1_500 },
   memory: { ...FULL.memory, connections: 2_000 },
   router: { sizes: [1_000, 100_000], lookups: 200_000 },
+  replay: { ...FULL.replay, rounds: 3, warmupRounds: 2 },
+  slowConsumers: {
+    ...FULL.slowConsumers,
+    subscribers: 500,
+    stalled: 5,
+    warmupMs: 1_000,
+    windowMs: 2_500,
+    maxSettleMs: 30_000,
+    settleAfterDropMs: 500,
+  },
 };
 
 export function configFor(quick: boolean): BenchConfig {

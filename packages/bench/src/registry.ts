@@ -3,7 +3,9 @@ import type { ScenarioReport } from './report/model.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
 import { latencyScenario } from './scenarios/latency.ts';
 import { memoryScenario } from './scenarios/memory.ts';
+import { replayScenario } from './scenarios/replay.ts';
 import { routerScenario } from './scenarios/router.ts';
+import { slowConsumersScenario } from './scenarios/slow-consumers.ts';
 
 /**
  * A benchmark scenario. To add one (replay, slow consumers, ...): write a module under
@@ -27,4 +29,6 @@ export const SCENARIOS: readonly Scenario[] = [
   latencyScenario,
   memoryScenario,
   routerScenario,
+  replayScenario,
+  slowConsumersScenario,
 ];

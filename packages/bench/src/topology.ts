@@ -10,7 +10,7 @@ import { progress } from './log.ts';
 import { Child } from './process/child.ts';
 import { cpuMicros } from './process/child-runtime.ts';
 import { type CoreTimes, readCoreTimes } from './process/core-times.ts';
-import type { ServerCommands, ServerMark } from './server/commands.ts';
+import type { ServerCommands, ServerMark, SwitchboardSettings } from './server/commands.ts';
 import { TARGET_LABEL, type TargetId } from './targets.ts';
 
 /** Subscribers per load process; 10k subscribers run in four processes, all on the load core. */
@@ -31,6 +31,8 @@ export interface TopologyOptions {
    * scenario can take a reading between the two batches without waiting for process startup.
    */
   reserve?: number;
+  /** Settings of the Switchboard server (history, queue size, upgrade gate, drop counting). */
+  switchboard?: SwitchboardSettings;
 }
 
 export interface Marks {
@@ -80,7 +82,7 @@ export class Topology {
     const server = Child.spawn<ServerCommands>({
       name: `${target} server`,
       entry: 'server/main.ts',
-      config: { target },
+      config: { target, ...(options.switchboard ? { switchboard: options.switchboard } : {}) },
       role: 'server',
       exposeGc: true,
     });

@@ -4,6 +4,7 @@ import { ErrorCode, isErrorCode, SwitchboardError } from './errors.ts';
 import {
   ClientFrame,
   type ClientFrame as ClientFrameT,
+  EventFrame,
   MAX_ID_LENGTH,
   MAX_TOPICS_PER_FRAME,
   ServerFrame,
@@ -952,4 +953,46 @@ describe('fuzz', () => {
       rejected: 2000,
     },
   );
+});
+
+describe('event fast path', () => {
+  const good = {
+    type: 'event',
+    id: 'm1',
+    topic: 'a.b',
+    data: { x: 1 },
+    sequenceNumber: 1,
+    offset: 0,
+    epoch: 'e',
+    timestamp: 5,
+  };
+  const bad: Record<string, unknown>[] = [
+    { sequenceNumber: 0 },
+    { sequenceNumber: 1.5 },
+    { offset: -1 },
+    { offset: 2 ** 60 },
+    { epoch: '' },
+    { epoch: 'e'.repeat(65) },
+    { timestamp: '5' },
+    { replay: 'yes' },
+    { id: 7 },
+    { topic: null },
+  ];
+
+  it('agrees with the EventFrame schema on good and bad events', () => {
+    for (const frame of [
+      good,
+      { ...good, replay: true, extra: 'dropped' },
+      ...bad.map((b) => ({ ...good, ...b })),
+    ]) {
+      const fast = parseServerFrame(JSON.stringify(frame));
+      const schema = EventFrame.safeParse(frame);
+      expect(fast.ok).toBe(schema.success);
+      if (fast.ok && schema.success) expect(fast.frame).toEqual(schema.data);
+    }
+    const { data: _data, ...withoutData } = good;
+    expect(parseServerFrame(JSON.stringify(withoutData)).ok).toBe(
+      EventFrame.safeParse(withoutData).success,
+    );
+  });
 });

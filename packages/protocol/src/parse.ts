@@ -3,6 +3,7 @@ import { ErrorCode, SwitchboardError } from './errors.ts';
 import {
   ClientFrame,
   type ClientFrame as ClientFrameT,
+  type EventFrame as EventFrameT,
   MAX_ID_LENGTH,
   ServerFrame,
   type ServerFrame as ServerFrameT,
@@ -195,6 +196,12 @@ function parseWith<T extends { type: string }>(
         'type',
       );
     }
+    // Events are most of what a client receives: a hand check equal to EventFrame's schema
+    // skips zod on that path; anything it does not accept still goes through the schema.
+    if (type === 'event' && types === SERVER_TYPES) {
+      const event = wellFormedEvent(record);
+      if (event !== undefined) return { ok: true, frame: event as unknown as T };
+    }
     const result = schema.safeParse(record);
     if (result.success) return { ok: true, frame: result.data as T };
     const issue = result.error.issues[0];
@@ -233,6 +240,40 @@ export function parseClientFrame(input: unknown): ParseResult<ClientFrameT> {
 }
 
 /** Validates a frame sent by a server. Never throws. */
+/** The event frame if `record` satisfies EventFrame exactly as its schema does, else undefined. */
+function wellFormedEvent(record: Record<string, unknown>): EventFrameT | undefined {
+  const { id, topic, sequenceNumber, offset, epoch, timestamp, replay } = record;
+  if (
+    typeof id !== 'string' ||
+    typeof topic !== 'string' ||
+    !Object.hasOwn(record, 'data') ||
+    !Number.isSafeInteger(sequenceNumber) ||
+    (sequenceNumber as number) < 1 ||
+    !Number.isSafeInteger(offset) ||
+    (offset as number) < 0 ||
+    typeof epoch !== 'string' ||
+    epoch.length < 1 ||
+    epoch.length > 64 ||
+    typeof timestamp !== 'number' ||
+    !Number.isFinite(timestamp) ||
+    (replay !== undefined && typeof replay !== 'boolean')
+  ) {
+    return undefined;
+  }
+  const event: EventFrameT = {
+    type: 'event',
+    id,
+    topic,
+    data: record.data,
+    sequenceNumber: sequenceNumber as number,
+    offset: offset as number,
+    epoch,
+    timestamp,
+  };
+  if (replay !== undefined) event.replay = replay;
+  return event;
+}
+
 export function parseServerFrame(input: unknown): ParseResult<ServerFrameT> {
   return parseWith<ServerFrameT>(ServerFrame, SERVER_TYPES, input);
 }

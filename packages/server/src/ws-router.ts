@@ -55,6 +55,9 @@ export const WS_ROUTER_DEFAULTS = {
   maxReplay: 10_000,
 } as const;
 
+/** Replayed events serialized per event-loop turn. */
+const REPLAY_SLICE = 500;
+
 /** Events per `$history` response page. */
 const HISTORY_PAGE_SIZE = 1_000;
 
@@ -330,6 +333,9 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     for (const entry of entries) {
       connection.replay(encodeTextFrame(serializeEvent(entry, true)), entry.offset, entry.topic);
       replayed += 1;
+      // Let the first pages go out (and other connections run) while the rest is serialized.
+      if (replayed % REPLAY_SLICE === 0)
+        await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return outcome(true, replayed, wasRecovering);
   }

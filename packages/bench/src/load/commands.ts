@@ -23,6 +23,8 @@ export interface LoadMark {
   cpuUs: number;
   /** Messages received by all subscribers of this process so far (publisher: sent). */
   total: number;
+  /** Of `total`, received by the subscribers set aside with `setAside` (slow consumers). */
+  setAside?: number;
 }
 
 export interface FinishArgs {
@@ -57,6 +59,20 @@ export interface Verification {
   sampled: number;
   errors: string[];
   witness?: { events: number; errors: string[] };
+  /** When subscribers were set aside: figures for them and for the others. */
+  setAside?: SetAsideState;
+}
+
+export interface SetAsideState {
+  subscribers: number;
+  stalled: boolean;
+  min: number;
+  max: number;
+  dropped: number;
+  /** The other subscribers of the process. */
+  healthyMin: number;
+  healthyMax: number;
+  healthyDropped: number;
 }
 
 export type SubscriberCommands = {
@@ -67,6 +83,15 @@ export type SubscriberCommands = {
   arm: { args: { measureFromUs: number }; result: null };
   finish: { args: FinishArgs; result: LatencySamples };
   verify: { args: null; result: Verification };
+  /**
+   * Sets the last `count` subscribers of the process aside (never the checked first one):
+   * they are counted apart in `mark` and `verify`, and `stall` pauses them.
+   */
+  setAside: { args: { count: number }; result: { setAside: number } };
+  /** Stops reading the sockets of the set-aside subscribers (stalled consumers). */
+  stall: { args: null; result: { stalled: number } };
+  /** Reads them again. */
+  resume: { args: null; result: null };
 };
 
 export interface PublisherConfig {
@@ -102,8 +127,71 @@ export type PublisherCommands = {
    * has it; publish in bursts of `burst` back to back whenever a whole burst fits.
    */
   closedLoop: { args: { window: number; burst: number }; result: null };
+  /** Ends the closed loop, or a `paced` run early (which then resolves with what it sent). */
   stop: { args: null; result: PublisherTotals };
   paced: { args: PacedArgs; result: PacedResult };
   mark: { args: null; result: LoadMark };
   totals: { args: null; result: PublisherTotals };
+};
+
+/** A real `@switchboard/client` WSClient that is cut off and resumes (replay scenario). */
+export interface ReplayClientConfig {
+  name: string;
+  /** The client's `reconnectInterval`; the server's upgrade gate decides when it gets back. */
+  reconnectIntervalMs: number;
+}
+
+/** What one replay should deliver: a batch published by the server (see PublishedBatch). */
+export interface ExpectedReplay {
+  count: number;
+  firstSequence: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
+export interface ReplayRound {
+  /** From the start (resume: `connected` event; since: the `subscribe` call) to the last event. */
+  ms: number;
+  /** From the start to the first replayed event. */
+  firstMs: number;
+  /** From the start to the subscribe ack (which follows the replayed events). */
+  ackMs: number;
+  /** CPU time of the client process from the start to the last event. */
+  clientCpuMs: number;
+  events: number;
+  /** Events that carried `replay: true`. */
+  replayFlagged: number;
+  /** The hub's outcome for the pattern: recovered, and how many it replayed. */
+  recovered: boolean;
+  replayed: number;
+  /** Exactly once, in publish order, offsets and sequence numbers as published: empty when ok. */
+  errors: string[];
+  connectionId: string;
+}
+
+export type ReplayClientCommands = {
+  /** Connects, subscribes to `bench.#`; the client then reconnects on its own when cut. */
+  connect: { args: { port: number }; result: { connectionId: string } };
+  /** Waits until the client has handed `count` events to the application in total. */
+  waitEvents: { args: { count: number; timeoutMs: number }; result: { events: number } };
+  /** Starts a round: the next `connected` starts the clock. Returns the connection to cut. */
+  arm: { args: null; result: { connectionId: string } };
+  /** Resolves once the client has noticed the cut (`disconnected`). */
+  awaitDisconnect: { args: { timeoutMs: number }; result: { willReconnect: boolean } };
+  /** Waits for the resumed connection to deliver `expected`, then `settleMs` more for extras. */
+  awaitReplay: {
+    args: { expected: ExpectedReplay; timeoutMs: number; settleMs: number };
+    result: ReplayRound;
+  };
+  /** A fresh client: connect, `subscribe('bench.#', { since })`, time the replay, disconnect. */
+  sinceReplay: {
+    args: {
+      port: number;
+      since: number;
+      expected: ExpectedReplay;
+      timeoutMs: number;
+      settleMs: number;
+    };
+    result: ReplayRound;
+  };
 };

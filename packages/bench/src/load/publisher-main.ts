@@ -18,6 +18,8 @@ let publisher: LoadPublisher | undefined;
 let sequence = 0;
 
 const loop = { running: false, window: 0, burst: 1, done: 0 };
+/** Set by `stop`: a paced run in progress ends at its next tick. */
+let pacedStopped = false;
 
 function pump(): void {
   if (!loop.running || !publisher) return;
@@ -29,18 +31,19 @@ function pump(): void {
 
 function paced(t0Us: number, intervalUs: number, count: number): Promise<PacedResult> {
   const lag = createHistogram();
+  pacedStopped = false;
   return new Promise((resolve) => {
     let k = 0;
     const tick = () => {
       const now = nowUs();
-      while (k < count) {
+      while (k < count && !pacedStopped) {
         const scheduled = Math.round(t0Us + k * intervalUs);
         if (scheduled > now) break;
         publisher!.publish(sequence++, scheduled);
         lag.record(Math.max(1, now - scheduled));
         k += 1;
       }
-      if (k >= count) {
+      if (k >= count || pacedStopped) {
         resolve({
           sent: k,
           lagP50Us: lag.percentile(50),
@@ -73,6 +76,7 @@ serve<PublisherCommands>(
     },
     stop: () => {
       loop.running = false;
+      pacedStopped = true;
       return publisher!.totals();
     },
     paced: ({ t0Us, intervalUs, count }) => paced(t0Us, intervalUs, count),

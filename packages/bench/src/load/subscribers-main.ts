@@ -6,6 +6,7 @@ import { nowUs } from '../clock.ts';
 import { childConfig, cpuMicros, emit, serve } from '../process/child-runtime.ts';
 import type {
   LatencySamples,
+  SetAsideState,
   SubscriberCommands,
   SubscriberConfig,
   SubscriberProgress,
@@ -21,6 +22,9 @@ import {
 const config = childConfig<SubscriberConfig>();
 const recorder = new Recorder();
 const subscribers: LoadSubscriber[] = [];
+/** Subscribers set aside as slow consumers (the last ones of `subscribers`). */
+let setAside: LoadSubscriber[] = [];
+let stalled = false;
 let witness: Awaited<ReturnType<typeof witnessSubscriber>> | undefined;
 
 async function connectAll(port: number): Promise<{ connected: number; ms: number }> {
@@ -67,10 +71,35 @@ function progressNow(): SubscriberProgress {
   return { min: subscribers.length === 0 ? 0 : min, max, total };
 }
 
-function total(): number {
+function total(list: LoadSubscriber[] = subscribers): number {
   let sum = 0;
-  for (const sub of subscribers) sum += sub.count;
+  for (const sub of list) sum += sub.count;
   return sum;
+}
+
+function setAsideState(): SetAsideState {
+  const aside = new Set(setAside);
+  const stats = (list: LoadSubscriber[]) => {
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
+    let dropped = 0;
+    for (const sub of list) {
+      min = Math.min(min, sub.count);
+      max = Math.max(max, sub.count);
+      dropped += sub.dropped;
+    }
+    return { min: list.length === 0 ? 0 : min, max, dropped };
+  };
+  const mine = stats(setAside);
+  const others = stats(subscribers.filter((sub) => !aside.has(sub)));
+  return {
+    subscribers: setAside.length,
+    stalled,
+    ...mine,
+    healthyMin: others.min,
+    healthyMax: others.max,
+    healthyDropped: others.dropped,
+  };
 }
 
 if (config.progressMs > 0) {
@@ -88,7 +117,12 @@ if (config.progressMs > 0) {
 
 serve<SubscriberCommands>({
   connect: ({ port }) => connectAll(port),
-  mark: () => ({ hrUs: nowUs(), cpuUs: cpuMicros(), total: total() }),
+  mark: () => ({
+    hrUs: nowUs(),
+    cpuUs: cpuMicros(),
+    total: total(),
+    ...(setAside.length > 0 ? { setAside: total(setAside) } : {}),
+  }),
   arm: ({ measureFromUs }) => {
     recorder.samples.clear();
     recorder.measureFromUs = measureFromUs;
@@ -131,7 +165,27 @@ serve<SubscriberCommands>({
       sampled: recorder.sampled,
       errors: [...recorder.errors],
       ...(witness ? { witness: { events: witness.events, errors: [...witness.errors] } } : {}),
+      ...(setAside.length > 0 ? { setAside: setAsideState() } : {}),
     };
+  },
+  setAside: ({ count }) => {
+    // Never the first subscriber (it checks every message) nor the witness.
+    const n = Math.max(0, Math.min(count, subscribers.length - 2));
+    setAside = subscribers.slice(subscribers.length - n);
+    return { setAside: setAside.length };
+  },
+  stall: () => {
+    for (const sub of setAside) {
+      if (!sub.pause) throw new Error(`${config.target} subscribers cannot be stalled`);
+      sub.pause();
+    }
+    stalled = true;
+    return { stalled: setAside.length };
+  },
+  resume: () => {
+    for (const sub of setAside) sub.resume?.();
+    stalled = false;
+    return null;
   },
 });
 

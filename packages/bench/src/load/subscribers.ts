@@ -14,6 +14,9 @@ export interface LoadSubscriber {
   /** Switchboard `dropped` notices received. */
   dropped: number;
   close(): void;
+  /** Stop reading the socket (a stalled consumer), and read again. Raw subscribers only. */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** Shared by all subscribers of a process: latency recording and sample checks. */
@@ -81,11 +84,23 @@ export interface SubscriberFactoryOptions {
   label: string;
 }
 
+function rawSubscriber(ws: RawWebSocket): LoadSubscriber {
+  return {
+    count: 0,
+    dropped: 0,
+    close: () => ws.close(),
+    // With `onread`, pause() stops reading at once (readStop): the kernel buffers fill up and
+    // the server's writes back up, as with a consumer that stopped reading.
+    pause: () => ws.socket.pause(),
+    resume: () => ws.socket.resume(),
+  };
+}
+
 /** A raw-WebSocket subscriber of the `ws` baselines: every data frame is one message. */
 async function baselineSubscriber(options: SubscriberFactoryOptions): Promise<LoadSubscriber> {
   const { recorder } = options;
   const ws = await RawWebSocket.connect({ port: options.port, path: SUB_PATH });
-  const sub: LoadSubscriber = { count: 0, dropped: 0, close: () => ws.close() };
+  const sub = rawSubscriber(ws);
   const check = options.sampled ? new SequenceCheck(recorder, options.label) : undefined;
   ws.onChunk = () => {
     if (recorder.recording) recorder.chunkUs = nowUs();
@@ -117,7 +132,7 @@ async function switchboardSubscriber(options: SubscriberFactoryOptions): Promise
     port: options.port,
     protocol: subprotocolFor(CURRENT_PROTOCOL_VERSION),
   });
-  const sub: LoadSubscriber = { count: 0, dropped: 0, close: () => ws.close() };
+  const sub = rawSubscriber(ws);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no subscribe ack within 30 s')), 30_000);
     ws.onMessage = (buf, start, end) => {

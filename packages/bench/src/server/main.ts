@@ -1,11 +1,18 @@
 /**
  * Server child process: runs one server under test, pinned alone on the server core, and
- * reports its CPU time and memory when the orchestrator asks.
+ * reports its CPU time, memory and event-loop delay when the orchestrator asks.
  */
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { nowUs } from '../clock.ts';
 import { childConfig, collectGarbage, cpuMicros, emit, serve } from '../process/child-runtime.ts';
 import { startBaseline } from './baseline.ts';
-import type { BenchServer, ServerCommands, ServerConfig } from './commands.ts';
+import type {
+  BenchServer,
+  LoopDelay,
+  ServerCommands,
+  ServerConfig,
+  SwitchboardControl,
+} from './commands.ts';
 import { startSocketIo } from './socketio.ts';
 import { startSwitchboard } from './switchboard.ts';
 
@@ -20,11 +27,17 @@ async function start(): Promise<BenchServer> {
     case 'socketio':
       return startSocketIo();
     case 'switchboard':
-      return startSwitchboard();
+      return startSwitchboard(config.switchboard);
   }
 }
 
 const server = await start();
+let loopMonitor: IntervalHistogram | undefined;
+
+function control(): SwitchboardControl {
+  if (!server.control) throw new Error(`${config.target} has no Switchboard controls`);
+  return server.control;
+}
 
 serve<ServerCommands>({
   mark: () => {
@@ -53,6 +66,29 @@ serve<ServerCommands>({
       gcForced,
     };
   },
+  loopDelay: ({ resolutionMs }): LoopDelay => {
+    if (!loopMonitor) {
+      loopMonitor = monitorEventLoopDelay({ resolution: resolutionMs ?? 10 });
+      loopMonitor.enable();
+    }
+    const h = loopMonitor;
+    const reading: LoopDelay =
+      h.count > 0
+        ? {
+            samples: h.count,
+            p50Us: h.percentile(50) / 1000,
+            p99Us: h.percentile(99) / 1000,
+            maxUs: h.max / 1000,
+            meanUs: h.mean / 1000,
+          }
+        : { samples: 0, p50Us: 0, p99Us: 0, maxUs: 0, meanUs: 0 };
+    h.reset();
+    return reading;
+  },
+  gate: ({ open }) => ({ released: control().gate(open) }),
+  cut: ({ connectionId }) => ({ cut: control().cut(connectionId) }),
+  publishBatch: ({ count }) => control().publishBatch(count),
+  queues: () => control().queues(),
 });
 
 emit('ready', { port: server.port });
