@@ -1,0 +1,26 @@
+/** Everything both entries (Node and browser) export besides their own WSClient. */
+export type { EventFrame, SubscriptionOutcome } from '@switchboard/protocol';
+export { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+export type {
+  ClientState,
+  OutgoingFrame,
+  PublishOptions,
+  PublishResult,
+  RequestOptions,
+  SubscribeOptions,
+} from './api.ts';
+export type { BackoffOptions } from './backoff.ts';
+export { backoffDelay } from './backoff.ts';
+export type { Listener } from './emitter.ts';
+export type {
+  ClientEvents,
+  DisconnectedEvent,
+  ReconnectFailedEvent,
+  ReconnectingEvent,
+  ResyncRequiredEvent,
+  SubscribedEvent,
+} from './events.ts';
+export type { ClientOptions, TokenSource, TokenTransport } from './options.ts';
+export { DEFAULT_CLIENT_OPTIONS } from './options.ts';
+export type { ReplyFrame } from './pending.ts';
+export type { WebSocketImplementation } from './websocket.ts';
