@@ -1,3 +1,4 @@
+import type { ChannelClientOptions } from '@switchboard/channels-core';
 import {
   assertSegment,
   ChannelSubscriptions,
@@ -48,13 +49,7 @@ export interface AgentSubscribeOptions {
   since?: Since;
 }
 
-export interface AgentChannelClientOptions {
-  /**
-   * Topics remembered for the duplicate check (a replayed retained value already seen is
-   * not emitted twice). @default 10_000
-   */
-  maxTrackedTopics?: number;
-}
+export type AgentChannelClientOptions = ChannelClientOptions;
 
 const EVENT_NAMES = {
   status: 'status-change',

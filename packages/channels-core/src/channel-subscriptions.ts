@@ -12,6 +12,15 @@ import { matchesPattern } from './pattern.ts';
  * subscribe (a waiter's, or a second `subscribeAll`) repeats an offset already seen on its
  * topic, and is skipped.
  */
+/** Options every channel client takes. */
+export interface ChannelClientOptions {
+  /**
+   * Topics remembered for the duplicate check (a replayed retained value already seen is
+   * not emitted twice). @default 10_000
+   */
+  maxTrackedTopics?: number;
+}
+
 export class ChannelSubscriptions {
   readonly #client: HubClient;
   readonly #deliver: (event: HubEvent) => void;

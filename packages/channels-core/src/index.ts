@@ -1,3 +1,4 @@
+export type { ChannelClientOptions } from './channel-subscriptions.ts';
 export { ChannelSubscriptions } from './channel-subscriptions.ts';
 export type { EventMap } from './emitter.ts';
 export { TypedEmitter } from './emitter.ts';

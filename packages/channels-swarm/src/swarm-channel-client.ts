@@ -1,3 +1,4 @@
+import type { ChannelClientOptions } from '@switchboard/channels-core';
 import {
   ChannelSubscriptions,
   type EventMeta,
@@ -52,13 +53,7 @@ export interface SwarmSubscribeOptions {
   since?: Since;
 }
 
-export interface SwarmChannelClientOptions {
-  /**
-   * Topics remembered for the duplicate check (a replayed retained value already seen is
-   * not emitted twice). @default 10_000
-   */
-  maxTrackedTopics?: number;
-}
+export type SwarmChannelClientOptions = ChannelClientOptions;
 
 const SCHEMAS = {
   topology: SwarmTopologyEvent,

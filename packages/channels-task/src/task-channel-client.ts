@@ -1,3 +1,4 @@
+import type { ChannelClientOptions } from '@switchboard/channels-core';
 import {
   ChannelSubscriptions,
   type EventMeta,
@@ -50,13 +51,7 @@ export interface TaskSubscribeOptions {
   since?: Since;
 }
 
-export interface TaskChannelClientOptions {
-  /**
-   * Topics remembered for the duplicate check (a replayed retained value already seen is
-   * not emitted twice). @default 10_000
-   */
-  maxTrackedTopics?: number;
-}
+export type TaskChannelClientOptions = ChannelClientOptions;
 
 /**
  * The task channel over a hub client: dashboards follow tasks, agents report progress and
