@@ -1,4 +1,4 @@
-import type { TargetId } from './targets.ts';
+import { TARGETS, type TargetId } from './targets.ts';
 
 export interface BenchConfig {
   fanOut: {
@@ -127,4 +127,26 @@ const QUICK: BenchConfig = {
 
 export function configFor(quick: boolean): BenchConfig {
   return quick ? QUICK : FULL;
+}
+
+/** Narrows a run for profiling: fewer fan-out and memory targets, other subscriber counts. */
+export function withOverrides(
+  config: BenchConfig,
+  overrides: { targets?: string[] | undefined; subscribers?: number[] | undefined },
+): BenchConfig {
+  const { targets, subscribers } = overrides;
+  const unknown = targets?.filter((t) => !(TARGETS as readonly string[]).includes(t)) ?? [];
+  if (unknown.length > 0) {
+    throw new TypeError(`Unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
+  }
+  const keep = (list: TargetId[]) => (targets ? list.filter((t) => targets.includes(t)) : list);
+  return {
+    ...config,
+    fanOut: {
+      ...config.fanOut,
+      targets: keep(config.fanOut.targets),
+      subscribers: subscribers ?? config.fanOut.subscribers,
+    },
+    memory: { ...config.memory, targets: keep(config.memory.targets) },
+  };
 }

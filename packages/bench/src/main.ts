@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs, USAGE } from './cli.ts';
 import { sleep } from './clock.ts';
-import { configFor } from './config.ts';
+import { configFor, withOverrides } from './config.ts';
 import { BenchContext } from './context.ts';
 import { formatError, progress } from './log.ts';
 import { killAll, killAllSync } from './process/child.ts';
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     );
   }
   pinSelfToLoadCore();
-  const ctx = new BenchContext(options.quick, configFor(options.quick));
+  const ctx = new BenchContext(options.quick, withOverrides(configFor(options.quick), options));
   const started = performance.now();
   progress(
     `${options.quick ? 'quick' : 'full'} run on ${info.cpu}, ${info.cores} cores, Node ${info.node}; ${info.pinned ? 'server on core 0, load on core 1' : 'no taskset: processes not pinned'}`,
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
   };
   process.stdout.write(`\n${renderText(results)}\n`);
   for (const file of writeResults(results)) progress(`wrote ${file}`);
-  if (options.docs && !options.quick && !options.only) {
+  if (options.docs && !options.quick && !options.only && !options.targets && !options.subscribers) {
     if (updateDocs(results)) progress('updated docs/performance.md');
     else progress('docs/performance.md has no bench:results markers; not updated');
   }

@@ -5,6 +5,7 @@ import { CloseCode, encodeFrame } from '@switchboard/protocol';
 import WebSocket from 'ws';
 import type { FlushScheduler } from './flush-scheduler.ts';
 import { encodeTextFrame } from './frame-encoder.ts';
+import type { SlabChunk } from './frame-slab.ts';
 import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
 import type { Principal } from './principal.ts';
 
@@ -35,8 +36,10 @@ const SOCKET_HIGH_WATER = 256 * 1024;
 const SLOW_CLOSE_GRACE_MS = 1_000;
 
 /**
- * One WebSocket and the hub's per-connection state. Every outbound frame goes through a
- * bounded queue that is flushed once per event-loop turn in one corked write.
+ * One WebSocket and the hub's per-connection state. Outbound frames wait until the end of
+ * the event-loop turn and leave in one write per socket. Live events that arrive back to back
+ * in one slab chunk wait as a run (a range of the chunk) and are written as one view of it;
+ * everything else goes through a bounded queue.
  */
 export class Connection {
   state: ConnectionState = 'handshaking';
@@ -70,6 +73,17 @@ export class Connection {
    */
   recovering = 0;
   onDrop: DropListener | undefined;
+  /** Waiting in the flush scheduler. */
+  flushQueued = false;
+  /**
+   * The run: live events `#runFrom` to `#runTo - 1` of `#run`, adjacent in memory, queued
+   * since the last flush. It exists only while the queues below are empty.
+   */
+  #run: SlabChunk | undefined;
+  #runFrom = 0;
+  #runTo = 0;
+  /** Bytes the run may grow to before the byte bound applies (set when it starts). */
+  #runRoom = 0;
   /** Live frames; created on demand and dropped when empty, so idle connections stay small. */
   #queue: OutboundQueue | undefined;
   /** Replayed events: bounded by the router's `maxReplay`, exempt from the live bounds. */
@@ -101,12 +115,16 @@ export class Connection {
   /** Queued bytes plus what the socket still buffers. */
   get bufferedAmount(): number {
     return (
-      (this.#queue?.bytes ?? 0) + (this.#replayQueue?.bytes ?? 0) + (this.#raw?.writableLength ?? 0)
+      (this.#run === undefined ? 0 : this.#run.bytes(this.#runFrom, this.#runTo)) +
+      (this.#queue?.bytes ?? 0) +
+      (this.#replayQueue?.bytes ?? 0) +
+      (this.#raw?.writableLength ?? 0)
     );
   }
 
   /** Queues an already-serialized frame; false when the socket can no longer take it. */
   sendRaw(text: string): boolean {
+    if (this.#run !== undefined) this.#queueRun();
     return this.#enqueue(encodeTextFrame(text), 0, undefined);
   }
 
@@ -114,10 +132,36 @@ export class Connection {
     return this.sendRaw(encodeFrame(frame));
   }
 
-  /** Queues a pre-framed live event; applies the slow-consumer policy past the bounds. */
-  deliver(frame: Buffer, offset: number, topic: string, epoch: string): void {
+  /**
+   * Queues live event `index` of `chunk`; applies the slow-consumer policy past the bounds.
+   * The common case, the next frame of the chunk while nothing else is queued, only moves
+   * the end of the run.
+   */
+  deliver(chunk: SlabChunk, index: number, epoch: string): void {
     this.#epoch = epoch;
-    this.#enqueue(frame, offset, topic);
+    if (this.#run === chunk && this.#runTo === index) {
+      this.#runTo = index + 1;
+      this.#checkRun(chunk);
+      return;
+    }
+    if (
+      this.#run === undefined &&
+      this.#queue === undefined &&
+      this.#replayQueue === undefined &&
+      this.#droppedRange === undefined &&
+      this.recovering === 0 &&
+      this.socket.readyState === WebSocket.OPEN
+    ) {
+      this.#run = chunk;
+      this.#runFrom = index;
+      this.#runTo = index + 1;
+      this.#runRoom = this.limits.maxBytes - (this.#raw?.writableLength ?? 0);
+      this.#checkRun(chunk);
+      this.scheduler.schedule(this);
+      return;
+    }
+    if (this.#run !== undefined) this.#queueRun();
+    this.#enqueue(chunk.frame(index), chunk.offsets[index]!, chunk.topics[index]!);
   }
 
   /** Queues a replayed event; it goes out ahead of everything in the live queue. */
@@ -145,10 +189,29 @@ export class Connection {
       return;
     }
     const liveFlows = this.recovering === 0 || force;
+    const run = this.#run;
+    if (run !== undefined) {
+      // The fast path: only the run is waiting, and the socket has room for it.
+      if (
+        liveFlows &&
+        this.#queue === undefined &&
+        this.#replayQueue === undefined &&
+        this.#droppedRange === undefined &&
+        (force || raw.writableLength + run.bytes(this.#runFrom, this.#runTo) <= this.#highWater)
+      ) {
+        const view = run.span(this.#runFrom, this.#runTo);
+        this.messagesOut += this.#runTo - this.#runFrom;
+        this.#run = undefined;
+        raw.write(view);
+        return;
+      }
+      this.#queueRun();
+    }
     if (this.#queue?.length === 0) this.#queue = undefined;
     const hasLive = liveFlows && (this.#queue !== undefined || this.#droppedRange !== undefined);
     if (this.#replayQueue === undefined && !hasLive) return;
     if (!force && raw.writableLength >= this.#highWater) {
+      this.#queue?.detach();
       this.#awaitDrain(raw);
       return;
     }
@@ -180,6 +243,7 @@ export class Connection {
     const more = this.#replayQueue !== undefined || (liveFlows && this.#queue !== undefined);
     if (!more) return;
     // The budget ran out: continue once the socket drained, or next turn if it has room.
+    this.#queue?.detach();
     if (raw.writableLength >= this.#highWater || raw.writableNeedDrain) this.#awaitDrain(raw);
     else this.scheduler.schedule(this);
   }
@@ -195,6 +259,7 @@ export class Connection {
 
   /** Forgets everything queued; called once the socket closed. */
   release(): void {
+    this.#run = undefined;
     this.#queue = undefined;
     this.#replayQueue = undefined;
     this.#droppedRange = undefined;
@@ -210,10 +275,35 @@ export class Connection {
       subscriptions: [...this.subscriptions],
       messagesIn: this.messagesIn,
       messagesOut: this.messagesOut,
-      queuedMessages: (this.#queue?.length ?? 0) + (this.#replayQueue?.length ?? 0),
+      queuedMessages:
+        (this.#run === undefined ? 0 : this.#runTo - this.#runFrom) +
+        (this.#queue?.length ?? 0) +
+        (this.#replayQueue?.length ?? 0),
       queuedBytes: this.bufferedAmount,
       dropped: this.dropped,
     };
+  }
+
+  /** Past a bound, the run becomes a queue and the slow-consumer policy applies. */
+  #checkRun(run: SlabChunk): void {
+    if (
+      this.#runTo - this.#runFrom > this.limits.maxMessages ||
+      run.bytes(this.#runFrom, this.#runTo) > this.#runRoom
+    ) {
+      this.#queueRun();
+      this.#overflow();
+    }
+  }
+
+  /** Moves the run into the queue (its frames as views of the chunk); the run ends. */
+  #queueRun(): void {
+    const run = this.#run;
+    if (run === undefined) return;
+    this.#run = undefined;
+    this.#queue ??= new OutboundQueue();
+    for (let i = this.#runFrom; i < this.#runTo; i++) {
+      this.#queue.push(run.frame(i), run.offsets[i]!, run.topics[i]!);
+    }
   }
 
   #enqueue(frame: Buffer, offset: number, topic: string | undefined): boolean {
@@ -242,18 +332,20 @@ export class Connection {
       setTimeout(() => this.socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       return;
     }
+    const queue = this.#queue;
+    if (queue === undefined) return;
     while (this.#isOverLimit()) {
-      const dropped = this.#queue?.dropOldestEvent();
-      if (dropped === undefined) break;
+      const offset = queue.dropOldestEvent();
+      if (offset < 0) break;
       this.dropped += 1;
       const range = this.#droppedRange;
       if (range === undefined) {
-        this.#droppedRange = { fromOffset: dropped.offset, toOffset: dropped.offset, count: 1 };
+        this.#droppedRange = { fromOffset: offset, toOffset: offset, count: 1 };
       } else {
-        range.toOffset = dropped.offset;
+        range.toOffset = offset;
         range.count += 1;
       }
-      this.onDrop?.(this, dropped.topic, dropped.offset);
+      this.onDrop?.(this, queue.droppedTopic, offset);
     }
   }
 

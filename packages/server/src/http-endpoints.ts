@@ -16,6 +16,10 @@ export interface StatsReport {
   published: number;
   delivered: number;
   dropped: number;
+  /** Connections not being read because the hub's writes are behind (see InboundThrottle). */
+  pausedReads: number;
+  /** Times a connection's reads were paused that way since the start. */
+  readPauses: number;
 }
 
 export interface EndpointSource {

@@ -23,6 +23,7 @@ import {
 import type { ClientInfo, Connection } from './connection.ts';
 import { encodeTextFrame } from './frame-encoder.ts';
 import type { FrameHandler, RoutedFrame, RouterStats } from './frame-handler.ts';
+import { FrameSlab, type SlabChunk } from './frame-slab.ts';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
 import { isPatternAllowed } from './pattern-containment.ts';
 import { type RouteDefinition, RouteTable } from './route-table.ts';
@@ -467,17 +468,20 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     this.#published += 1;
     if (this.listenerCount('published') > 0) this.emit('published', entry);
     this.#fanOutEntry = entry;
-    this.#fanOutFrame = undefined;
+    this.#fanOutChunk = undefined;
     this.#fanOutRound += 1;
     this.#index.forEachMatch(entry.topic, this.#visit);
     this.#fanOutEntry = undefined;
-    this.#fanOutFrame = undefined;
+    this.#fanOutChunk = undefined;
   }
 
   #fanOutEntry: LogEntry | undefined;
   /** Counts fan-outs; not the offset, which a new epoch or another engine could repeat. */
   #fanOutRound = 0;
-  #fanOutFrame: Buffer | undefined;
+  /** Where the current entry's frame went in the slab (its index is the chunk's last). */
+  #fanOutChunk: SlabChunk | undefined;
+  #fanOutIndex = 0;
+  readonly #slab = new FrameSlab();
 
   /**
    * Called per matching (connection, pattern). A connection with several matching patterns
@@ -489,8 +493,15 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
     connection.fanOutMark = this.#fanOutRound;
     if (connection.id === entry.publisherId || connection.state !== 'open') return;
     // Serialized and framed once per publish; every subscriber gets the same bytes.
-    this.#fanOutFrame ??= encodeTextFrame(serializeEvent(entry, false));
-    connection.deliver(this.#fanOutFrame, entry.offset, entry.topic, entry.epoch);
+    if (this.#fanOutChunk === undefined) {
+      this.#fanOutChunk = this.#slab.append(
+        serializeEvent(entry, false),
+        entry.offset,
+        entry.topic,
+      );
+      this.#fanOutIndex = this.#fanOutChunk.count - 1;
+    }
+    connection.deliver(this.#fanOutChunk, this.#fanOutIndex, entry.epoch);
     this.#delivered += 1;
   };
 

@@ -26,6 +26,7 @@ import { type ClientInfo, Connection } from './connection.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import type { FrameHandler, RoutedFrame } from './frame-handler.ts';
 import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-endpoints.ts';
+import { InboundThrottle } from './inbound-throttle.ts';
 import {
   isLoopbackHost,
   type ResolvedServerOptions,
@@ -67,6 +68,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
   readonly #connections = new Map<string, Connection>();
   #handler: FrameHandler | undefined;
   readonly #scheduler = new FlushScheduler();
+  readonly #throttle = new InboundThrottle(this.#scheduler);
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #pendingUpgrades = 0;
   #startedAt = Date.now();
@@ -210,6 +212,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
       published: router?.published ?? 0,
       delivered: router?.delivered ?? 0,
       dropped: router?.dropped ?? 0,
+      pausedReads: this.#throttle.paused,
+      readPauses: this.#throttle.pauses,
     };
   }
 
@@ -415,6 +419,7 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
         return;
       case 'open':
         this.#dispatch(connection, frame);
+        this.#throttle.afterFrame(connection.socket);
         return;
     }
   }

@@ -51,6 +51,8 @@ export function serve<C extends CommandMap>(
       );
   });
   process.on('disconnect', () => process.exit(0));
+  // A graceful stop (see Child.kill): exit normally so profilers flush their output.
+  process.on('SIGTERM', () => process.exit(0));
   process.on('uncaughtException', (error) => {
     process.stderr.write(`[child ${process.pid}] uncaught: ${formatError(error)}\n`);
     process.exit(1);

@@ -20,6 +20,17 @@ export interface SpawnOptions {
 const SRC = fileURLToPath(new URL('../', import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Extra node flags for server or load processes, for profiling a scenario:
+ * `BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" pnpm bench -- --only latency`
+ * (load processes: BENCH_LOAD_NODE_FLAGS).
+ */
+function flagsFromEnv(role: SpawnOptions['role']): string[] {
+  const value =
+    role === 'server' ? process.env.BENCH_SERVER_NODE_FLAGS : process.env.BENCH_LOAD_NODE_FLAGS;
+  return (value ?? '').split(/\s+/).filter(Boolean);
+}
+
 /** Every child still running, so a failure or Ctrl-C can take them all down. */
 const live = new Set<Child<CommandMap>>();
 
@@ -39,6 +50,7 @@ export class Child<C extends CommandMap> {
   >();
   readonly #listeners = new Map<string, ((data: unknown) => void)[]>();
   #exitCode: number | null | undefined;
+  #graceful = false;
   readonly #ready: Promise<unknown>;
 
   private constructor(name: string, child: ChildProcess) {
@@ -75,6 +87,7 @@ export class Child<C extends CommandMap> {
       'tsx',
       ...(options.exposeGc ? ['--expose-gc'] : []),
       ...(options.nodeFlags ?? []),
+      ...flagsFromEnv(options.role),
     ];
     const node = [JSON.stringify(process.execPath), ...flags].join(' ');
     const pin = where.pinned ? `taskset -c ${core} ` : '';
@@ -91,6 +104,7 @@ export class Child<C extends CommandMap> {
       },
     );
     const wrapped = new Child<C>(options.name, child);
+    wrapped.#graceful = flagsFromEnv(options.role).length > 0;
     live.add(wrapped as unknown as Child<CommandMap>);
     return wrapped;
   }
@@ -181,9 +195,20 @@ export class Child<C extends CommandMap> {
     if (this.running && this.process.connected) this.process.send({ notify: name, args });
   }
 
-  /** SIGKILL: benchmark children hold no state worth a graceful exit. */
-  kill(): Promise<number | null> {
-    if (this.running) this.process.kill('SIGKILL');
+  /**
+   * SIGKILL: benchmark children hold no state worth a graceful exit. A child started with
+   * extra flags (see flagsFromEnv) gets SIGTERM first so that e.g. `--cpu-prof` can write its file.
+   */
+  async kill(): Promise<number | null> {
+    if (!this.running) return this.exited;
+    if (this.#graceful) {
+      this.process.kill('SIGTERM');
+      const timer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
+      const code = await this.exited;
+      clearTimeout(timer);
+      return code;
+    }
+    this.process.kill('SIGKILL');
     return this.exited;
   }
 

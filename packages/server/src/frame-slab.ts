@@ -1,0 +1,82 @@
+import { textFrameHeaderLength, writeTextFrame } from './frame-encoder.ts';
+
+/** Bytes per chunk; a frame that does not fit in a fresh chunk gets a chunk of its own. */
+export const SLAB_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A stretch of memory holding live event frames back to back, in publish order, with each
+ * frame's offset and topic. Frames delivered to a connection one after another in the same
+ * chunk are adjacent bytes, so they go out as one view of the chunk: no copy, no
+ * concatenation, no per-delivery allocation.
+ */
+export class SlabChunk {
+  readonly buffer: Buffer;
+  /** Where frame `i` starts; it ends where frame `i + 1` starts, or at `used`. */
+  readonly starts: number[] = [];
+  readonly offsets: number[] = [];
+  readonly topics: string[] = [];
+  used = 0;
+
+  constructor(size: number) {
+    this.buffer = Buffer.allocUnsafeSlow(size);
+  }
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** First byte after frame `index`. */
+  end(index: number): number {
+    return index + 1 < this.starts.length ? this.starts[index + 1]! : this.used;
+  }
+
+  /** Frame `index` as a view of the chunk. */
+  frame(index: number): Buffer {
+    return this.buffer.subarray(this.starts[index]!, this.end(index));
+  }
+
+  /** Frames `from` to `to - 1`, which are adjacent, as one view. */
+  span(from: number, to: number): Buffer {
+    return this.buffer.subarray(this.starts[from]!, this.end(to - 1));
+  }
+
+  /** Bytes of frames `from` to `to - 1`. */
+  bytes(from: number, to: number): number {
+    return this.end(to - 1) - this.starts[from]!;
+  }
+
+  room(): number {
+    return this.buffer.length - this.used;
+  }
+}
+
+/** Frames live events into slab chunks: once per publish, whatever the number of subscribers. */
+export class FrameSlab {
+  #chunk: SlabChunk | undefined;
+
+  /** Frames `text` (the event with this offset and topic); returns its chunk. Its index is `count - 1`. */
+  append(text: string, offset: number, topic: string): SlabChunk {
+    const length = Buffer.byteLength(text);
+    const size = textFrameHeaderLength(length) + length;
+    let chunk = this.#chunk;
+    if (chunk === undefined || chunk.room() < size) {
+      chunk = new SlabChunk(Math.max(SLAB_CHUNK_BYTES, size));
+      this.#chunk = chunk;
+    }
+    chunk.starts.push(chunk.used);
+    chunk.offsets.push(offset);
+    chunk.topics.push(topic);
+    chunk.used = writeTextFrame(chunk.buffer, chunk.used, text, length);
+    return chunk;
+  }
+}
+
+/**
+ * A copy of `frame` when it is a small view of a much larger buffer (a slab chunk), so that
+ * a frame waiting in a slow consumer's queue does not keep a whole chunk alive.
+ */
+export function detached(frame: Buffer): Buffer {
+  return frame.buffer.byteLength >= SLAB_CHUNK_BYTES && frame.length * 4 < frame.buffer.byteLength
+    ? Buffer.from(frame)
+    : frame;
+}

@@ -1,0 +1,43 @@
+import type WebSocket from 'ws';
+import type { FlushScheduler } from './flush-scheduler.ts';
+
+/**
+ * Backpressure from the hub's writes to its reads. While the flush scheduler is behind
+ * (a fan-out did not fit in one slice), every connection that sends a frame stops being
+ * read after it; all of them resume once the writes have caught up. Publishers then wait in
+ * their own TCP buffers instead of the hub queueing work it cannot write: under overload the
+ * hub keeps delivering at its full rate rather than spending itself on events it would
+ * only drop. Connections that only receive are never paused.
+ */
+export class InboundThrottle {
+  #paused: WebSocket[] = [];
+  #pauses = 0;
+
+  constructor(private readonly scheduler: FlushScheduler) {
+    scheduler.onCaughtUp = () => this.#resumeAll();
+  }
+
+  /** Connections not being read right now. */
+  get paused(): number {
+    return this.#paused.length;
+  }
+
+  /** Times a connection was paused since the start. */
+  get pauses(): number {
+    return this.#pauses;
+  }
+
+  /** Called after a frame from `socket` was handled. */
+  afterFrame(socket: WebSocket): void {
+    if (!this.scheduler.behind || socket.isPaused) return;
+    socket.pause();
+    this.#paused.push(socket);
+    this.#pauses += 1;
+  }
+
+  #resumeAll(): void {
+    const paused = this.#paused;
+    this.#paused = [];
+    for (const socket of paused) socket.resume();
+  }
+}
