@@ -8,6 +8,7 @@ import { encodeTextFrame } from './frame-encoder.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
 import type { Principal } from './principal.ts';
+import type { ReplayStream } from './replay-stream.ts';
 
 export type ConnectionState = 'handshaking' | 'authenticating' | 'open' | 'closing' | 'closed';
 
@@ -86,8 +87,8 @@ export class Connection {
   #runRoom = 0;
   /** Live frames; created on demand and dropped when empty, so idle connections stay small. */
   #queue: OutboundQueue | undefined;
-  /** Replayed events: bounded by the router's `maxReplay`, exempt from the live bounds. */
-  #replayQueue: OutboundQueue | undefined;
+  /** Replays in order: bounded by the router's `maxReplay`, exempt from the live bounds. */
+  #replays: ReplayStream[] | undefined;
   readonly #highWater: number;
   readonly #raw: Socket | undefined;
   #droppedRange: DroppedRange | undefined;
@@ -117,7 +118,6 @@ export class Connection {
     return (
       (this.#run === undefined ? 0 : this.#run.bytes(this.#runFrom, this.#runTo)) +
       (this.#queue?.bytes ?? 0) +
-      (this.#replayQueue?.bytes ?? 0) +
       (this.#raw?.writableLength ?? 0)
     );
   }
@@ -147,7 +147,7 @@ export class Connection {
     if (
       this.#run === undefined &&
       this.#queue === undefined &&
-      this.#replayQueue === undefined &&
+      this.#replays === undefined &&
       this.#droppedRange === undefined &&
       this.recovering === 0 &&
       this.socket.readyState === WebSocket.OPEN
@@ -164,11 +164,11 @@ export class Connection {
     this.#enqueue(chunk.frame(index), chunk.offsets[index]!, chunk.topics[index]!);
   }
 
-  /** Queues a replayed event; it goes out ahead of everything in the live queue. */
-  replay(frame: Buffer, offset: number, topic: string): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
-    this.#replayQueue ??= new OutboundQueue();
-    this.#replayQueue.push(frame, offset, topic);
+  /** Queues a replay; its events go out ahead of everything in the live queue. */
+  replay(stream: ReplayStream): void {
+    if (this.socket.readyState !== WebSocket.OPEN || stream.remaining === 0) return;
+    this.#replays ??= [];
+    this.#replays.push(stream);
     this.scheduler.schedule(this);
   }
 
@@ -195,7 +195,7 @@ export class Connection {
       if (
         liveFlows &&
         this.#queue === undefined &&
-        this.#replayQueue === undefined &&
+        this.#replays === undefined &&
         this.#droppedRange === undefined &&
         (force || raw.writableLength + run.bytes(this.#runFrom, this.#runTo) <= this.#highWater)
       ) {
@@ -209,7 +209,7 @@ export class Connection {
     }
     if (this.#queue?.length === 0) this.#queue = undefined;
     const hasLive = liveFlows && (this.#queue !== undefined || this.#droppedRange !== undefined);
-    if (this.#replayQueue === undefined && !hasLive) return;
+    if (this.#replays === undefined && !hasLive) return;
     if (!force && raw.writableLength >= this.#highWater) {
       this.#queue?.detach();
       this.#awaitDrain(raw);
@@ -217,11 +217,10 @@ export class Connection {
     }
     const frames: Buffer[] = [];
     let budget = force ? Number.POSITIVE_INFINITY : this.#highWater - raw.writableLength;
-    if (this.#replayQueue !== undefined) {
-      budget = take(this.#replayQueue, frames, budget);
-      if (this.#replayQueue.length === 0) this.#replayQueue = undefined;
+    if (this.#replays !== undefined) {
+      budget = this.#takeReplays(frames, budget);
     }
-    if (liveFlows && budget > 0 && this.#replayQueue === undefined) {
+    if (liveFlows && budget > 0 && this.#replays === undefined) {
       if (this.#droppedRange !== undefined) {
         const range = this.#droppedRange;
         this.#droppedRange = undefined;
@@ -240,7 +239,7 @@ export class Connection {
     else if (frames.length > 1) raw.write(Buffer.concat(frames));
     this.messagesOut += frames.length;
     if (this.#queue?.length === 0) this.#queue = undefined;
-    const more = this.#replayQueue !== undefined || (liveFlows && this.#queue !== undefined);
+    const more = this.#replays !== undefined || (liveFlows && this.#queue !== undefined);
     if (!more) return;
     // The budget ran out: continue once the socket drained, or next turn if it has room.
     this.#queue?.detach();
@@ -261,7 +260,7 @@ export class Connection {
   release(): void {
     this.#run = undefined;
     this.#queue = undefined;
-    this.#replayQueue = undefined;
+    this.#replays = undefined;
     this.#droppedRange = undefined;
   }
 
@@ -278,10 +277,30 @@ export class Connection {
       queuedMessages:
         (this.#run === undefined ? 0 : this.#runTo - this.#runFrom) +
         (this.#queue?.length ?? 0) +
-        (this.#replayQueue?.length ?? 0),
+        replaying(this.#replays),
       queuedBytes: this.bufferedAmount,
       dropped: this.dropped,
     };
+  }
+
+  /** Frames replayed events into `frames` until `budget` bytes are used; returns what is left. */
+  #takeReplays(frames: Buffer[], budget: number): number {
+    const replays = this.#replays!;
+    let left = budget;
+    while (left > 0 && replays.length > 0) {
+      const next = replays[0]!.next(left);
+      if (next === undefined) {
+        replays.shift();
+        continue;
+      }
+      frames.push(next.frame);
+      left -= next.frame.length;
+      // Counted here, not per frame below: one buffer carries many events.
+      this.messagesOut += next.count - 1;
+    }
+    if (replays.length > 0 && replays[0]!.remaining === 0) replays.shift();
+    if (replays.length === 0) this.#replays = undefined;
+    return left;
   }
 
   /** Past a bound, the run becomes a queue and the slow-consumer policy applies. */
@@ -369,4 +388,11 @@ function take(queue: OutboundQueue, into: Buffer[], budget: number): number {
     left -= frame.length;
   }
   return left;
+}
+
+/** Replayed events not yet framed. */
+function replaying(replays: ReplayStream[] | undefined): number {
+  let count = 0;
+  for (const stream of replays ?? []) count += stream.remaining;
+  return count;
 }

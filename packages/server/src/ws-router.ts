@@ -21,11 +21,12 @@ import {
   SubscriptionIndex,
 } from '@switchboard/router';
 import type { ClientInfo, Connection } from './connection.ts';
-import { encodeTextFrame } from './frame-encoder.ts';
+import { eventOf, serializeEvent } from './event-serializer.ts';
 import type { FrameHandler, RoutedFrame, RouterStats } from './frame-handler.ts';
 import { FrameSlab, type SlabChunk } from './frame-slab.ts';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
 import { isPatternAllowed } from './pattern-containment.ts';
+import { ReplayStream } from './replay-stream.ts';
 import { type RouteDefinition, RouteTable } from './route-table.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 import type { WSServer } from './ws-server.ts';
@@ -55,9 +56,6 @@ export const WS_ROUTER_DEFAULTS = {
   slowConsumerPolicy: DEFAULT_OUTBOUND_LIMITS.policy,
   maxReplay: 10_000,
 } as const;
-
-/** Replayed events serialized per event-loop turn. */
-const REPLAY_SLICE = 500;
 
 /** Events per `$history` response page. */
 const HISTORY_PAGE_SIZE = 1_000;
@@ -307,12 +305,14 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
         entries.push(...(await this.engine.lastValues(pattern, this.options.maxReplay)));
       const seen = new Set<number>();
       entries.sort((a, b) => a.offset - b.offset);
+      const selected: LogEntry[] = [];
       for (const entry of entries) {
         if (entry.offset > head || seen.has(entry.offset)) continue;
         seen.add(entry.offset);
-        connection.replay(encodeTextFrame(serializeEvent(entry, true)), entry.offset, entry.topic);
+        selected.push(entry);
         replayed += 1;
       }
+      connection.replay(new ReplayStream(selected, serializeReplayed));
       return outcome(true, replayed, false);
     }
     const wasRecovering = frame.position !== undefined;
@@ -330,15 +330,9 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
       // Never a silent partial replay: the client must resync.
       return outcome(false, 0, wasRecovering);
     }
-    let replayed = 0;
-    for (const entry of entries) {
-      connection.replay(encodeTextFrame(serializeEvent(entry, true)), entry.offset, entry.topic);
-      replayed += 1;
-      // Let the first pages go out (and other connections run) while the rest is serialized.
-      if (replayed % REPLAY_SLICE === 0)
-        await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return outcome(true, replayed, wasRecovering);
+    // Framed as the socket takes them, so a large gap costs no queue of frames.
+    connection.replay(new ReplayStream(entries, serializeReplayed));
+    return outcome(true, entries.length, wasRecovering);
   }
 
   #unsubscribe(connection: Connection, frame: UnsubscribeFrame): void {
@@ -515,20 +509,6 @@ export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandl
   }
 }
 
-function serializeEvent(entry: LogEntry, replay: boolean): string {
-  return JSON.stringify(eventOf(entry, replay));
-}
-
-function eventOf(entry: LogEntry, replay: boolean) {
-  return {
-    type: 'event' as const,
-    id: entry.id,
-    topic: entry.topic,
-    data: entry.data,
-    sequenceNumber: entry.sequenceNumber,
-    offset: entry.offset,
-    epoch: entry.epoch,
-    timestamp: entry.timestamp,
-    ...(replay ? { replay: true } : {}),
-  };
+function serializeReplayed(entry: LogEntry): string {
+  return serializeEvent(entry, true);
 }
