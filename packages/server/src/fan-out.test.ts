@@ -1,9 +1,9 @@
 import type { ServerFrame } from '@switchboard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLAB_CHUNK_BYTES } from './frame-slab.ts';
+import { startHub } from './test-support/hub.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
-import { WSRouter, type WSRouterOptions } from './ws-router.ts';
-import { WSServer } from './ws-server.ts';
+import type { WSRouter, WSRouterOptions } from './ws-router.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -11,14 +11,9 @@ afterEach(async () => {
 });
 
 async function hub(options: WSRouterOptions = {}) {
-  const server = new WSServer({ port: 0 });
-  const router = new WSRouter(server, options);
-  await server.start();
-  cleanup.push(async () => {
-    await server.shutdown(200);
-    await router.close();
-  });
-  return { server, router };
+  const started = await startHub({}, options);
+  cleanup.push(() => started.close());
+  return started;
 }
 
 async function subscriber(url: string, topics: string[]): Promise<RawPeer> {
