@@ -63,4 +63,30 @@ describe('InboundThrottle', () => {
     expect([publisher.resumes, other.resumes, throttle.paused]).toEqual([1, 1, 0]);
     expect(publisher.isPaused).toBe(false);
   });
+
+  it('reads a paused connection again after maxPauseMs even if the writes never catch up', async () => {
+    const scheduler = new FlushScheduler(0);
+    const throttle = new InboundThrottle(scheduler, 20);
+    // A target that always has more to write: the scheduler never catches up on its own.
+    let stop = false;
+    const endless: Flushable = {
+      flushQueued: false,
+      flush() {
+        if (!stop) scheduler.schedule(endless);
+      },
+    };
+    for (const target of targets(64)) scheduler.schedule(target);
+    scheduler.schedule(endless);
+    await nextTurn();
+    expect(scheduler.behind).toBe(true);
+    const publisher = fakeSocket();
+    throttle.afterFrame(asWebSocket(publisher));
+    expect(publisher.isPaused).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(scheduler.behind).toBe(true);
+    expect(publisher.resumes).toBe(1);
+    expect(publisher.isPaused).toBe(false);
+    stop = true;
+    while (scheduler.pending > 0) await nextTurn();
+  });
 });

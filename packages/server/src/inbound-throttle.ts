@@ -1,19 +1,28 @@
 import type WebSocket from 'ws';
 import type { FlushScheduler } from './flush-scheduler.ts';
 
+/** Longest a connection stays unread; then everyone paused is read again (and may pause again). */
+export const DEFAULT_MAX_PAUSE_MS = 50;
+
 /**
  * Backpressure from the hub's writes to its reads. While the flush scheduler is behind
  * (a fan-out did not fit in one slice), every connection that sends a frame stops being
  * read after it; all of them resume once the writes have caught up. Publishers then wait in
  * their own TCP buffers instead of the hub queueing work it cannot write: under overload the
  * hub keeps delivering at its full rate rather than spending itself on events it would
- * only drop. Connections that only receive are never paused.
+ * only drop. Connections that only receive are never paused. No connection stays unread
+ * longer than `maxPauseMs`, even if the writes never catch up (say, under a flood of
+ * server-side publishes): reads, pongs and acks keep moving.
  */
 export class InboundThrottle {
   #paused: WebSocket[] = [];
   #pauses = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly scheduler: FlushScheduler) {
+  constructor(
+    private readonly scheduler: FlushScheduler,
+    readonly maxPauseMs = DEFAULT_MAX_PAUSE_MS,
+  ) {
     scheduler.onCaughtUp = () => this.#resumeAll();
   }
 
@@ -33,9 +42,15 @@ export class InboundThrottle {
     socket.pause();
     this.#paused.push(socket);
     this.#pauses += 1;
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => this.#resumeAll(), this.maxPauseMs);
+      this.#timer.unref?.();
+    }
   }
 
   #resumeAll(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const paused = this.#paused;
     this.#paused = [];
     for (const socket of paused) socket.resume();
