@@ -1,6 +1,7 @@
 import type { ServerFrame } from '@switchboard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLAB_CHUNK_BYTES } from './frame-slab.ts';
+import type { WSServerOptions } from './options.ts';
 import { startHub } from './test-support/hub.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
 import type { WSRouter, WSRouterOptions } from './ws-router.ts';
@@ -10,8 +11,8 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function hub(options: WSRouterOptions = {}) {
-  const started = await startHub({}, options);
+async function hub(options: WSRouterOptions = {}, serverOptions: WSServerOptions = {}) {
+  const started = await startHub(serverOptions, options);
   cleanup.push(() => started.close());
   return started;
 }
@@ -109,5 +110,44 @@ describe('fan-out of events published in the same turn', () => {
     const acked = order.indexOf('ack');
     expect(order.filter((x) => x !== 'ack')).toEqual(['e0', 'e1', 'e2', 'e0', 'e1', 'e2']);
     expect(acked).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('backpressure on publishers', () => {
+  it('pauses a publisher while a fan-out is written in slices, and loses nothing', async () => {
+    // A slice of 0 ms yields every 32 sockets, so each publish to 200 subscribers spans
+    // several turns and the publisher's next frames arrive while the writes are behind.
+    const { server } = await hub({}, { flushSliceMs: 0 });
+    const subscribers = await Promise.all(
+      Array.from({ length: 200 }, () => subscriber(server.url, ['bp.#'])),
+    );
+    const counts = subscribers.map(() => 0);
+    const inOrder = subscribers.map(() => true);
+    subscribers.forEach((peer, k) => {
+      peer.socket.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as ServerFrame;
+        if (frame.type !== 'event') return;
+        if ((frame.data as { i: number }).i !== counts[k]) inOrder[k] = false;
+        counts[k]! += 1;
+      });
+    });
+    const publisher = await RawPeer.welcomed(server.url);
+    cleanup.push(() => publisher.close());
+    const total = 150;
+    let acks = 0;
+    publisher.socket.on('message', (data) => {
+      if ((JSON.parse(data.toString()) as ServerFrame).type === 'ack') acks += 1;
+    });
+    for (let i = 0; i < total; i++) {
+      publisher.send({ type: 'publish', id: `p${i}`, topic: 'bp.x', data: { i } });
+      if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await expect.poll(() => Math.min(...counts), { timeout: 20_000 }).toBe(total);
+    await expect.poll(() => acks, { timeout: 5_000 }).toBe(total);
+    expect(inOrder.every(Boolean)).toBe(true);
+    expect(Math.max(...counts)).toBe(total);
+    const stats = server.stats();
+    expect(stats.readPauses).toBeGreaterThan(0);
+    await expect.poll(() => server.stats().pausedReads).toBe(0);
   });
 });

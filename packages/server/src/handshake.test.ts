@@ -169,5 +169,7 @@ describe('authentication', () => {
   it('rejects conflicting options with a TypeError naming them', () => {
     expect(() => new WSServer({ port: 1, server: {} as never })).toThrow(/"server" and "port"/);
     expect(() => new WSServer({ maxPayload: -1 })).toThrow(/maxPayload/);
+    expect(() => new WSServer({ flushSliceMs: -1 })).toThrow(/flushSliceMs/);
+    expect(() => new WSServer({ flushSliceMs: 1.5 })).toThrow(/flushSliceMs/);
   });
 });

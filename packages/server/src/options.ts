@@ -1,4 +1,5 @@
 import type { Server as HttpServer, IncomingHttpHeaders } from 'node:http';
+import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
 import type { Principal } from './principal.ts';
 
 /** What `authenticate` learns about the connection besides the token. */
@@ -46,6 +47,12 @@ export interface WSServerOptions {
   maxSubscriptionsPerClient?: number;
   /** Time `shutdown()` waits for queued frames to flush before it cuts connections. @default 5_000 */
   shutdownTimeout?: number;
+  /**
+   * How long one turn of the event loop may spend writing to sockets before reads, acks and
+   * timers get a turn; while a flush needs more than one slice, connections that send are
+   * paused (see the README, "Backpressure on publishers"). 0 yields every 32 sockets. @default 5
+   */
+  flushSliceMs?: number;
   /** Serve `GET /health` and `GET /stats` on the HTTP server the hub creates. @default true */
   httpEndpoints?: boolean;
   /** Name reported in the welcome frame and `/health`. @default 'switchboard' */
@@ -62,6 +69,7 @@ export const WS_SERVER_DEFAULTS = {
   maxPayload: 1_048_576,
   maxSubscriptionsPerClient: 1_000,
   shutdownTimeout: 5_000,
+  flushSliceMs: DEFAULT_FLUSH_SLICE_MS,
   httpEndpoints: true,
   name: 'switchboard',
 } as const;
@@ -91,6 +99,7 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
     throw new TypeError('WSServer options "server" and "port" conflict: pass one of them');
   }
   positiveInteger(options, 'port', 0);
+  positiveInteger(options, 'flushSliceMs', 0);
   for (const key of [
     'authTimeout',
     'heartbeatInterval',

@@ -67,8 +67,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
   readonly #wss: WebSocketServer;
   readonly #connections = new Map<string, Connection>();
   #handler: FrameHandler | undefined;
-  readonly #scheduler = new FlushScheduler();
-  readonly #throttle = new InboundThrottle(this.#scheduler);
+  readonly #scheduler: FlushScheduler;
+  readonly #throttle: InboundThrottle;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #pendingUpgrades = 0;
   #startedAt = Date.now();
@@ -80,6 +80,8 @@ export class WSServer extends TypedEmitter<WSServerEvents> {
   constructor(options: WSServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.#scheduler = new FlushScheduler(this.options.flushSliceMs);
+    this.#throttle = new InboundThrottle(this.#scheduler);
     this.#ownsHttp = options.server === undefined;
     this.#http = options.server ?? createServer();
     this.#wss = new WebSocketServer({
