@@ -220,6 +220,8 @@ export class Connection {
     if (this.#replays !== undefined) {
       budget = this.#takeReplays(frames, budget);
     }
+    // Replay buffers carry many events each and were counted as they were framed.
+    const firstLive = frames.length;
     if (liveFlows && budget > 0 && this.#replays === undefined) {
       if (this.#droppedRange !== undefined) {
         const range = this.#droppedRange;
@@ -237,7 +239,7 @@ export class Connection {
     }
     if (frames.length === 1) raw.write(frames[0]!);
     else if (frames.length > 1) raw.write(Buffer.concat(frames));
-    this.messagesOut += frames.length;
+    this.messagesOut += frames.length - firstLive;
     if (this.#queue?.length === 0) this.#queue = undefined;
     const more = this.#replays !== undefined || (liveFlows && this.#queue !== undefined);
     if (!more) return;
@@ -295,8 +297,7 @@ export class Connection {
       }
       frames.push(next.frame);
       left -= next.frame.length;
-      // Counted here, not per frame below: one buffer carries many events.
-      this.messagesOut += next.count - 1;
+      this.messagesOut += next.count;
     }
     if (replays.length > 0 && replays[0]!.remaining === 0) replays.shift();
     if (replays.length === 0) this.#replays = undefined;

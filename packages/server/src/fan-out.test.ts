@@ -1,25 +1,14 @@
 import type { ServerFrame } from '@switchboard/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLAB_CHUNK_BYTES } from './frame-slab.ts';
-import type { WSServerOptions } from './options.ts';
-import { startHub } from './test-support/hub.ts';
-import { RawPeer } from './test-support/raw-peer.ts';
-import type { WSRouter, WSRouterOptions } from './ws-router.ts';
+import { useHubFixture } from './test-support/fixture.ts';
+import type { RawPeer } from './test-support/raw-peer.ts';
+import type { WSRouter } from './ws-router.ts';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function hub(options: WSRouterOptions = {}, serverOptions: WSServerOptions = {}) {
-  const started = await startHub(serverOptions, options);
-  cleanup.push(() => started.close());
-  return started;
-}
+const { hub, welcomed } = useHubFixture();
 
 async function subscriber(url: string, topics: string[]): Promise<RawPeer> {
-  const peer = await RawPeer.welcomed(url);
-  cleanup.push(() => peer.close());
+  const peer = await welcomed(url);
   peer.send({ type: 'subscribe', id: 's', topics });
   await peer.next('ack', 's');
   return peer;
@@ -79,7 +68,7 @@ describe('fan-out of events published in the same turn', () => {
   });
 
   it('a burst past queueSize drops the oldest and says exactly which offsets went', async () => {
-    const { server, router } = await hub({ queueSize: 50 });
+    const { server, router } = await hub({}, { queueSize: 50 });
     const peer = await subscriber(server.url, ['q.#']);
     const acks = await burst(router, 200, () => 'q.x');
     const notice = await peer.next('dropped');
@@ -117,7 +106,7 @@ describe('backpressure on publishers', () => {
   it('pauses a publisher while a fan-out is written in slices, and loses nothing', async () => {
     // A slice of 0 ms yields every 32 sockets, so each publish to 200 subscribers spans
     // several turns and the publisher's next frames arrive while the writes are behind.
-    const { server } = await hub({}, { flushSliceMs: 0 });
+    const { server } = await hub({ flushSliceMs: 0 });
     const subscribers = await Promise.all(
       Array.from({ length: 200 }, () => subscriber(server.url, ['bp.#'])),
     );
@@ -131,8 +120,7 @@ describe('backpressure on publishers', () => {
         counts[k]! += 1;
       });
     });
-    const publisher = await RawPeer.welcomed(server.url);
-    cleanup.push(() => publisher.close());
+    const publisher = await welcomed(server.url);
     const total = 150;
     let acks = 0;
     publisher.socket.on('message', (data) => {

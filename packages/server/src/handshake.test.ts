@@ -1,26 +1,9 @@
 import { CloseCode, ErrorCode } from '@switchboard/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './test-support/hub.ts';
-import { RawPeer } from './test-support/raw-peer.ts';
+import { describe, expect, it } from 'vitest';
+import { useHubFixture } from './test-support/fixture.ts';
 import { WSServer } from './ws-server.ts';
 
-const hubs: TestHub[] = [];
-const peers: RawPeer[] = [];
-afterEach(async () => {
-  await Promise.all(peers.splice(0).map((peer) => peer.close()));
-  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
-});
-
-async function hub(...args: Parameters<typeof startHub>): Promise<TestHub> {
-  const started = await startHub(...args);
-  hubs.push(started);
-  return started;
-}
-async function peer(url: string, options?: Parameters<typeof RawPeer.open>[1]): Promise<RawPeer> {
-  const opened = await RawPeer.open(url, options);
-  peers.push(opened);
-  return opened;
-}
+const { hub, peer } = useHubFixture();
 
 const authenticate = (token: string) =>
   token === 'good' ? { id: 'agent-1', subscribe: ['agent.#'], publish: ['agent.1.#'] } : false;

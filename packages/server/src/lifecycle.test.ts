@@ -1,29 +1,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@switchboard/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './test-support/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { useHubFixture } from './test-support/fixture.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
 import { WSRouter } from './ws-router.ts';
 import { WSServer } from './ws-server.ts';
 
-const hubs: TestHub[] = [];
-const peers: RawPeer[] = [];
-afterEach(async () => {
-  await Promise.all(peers.splice(0).map((peer) => peer.close()));
-  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
-});
-async function hub(...args: Parameters<typeof startHub>): Promise<TestHub> {
-  const started = await startHub(...args);
-  hubs.push(started);
-  return started;
-}
+const { hub, track } = useHubFixture();
 
 describe('heartbeat', () => {
   it('drops a frozen peer that stops answering pings and cleans up its subscriptions', async () => {
     const { url, server, router } = await hub({ heartbeatInterval: 100 });
     const frozen = await RawPeer.welcomed(url, undefined, { autoPong: false });
-    peers.push(frozen);
+    track(frozen);
     frozen.send({ type: 'subscribe', id: 's', topics: ['#'] });
     await frozen.reply('s');
     const gone = new Promise<string>((resolve) =>
@@ -37,7 +27,7 @@ describe('heartbeat', () => {
   it('keeps a peer that answers pings', async () => {
     const { url, server } = await hub({ heartbeatInterval: 50 });
     const healthy = await RawPeer.welcomed(url);
-    peers.push(healthy);
+    track(healthy);
     let pings = 0;
     await new Promise<void>((resolve) =>
       healthy.socket.on('ping', () => {
@@ -51,7 +41,7 @@ describe('heartbeat', () => {
   it('answers app-level ping frames with pong (browsers cannot see protocol pings)', async () => {
     const { url } = await hub();
     const peer = await RawPeer.welcomed(url);
-    peers.push(peer);
+    track(peer);
     peer.send({ type: 'ping', id: 'p', ts: 123 });
     expect(await peer.next('pong', 'p')).toEqual({ type: 'pong', id: 'p', ts: 123 });
   });
@@ -97,7 +87,7 @@ describe('HTTP endpoints', () => {
   it('serves /health and /stats as JSON', async () => {
     const { server, url, router } = await hub();
     const peer = await RawPeer.welcomed(url);
-    peers.push(peer);
+    track(peer);
     peer.send({ type: 'subscribe', id: 's', topics: ['a.#'] });
     await peer.reply('s');
     await router.publish('a.b', 1);

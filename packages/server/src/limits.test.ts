@@ -1,24 +1,9 @@
 import { CloseCode, ErrorCode } from '@switchboard/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './test-support/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { useHubFixture } from './test-support/fixture.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
 
-const hubs: TestHub[] = [];
-const peers: RawPeer[] = [];
-afterEach(async () => {
-  await Promise.all(peers.splice(0).map((peer) => peer.close()));
-  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
-});
-async function hub(...args: Parameters<typeof startHub>): Promise<TestHub> {
-  const started = await startHub(...args);
-  hubs.push(started);
-  return started;
-}
-async function welcomed(url: string): Promise<RawPeer> {
-  const peer = await RawPeer.welcomed(url);
-  peers.push(peer);
-  return peer;
-}
+const { hub, welcomed, track } = useHubFixture();
 
 describe('garbage frames', () => {
   it('answers each with an error code and keeps the connection working', async () => {
@@ -84,6 +69,6 @@ describe('maxConnections', () => {
     expect(server.getConnectedClients()).toHaveLength(2);
     await first.close();
     await expect.poll(() => server.stats().connections).toBe(1);
-    peers.push(await RawPeer.open(url));
+    track(await RawPeer.open(url));
   });
 });

@@ -1,25 +1,9 @@
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from './principal.ts';
-import { startHub, type TestHub } from './test-support/hub.ts';
-import { RawPeer } from './test-support/raw-peer.ts';
+import { useHubFixture } from './test-support/fixture.ts';
 
-const hubs: TestHub[] = [];
-const peers: RawPeer[] = [];
-afterEach(async () => {
-  await Promise.all(peers.splice(0).map((peer) => peer.close()));
-  await Promise.all(hubs.splice(0).map((hub) => hub.close()));
-});
-async function hub(...args: Parameters<typeof startHub>): Promise<TestHub> {
-  const started = await startHub(...args);
-  hubs.push(started);
-  return started;
-}
-async function welcomed(url: string, token?: string): Promise<RawPeer> {
-  const peer = await RawPeer.welcomed(url, token);
-  peers.push(peer);
-  return peer;
-}
+const { hub, welcomed } = useHubFixture();
 
 const principals: Record<string, Principal> = {
   coordinator: { id: 'coordinator' },

@@ -70,38 +70,28 @@ export class RawPeer {
   ): Promise<Extract<ServerFrame, { type: T }>> {
     const match = (frame: ServerFrame) =>
       frame.type === type && (id === undefined || ('id' in frame && frame.id === id));
-    const at = this.frames.findIndex(match);
-    if (at !== -1)
-      return Promise.resolve(this.frames.splice(at, 1)[0] as Extract<ServerFrame, { type: T }>);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`Timed out waiting for a ${type} frame${id ? ` with id ${id}` : ''}`)),
-        timeoutMs,
-      );
-      this.#waiters.push({
-        match,
-        resolve: (frame) => {
-          clearTimeout(timer);
-          const index = this.frames.indexOf(frame);
-          if (index !== -1) this.frames.splice(index, 1);
-          resolve(frame as Extract<ServerFrame, { type: T }>);
-        },
-      });
-    });
+    return this.#take(match, timeoutMs, `a ${type} frame${id ? ` with id ${id}` : ''}`) as Promise<
+      Extract<ServerFrame, { type: T }>
+    >;
   }
 
   /** The response to a request id: its ack, response or error frame. */
   reply(id: string, timeoutMs = 5_000): Promise<ServerFrame> {
     const match = (frame: ServerFrame) =>
       'id' in frame && frame.id === id && frame.type !== 'event';
+    return this.#take(match, timeoutMs, `a reply to ${id}`);
+  }
+
+  /** Removes and returns the first frame that matches, waiting for it if needed. */
+  #take(
+    match: (frame: ServerFrame) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<ServerFrame> {
     const at = this.frames.findIndex(match);
     if (at !== -1) return Promise.resolve(this.frames.splice(at, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`Timed out waiting for a reply to ${id}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), timeoutMs);
       this.#waiters.push({
         match,
         resolve: (frame) => {
