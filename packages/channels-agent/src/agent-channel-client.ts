@@ -9,6 +9,7 @@ import {
   mismatch,
   parsePayload,
   type Since,
+  selectKinds,
   TypedEmitter,
 } from '@switchboard/channels-core';
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
@@ -199,13 +200,5 @@ export class AgentChannelClient extends TypedEmitter<AgentChannelEvents> {
 }
 
 function kindsOf(options: AgentSubscribeOptions): readonly AgentEventKind[] {
-  const kinds = options.kinds ?? AGENT_EVENT_KINDS;
-  for (const kind of kinds) {
-    if (!AGENT_EVENT_KINDS.includes(kind)) {
-      throw new TypeError(
-        `Unknown agent event kind ${JSON.stringify(kind)}; expected ${AGENT_EVENT_KINDS.join(', ')}`,
-      );
-    }
-  }
-  return kinds;
+  return selectKinds('agent', AGENT_EVENT_KINDS, options.kinds);
 }

@@ -15,6 +15,7 @@ export type {
   Since,
 } from './hub.ts';
 export { metaOf } from './hub.ts';
+export { selectKinds } from './kinds.ts';
 export { acquire, release } from './leases.ts';
 export { matchesPattern } from './pattern.ts';
 export {

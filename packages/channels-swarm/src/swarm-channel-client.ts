@@ -8,6 +8,7 @@ import {
   mismatch,
   parsePayload,
   type Since,
+  selectKinds,
   TypedEmitter,
   waitForLast,
 } from '@switchboard/channels-core';
@@ -205,13 +206,5 @@ export class SwarmChannelClient extends TypedEmitter<SwarmChannelEvents> {
 }
 
 function kindsOf(options: SwarmSubscribeOptions): readonly SwarmEventKind[] {
-  const kinds = options.kinds ?? SWARM_EVENT_KINDS;
-  for (const kind of kinds) {
-    if (!SWARM_EVENT_KINDS.includes(kind)) {
-      throw new TypeError(
-        `Unknown swarm event kind ${JSON.stringify(kind)}; expected ${SWARM_EVENT_KINDS.join(', ')}`,
-      );
-    }
-  }
-  return kinds;
+  return selectKinds('swarm', SWARM_EVENT_KINDS, options.kinds);
 }

@@ -8,6 +8,7 @@ import {
   mismatch,
   parsePayload,
   type Since,
+  selectKinds,
   TypedEmitter,
   waitForLast,
 } from '@switchboard/channels-core';
@@ -203,13 +204,5 @@ export class TaskChannelClient extends TypedEmitter<TaskChannelEvents> {
 }
 
 function kindsOf(options: TaskSubscribeOptions): readonly TaskEventKind[] {
-  const kinds = options.kinds ?? TASK_EVENT_KINDS;
-  for (const kind of kinds) {
-    if (!TASK_EVENT_KINDS.includes(kind)) {
-      throw new TypeError(
-        `Unknown task event kind ${JSON.stringify(kind)}; expected ${TASK_EVENT_KINDS.join(', ')}`,
-      );
-    }
-  }
-  return kinds;
+  return selectKinds('task', TASK_EVENT_KINDS, options.kinds);
 }
