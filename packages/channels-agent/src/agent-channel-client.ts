@@ -10,9 +10,8 @@ import {
   parsePayload,
   type Since,
   selectKinds,
-  TypedEmitter,
 } from '@switchboard/channels-core';
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
 import { BatchingLogStream, type LogStream, type LogStreamOptions } from './log-stream.ts';
 import { prepare } from './prepare.ts';
 import {

@@ -59,7 +59,7 @@ describe('AgentChannelServer -> AgentChannelClient', () => {
     const server = new AgentChannelServer(hub.router);
     const dashboard = new AgentChannelClient(await h.connect(hub, 'coordinator'));
     await dashboard.subscribeToAgent('agent-1', { kinds: ['status'] });
-    const events = collect<AgentStatusEvent>((push) => dashboard.on('status-change', push), 2);
+    const events = collect<AgentStatusEvent>((push) => dashboard.listen('status-change', push), 2);
     await server.publishStatusChange({ agentId: 'agent-1', status: 'starting' });
     await server.publishStatusChange({ agentId: 'agent-1', status: 'idle' });
     expect((await events).map((e) => [e.previous, e.status])).toEqual([
@@ -129,7 +129,10 @@ describe('agents reporting through the hub', () => {
     await dashboard.subscribeToAgent('agent-1');
     const all: AgentStatusEvent[] = [];
     dashboard.on('status-change', (event) => all.push(event));
-    const two = collect<AgentStatusEvent>((push) => dashboard.on('status-change:agent-1', push), 2);
+    const two = collect<AgentStatusEvent>(
+      (push) => dashboard.listen('status-change:agent-1', push),
+      2,
+    );
 
     await agent.reportStatus({ agentId: 'agent-1', status: 'busy' });
     await agent.reportStatus({ agentId: 'agent-1', status: 'idle', reason: 'done' });
@@ -232,7 +235,7 @@ describe('log streaming through the hub', () => {
     const agent = new AgentChannelClient(await h.connect(hub, 'agent-1'));
     const dashboard = new AgentChannelClient(await h.connect(hub, 'coordinator'));
     await dashboard.subscribeToAgent('agent-1', { kinds: ['logs'] });
-    const batches = collect<AgentLogsEvent>((push) => dashboard.on('logs', push), 2);
+    const batches = collect<AgentLogsEvent>((push) => dashboard.listen('logs', push), 2);
     const stream = agent.createLogStream('agent-1', { maxBatchLines: 500, maxBufferedLines: 1000 });
     // A synchronous burst: nothing can be sent until it ends, so only the newest 1000 remain.
     for (let i = 1; i <= 20_000; i++) stream.write(`line ${i}`);

@@ -1,6 +1,6 @@
+import { matches } from '@switchboard/protocol';
 import type { HubClient, HubEvent, Since } from './hub.ts';
 import { acquire, release } from './leases.ts';
-import { matchesPattern } from './pattern.ts';
 
 /**
  * The subscriptions one channel client made, and the one `event` listener on the hub client
@@ -29,7 +29,8 @@ export class ChannelSubscriptions {
   /** Last offset delivered per topic, oldest-updated first, for the duplicate check. */
   readonly #lastOffset = new Map<string, number>();
   #epoch: string | undefined;
-  #detach: (() => void) | undefined;
+  readonly #listener = (event: HubEvent) => this.#onEvent(event);
+  #attached = false;
 
   constructor(client: HubClient, deliver: (event: HubEvent) => void, maxTrackedTopics = 10_000) {
     this.#client = client;
@@ -75,13 +76,15 @@ export class ChannelSubscriptions {
   }
 
   #attach(): void {
-    this.#detach ??= this.#client.on('event', (event) => this.#onEvent(event));
+    if (this.#attached) return;
+    this.#attached = true;
+    this.#client.on('event', this.#listener);
   }
 
   #detachIfIdle(): void {
-    if (this.#active.size > 0 || this.#detach === undefined) return;
-    this.#detach();
-    this.#detach = undefined;
+    if (this.#active.size > 0 || !this.#attached) return;
+    this.#attached = false;
+    this.#client.off('event', this.#listener);
   }
 
   #onEvent(event: HubEvent): void {
@@ -90,7 +93,7 @@ export class ChannelSubscriptions {
   }
 
   #wants(topic: string): boolean {
-    for (const pattern of this.#active) if (matchesPattern(pattern, topic)) return true;
+    for (const pattern of this.#active) if (matches(pattern, topic)) return true;
     return false;
   }
 

@@ -3,7 +3,6 @@
  * channel imports neither `@switchboard/server` nor `@switchboard/client`: a browser bundle
  * of a channel client never pulls in the server. `WSRouter` and `WSClient` satisfy them.
  *
- * The files in `src/shared/` are identical in the three channel packages.
  */
 
 /** What the hub answers to a publish once the message is in its log. */
@@ -60,8 +59,9 @@ export interface HubClient {
   unsubscribe(topics: string | string[]): Promise<unknown>;
   publish(topic: string, data: unknown): Promise<unknown>;
   request(method: string, data?: unknown, options?: { timeout?: number }): Promise<unknown>;
-  /** Adds a listener; returns a function that removes it. */
-  on(event: 'event', listener: (event: HubEvent) => void): () => void;
+  /** Adds a listener (Node's EventEmitter semantics: `off` removes it). */
+  on(event: 'event', listener: (event: HubEvent) => void): unknown;
+  off(event: 'event', listener: (event: HubEvent) => void): unknown;
   /** Patterns the client already wants; lets a channel leave foreign subscriptions alone. */
   readonly subscriptions?: ReadonlySet<string>;
   /** The authenticated principal, used as the default agent id where one is optional. */

@@ -1,7 +1,5 @@
 export type { ChannelClientOptions } from './channel-subscriptions.ts';
 export { ChannelSubscriptions } from './channel-subscriptions.ts';
-export type { EventMap } from './emitter.ts';
-export { TypedEmitter } from './emitter.ts';
 export type {
   EventMeta,
   HubClient,
@@ -17,7 +15,6 @@ export type {
 export { metaOf } from './hub.ts';
 export { selectKinds } from './kinds.ts';
 export { acquire, release } from './leases.ts';
-export { matchesPattern } from './pattern.ts';
 export {
   assertSegment,
   checkTimeout,

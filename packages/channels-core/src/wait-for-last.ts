@@ -46,13 +46,13 @@ export function waitForLast<T>(client: HubClient, options: WaitForLastOptions<T>
       if (done) return;
       done = true;
       clearTimeout(timer);
-      detach();
+      client.off('event', onEvent);
       const settle = () =>
         'value' in settlement ? resolve(settlement.value) : reject(settlement.error);
       release(client, topics).then(settle, settle);
     };
 
-    const detach = client.on('event', (event) => {
+    const onEvent = (event: HubEvent): void => {
       if (done || !wanted.has(event.topic)) return;
       let settlement: Settlement<T>;
       try {
@@ -65,7 +65,8 @@ export function waitForLast<T>(client: HubClient, options: WaitForLastOptions<T>
       else if (newest === undefined || event.offset > newest.offset) {
         newest = { offset: event.offset, settlement };
       }
-    });
+    };
+    client.on('event', onEvent);
 
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => {

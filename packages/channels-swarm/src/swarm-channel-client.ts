@@ -9,10 +9,9 @@ import {
   parsePayload,
   type Since,
   selectKinds,
-  TypedEmitter,
   waitForLast,
 } from '@switchboard/channels-core';
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
 import {
   SwarmConsensusEvent,
   SwarmPresenceEvent,

@@ -1,6 +1,6 @@
 import type { HubPublishResult, HubRoutingRouter } from '@switchboard/channels-core';
-import { parsePayload, TypedEmitter } from '@switchboard/channels-core';
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { parsePayload } from '@switchboard/channels-core';
+import { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
 import { ConsensusService, type ProposalState, type ProposeInput } from './consensus.ts';
 import {
   type PresenceChange,

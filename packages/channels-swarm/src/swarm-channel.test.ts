@@ -37,7 +37,7 @@ describe('topology and presence', () => {
   it('round-trips topology changes with increasing versions', async () => {
     const { swarm, dashboard } = await setup();
     const changes = collect<SwarmTopologyEvent>(
-      (push) => dashboard.on('topology-change:s1', push),
+      (push) => dashboard.listen('topology-change:s1', push),
       2,
     );
     await swarm.publishTopologyChange({ swarmId: 's1', topology: 'mesh', agents: ['agent-1'] });

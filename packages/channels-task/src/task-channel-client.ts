@@ -9,10 +9,9 @@ import {
   parsePayload,
   type Since,
   selectKinds,
-  TypedEmitter,
   waitForLast,
 } from '@switchboard/channels-core';
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
 import { TaskFailedError } from './errors.ts';
 import { prepare, TASK_SCHEMAS } from './prepare.ts';
 import type {

@@ -42,7 +42,7 @@ describe('TaskChannelServer -> TaskChannelClient', () => {
     const agent = new TaskChannelClient(await h.connect(hub, 'agent-1'));
     const watcher = new TaskChannelClient(await h.connect(hub, 'coordinator'));
     await watcher.subscribeToTask('t1');
-    const progress = collect<TaskProgressEvent>((push) => watcher.on('progress:t1', push), 2);
+    const progress = collect<TaskProgressEvent>((push) => watcher.listen('progress:t1', push), 2);
     const completed = new Promise((resolve) => watcher.once('completed', resolve));
     await agent.reportProgress({ taskId: 't1', percent: 10, message: 'starting' });
     await agent.reportProgress({ taskId: 't1', percent: 100 });

@@ -50,25 +50,25 @@ export interface ResyncRequiredEvent {
   toOffset?: number;
 }
 
-/** Events of WSClient. Only the client emits them. */
+/** Events of WSClient and their listeners. Only the client emits them. */
 export interface ClientEvents {
   /** The hub's welcome: after the first connect and after every reconnect. */
-  connected: WelcomeFrame;
+  connected: (welcome: WelcomeFrame) => void;
   /** The principal the hub authenticated this connection as (not emitted when anonymous). */
-  authenticated: { id: string };
-  disconnected: DisconnectedEvent;
-  reconnecting: ReconnectingEvent;
-  'reconnect-failed': ReconnectFailedEvent;
+  authenticated: (principal: { id: string }) => void;
+  disconnected: (info: DisconnectedEvent) => void;
+  reconnecting: (info: ReconnectingEvent) => void;
+  'reconnect-failed': (info: ReconnectFailedEvent) => void;
   /** Every event on a subscribed topic, live or replayed. */
-  event: EventFrame;
+  event: (event: EventFrame) => void;
   /** The hub dropped events for this slow client; the client fetches them from history. */
-  dropped: DroppedFrame;
+  dropped: (notice: DroppedFrame) => void;
   /** A subscribe or the resubscribe after a reconnect was acked, with recovery outcomes. */
-  subscribed: SubscribedEvent;
+  subscribed: (info: SubscribedEvent) => void;
   /** Missed events could not be recovered; never a silent partial replay. */
-  'resync-required': ResyncRequiredEvent;
+  'resync-required': (info: ResyncRequiredEvent) => void;
   /** Errors nobody awaits: error frames without an id, refused resubscribes, QUEUE_FULL. */
-  error: SwitchboardError;
+  error: (error: SwitchboardError) => void;
   /** Events of one concrete topic, e.g. `event:agent.42.status`. */
-  [topicEvent: `event:${string}`]: EventFrame;
+  [topicEvent: `event:${string}`]: (event: EventFrame) => void;
 }

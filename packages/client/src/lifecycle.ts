@@ -7,6 +7,7 @@ import {
   type StreamPosition,
   type SubscriptionOutcome,
   type SwitchboardError,
+  TypedEmitter,
   type WelcomeFrame,
 } from '@switchboard/protocol';
 import type { ClientState, Platform } from './api.ts';
@@ -14,7 +15,6 @@ import { type Deferred, deferred, unref } from './async.ts';
 import { backoffDelay } from './backoff.ts';
 import { type CloseInfo, Connection } from './connection.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { TypedEmitter } from './emitter.ts';
 import { closeFailure, connectionClosed } from './errors.ts';
 import type { ClientEvents } from './events.ts';
 import { GapRecovery, isAlreadyDelivered } from './gap-recovery.ts';

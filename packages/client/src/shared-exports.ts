@@ -1,6 +1,6 @@
 /** Everything both entries (Node and browser) export besides their own WSClient. */
 export type { EventFrame, SubscriptionOutcome } from '@switchboard/protocol';
-export { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+export { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
 export type {
   ClientState,
   OutgoingFrame,
@@ -11,7 +11,6 @@ export type {
 } from './api.ts';
 export type { BackoffOptions } from './backoff.ts';
 export { backoffDelay } from './backoff.ts';
-export type { Listener } from './emitter.ts';
 export type {
   ClientEvents,
   DisconnectedEvent,

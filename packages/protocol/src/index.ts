@@ -1,3 +1,5 @@
+export type { EventMap, EventName } from './emitter.ts';
+export { TypedEmitter } from './emitter.ts';
 export type { SwitchboardErrorOptions } from './errors.ts';
 export {
   CloseCode,
@@ -36,6 +38,19 @@ export {
   WelcomeFrame,
 } from './frames.ts';
 export { HISTORY_METHOD, HistoryRequest, HistoryResponse } from './history.ts';
+export type { NumberBounds } from './options.ts';
+export {
+  aliased,
+  checkDuration,
+  checkInteger,
+  checkKnownOptions,
+  checkNumber,
+  checkOneOf,
+  checkType,
+  definedOnly,
+  MAX_TIMER_MS,
+  withDefaults,
+} from './options.ts';
 export type { ParseResult } from './parse.ts';
 export {
   encodeFrame,
@@ -45,6 +60,7 @@ export {
   parseClientFrame,
   parseServerFrame,
 } from './parse.ts';
+export { isPatternAllowed, patternContains } from './pattern-containment.ts';
 export type { TopicCheck } from './topic.ts';
 export {
   assertPattern,
@@ -58,6 +74,14 @@ export {
   SINGLE_WILDCARD,
   TOPIC_LIMITS,
 } from './topic.ts';
+export type { TopicMatcher } from './topic-match.ts';
+export {
+  compilePattern,
+  matches,
+  matchSegments,
+  normalizePattern,
+  patternSegments,
+} from './topic-match.ts';
 export type { VersionNegotiation } from './version.ts';
 export {
   CURRENT_PROTOCOL_VERSION,

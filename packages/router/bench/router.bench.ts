@@ -12,7 +12,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { MemoryEngine, matches, SubscriptionIndex } from '../src/index.ts';
+import { matches } from '@switchboard/protocol';
+import { MemoryEngine, SubscriptionIndex } from '../src/index.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

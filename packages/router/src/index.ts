@@ -9,8 +9,6 @@ export type {
   ReadRequest,
   StreamPosition,
 } from './engine.ts';
-export type { TopicMatcher } from './matches.ts';
-export { compilePattern, matches, normalizePattern } from './matches.ts';
 export { MemoryEngine } from './memory-engine.ts';
 export type { MemoryEngineOptions } from './memory-engine-options.ts';
 export { MEMORY_ENGINE_DEFAULTS } from './memory-engine-options.ts';

@@ -1,9 +1,9 @@
+import { matches } from '@switchboard/protocol';
+import { patternArb, topicArb } from '@switchboard/test-oracles';
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { patternArb, topicArb } from '../test/support/reference-matcher.ts';
 import { describeWithService, probeTcp } from '../test/support/services.ts';
-import { matches } from './matches.ts';
 import { SubscriptionIndex } from './subscription-index.ts';
 
 /**

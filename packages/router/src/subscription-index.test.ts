@@ -1,7 +1,7 @@
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { patternArb, referenceMatches, topicArb } from '@switchboard/test-oracles';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { patternArb, referenceMatches, topicArb } from '../test/support/reference-matcher.ts';
 import { SubscriptionIndex } from './subscription-index.ts';
 
 describe('SubscriptionIndex', () => {
@@ -162,6 +162,48 @@ describe('SubscriptionIndex add/remove consistency', () => {
           expect(index.size).toBe(0);
           expect(index.patternCount).toBe(0);
           expect(index.nodeCount).toBe(1);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('SubscriptionIndex agrees with the reference matcher', () => {
+  it('SubscriptionIndex.match(topic) over many patterns', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(patternArb, { minLength: 1, maxLength: 40 }),
+        fc.array(topicArb, { minLength: 1, maxLength: 20 }),
+        (patterns, topics) => {
+          const index = new SubscriptionIndex<number>();
+          // Two subscribers share every third pattern so that deduplication is exercised.
+          patterns.forEach((pattern, i) => {
+            index.add(pattern, i);
+            if (i % 3 === 0) index.add(pattern, -1);
+          });
+          for (const topic of topics) {
+            const expected = new Set<number>();
+            patterns.forEach((pattern, i) => {
+              if (referenceMatches(pattern, topic)) {
+                expected.add(i);
+                if (i % 3 === 0) expected.add(-1);
+              }
+            });
+            expect(index.match(topic)).toEqual(expected);
+            expect(index.matchCount(topic)).toBe(expected.size);
+
+            const pairs: string[] = [];
+            index.forEachMatch(topic, (subscriber, pattern) =>
+              pairs.push(`${subscriber} ${pattern}`),
+            );
+            const expectedPairs = patterns.flatMap((pattern, i) => {
+              if (!referenceMatches(pattern, topic)) return [];
+              return i % 3 === 0 ? [`${i} ${pattern}`, `-1 ${pattern}`] : [`${i} ${pattern}`];
+            });
+            // Every matching pair exactly once: no duplicates via different `#` alignments.
+            expect(pairs.sort()).toEqual(expectedPairs.sort());
+          }
         },
       ),
       { numRuns: 1_000 },

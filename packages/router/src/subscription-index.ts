@@ -1,5 +1,4 @@
-import { assertPattern } from '@switchboard/protocol';
-import { normalizePattern } from './matches.ts';
+import { assertPattern, normalizePattern } from '@switchboard/protocol';
 import { TrieNode } from './trie-node.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { compilePattern, type TopicMatcher } from './matches.ts';
+import { compilePattern, type TopicMatcher } from '@switchboard/protocol';
 import { SubscriptionIndex } from './subscription-index.ts';
 
 /** Above this many patterns a trie beats testing each pattern in turn. */

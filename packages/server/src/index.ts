@@ -3,7 +3,6 @@ export type { RouterStats } from './frame-handler.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
 export type { Authenticate, AuthenticationMetadata, WSServerOptions } from './options.ts';
 export { WS_SERVER_DEFAULTS } from './options.ts';
-export { isPatternAllowed, patternContains } from './pattern-containment.ts';
 export type { Principal } from './principal.ts';
 export type {
   RouteContext,

@@ -1,5 +1,4 @@
-import { assertPattern, ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import { matches } from '@switchboard/router';
+import { assertPattern, ErrorCode, matches, SwitchboardError } from '@switchboard/protocol';
 import type { ClientInfo } from './connection.ts';
 import type { Principal } from './principal.ts';
 

@@ -5,6 +5,8 @@ import {
   errorFrame,
   HISTORY_METHOD,
   HistoryRequest,
+  isPatternAllowed,
+  matches,
   type PublishFrame,
   type RequestFrame,
   type SubscribeFrame,
@@ -17,18 +19,16 @@ import {
   type LogEntry,
   MemoryEngine,
   type MemoryEngineOptions,
-  matches,
   SubscriptionIndex,
 } from '@switchboard/router';
 import type { ClientInfo, Connection } from './connection.ts';
 import { eventOf, serializeEvent } from './event-serializer.ts';
 import type { FrameHandler, RoutedFrame, RouterStats } from './frame-handler.ts';
 import { FrameSlab, type SlabChunk } from './frame-slab.ts';
+import { HubEmitter } from './hub-emitter.ts';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
-import { isPatternAllowed } from './pattern-containment.ts';
 import { ReplayStream } from './replay-stream.ts';
 import { type RouteDefinition, RouteTable } from './route-table.ts';
-import { TypedEmitter } from './typed-emitter.ts';
 import type { WSServer } from './ws-server.ts';
 
 export interface WSRouterOptions {
@@ -89,7 +89,7 @@ export interface WSRouterEvents {
  * to the engine's log first; the engine then hands the entry to `#fanOut`, which serializes
  * it once and delivers it to each matching connection once.
  */
-export class WSRouter extends TypedEmitter<WSRouterEvents> implements FrameHandler {
+export class WSRouter extends HubEmitter<WSRouterEvents> implements FrameHandler {
   readonly options: Required<Omit<WSRouterOptions, 'engine' | 'history'>>;
   readonly outboundLimits: OutboundLimits;
   readonly engine: Engine;

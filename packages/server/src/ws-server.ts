@@ -26,6 +26,7 @@ import { type ClientInfo, Connection } from './connection.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import type { FrameHandler, RoutedFrame } from './frame-handler.ts';
 import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-endpoints.ts';
+import { HubEmitter } from './hub-emitter.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
 import {
   isLoopbackHost,
@@ -36,7 +37,6 @@ import {
 import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue.ts';
 import { toPrincipal } from './principal.ts';
 import { tokenFromRequest } from './token.ts';
-import { TypedEmitter } from './typed-emitter.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface WSServerEvents {
@@ -60,7 +60,7 @@ const MAX_PENDING_FRAMES = 1_000;
  * The WebSocket hub server: upgrade, subprotocol and version negotiation, authentication,
  * heartbeat, limits, graceful shutdown and the HTTP endpoints. Routing lives in WSRouter.
  */
-export class WSServer extends TypedEmitter<WSServerEvents> {
+export class WSServer extends HubEmitter<WSServerEvents> {
   readonly options: ResolvedServerOptions;
   readonly #http: HttpServer;
   readonly #ownsHttp: boolean;

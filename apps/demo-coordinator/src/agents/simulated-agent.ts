@@ -114,7 +114,7 @@ export class SimulatedAgent {
       channels.tasks.onAssigned((assignment) => this.#onAssigned(assignment)),
       channels.swarm.onProposal((proposal) => this.#onProposal(proposal)),
       // A reconnect may reach a restarted hub whose log lacks our status: say it again.
-      client.on('connected', () => {
+      client.listen('connected', () => {
         this.#fire(this.#setStatus(this.#status === 'offline' ? 'idle' : this.#status));
       }),
     ];

@@ -32,7 +32,7 @@ export function agentWatch(client: WSClient, onError: (e: unknown) => void) {
   channel.on('error', onError);
   const port: AgentWatchPort = {
     onStatus: (listener) =>
-      channel.on('status-change', (event) => listener(event.agentId, event.status)),
+      channel.listen('status-change', (event) => listener(event.agentId, event.status)),
   };
   return {
     port,

@@ -9,7 +9,7 @@ export function swarmVoter(client: WSClient, swarmId: string, onError: (e: unkno
   channel.on('error', onError);
   const port: SwarmVoterPort = {
     onProposal: (listener) =>
-      channel.on('proposal', (proposal, meta) => {
+      channel.listen('proposal', (proposal, meta) => {
         if (!meta.replay && proposal.swarmId === swarmId) listener(proposal);
       }),
     async vote(proposalId, choice) {

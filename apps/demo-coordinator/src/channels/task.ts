@@ -8,7 +8,7 @@ export function taskWorker(client: WSClient, agentId: string, onError: (e: unkno
   channel.on('error', onError);
   const port: TaskWorkerPort = {
     onAssigned: (listener) =>
-      channel.on('assigned', (event, meta) => {
+      channel.listen('assigned', (event, meta) => {
         // A replayed assignment is history, not work to start now.
         if (event.agentId === agentId && !meta.replay) listener(event);
       }),
@@ -40,10 +40,10 @@ export function taskDispatch(client: WSClient, onError: (e: unknown) => void) {
       await publisher.publishAssigned({ taskId, agentId });
     },
     onOutcome(listener) {
-      const offCompleted = channel.on('completed', (event) =>
+      const offCompleted = channel.listen('completed', (event) =>
         listener({ taskId: event.taskId, agentId: event.agentId, ok: true }),
       );
-      const offFailed = channel.on('failed', (event) =>
+      const offFailed = channel.listen('failed', (event) =>
         listener({
           taskId: event.taskId,
           agentId: event.agentId,

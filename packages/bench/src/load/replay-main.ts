@@ -167,7 +167,7 @@ serve<ReplayClientCommands>({
   arm: () => {
     const c = started();
     const disconnected = new Promise<{ willReconnect: boolean }>((resolve) => {
-      const off = c.on('disconnected', ({ willReconnect }) => {
+      const off = c.listen('disconnected', ({ willReconnect }) => {
         off();
         resolve({ willReconnect });
       });

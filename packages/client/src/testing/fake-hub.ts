@@ -6,6 +6,7 @@ import {
   type EventFrame,
   encodeFrame,
   type HelloFrame,
+  matches,
   negotiateVersion,
   type PublishFrame,
   parseClientFrame,
@@ -359,20 +360,4 @@ export class FakeHub {
       connection.socket.send(encodeFrame(frame));
     }
   }
-}
-
-/** Reference matcher: `*` is one segment, `#` zero or more (RabbitMQ semantics). */
-export function matches(pattern: string, topic: string): boolean {
-  return matchSegments(pattern.split('.'), topic.split('.'));
-}
-
-function matchSegments(pattern: string[], topic: string[]): boolean {
-  if (pattern.length === 0) return topic.length === 0;
-  const [head, ...rest] = pattern;
-  if (head === '#') {
-    for (let i = 0; i <= topic.length; i++) if (matchSegments(rest, topic.slice(i))) return true;
-    return false;
-  }
-  if (topic.length === 0) return false;
-  return (head === '*' || head === topic[0]) && matchSegments(rest, topic.slice(1));
 }

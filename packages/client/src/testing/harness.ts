@@ -39,13 +39,15 @@ export function harness() {
   };
 }
 
+type Payload<K extends keyof ClientEvents> = Parameters<ClientEvents[K]>[0];
+
 /** Collects every payload of one event. */
 export function record<K extends keyof ClientEvents & string>(
   client: WSClient,
   event: K,
-): ClientEvents[K][] {
-  const seen: ClientEvents[K][] = [];
-  client.on(event, (payload) => seen.push(payload));
+): Payload<K>[] {
+  const seen: Payload<K>[] = [];
+  client.on(event, ((payload: Payload<K>) => seen.push(payload)) as ClientEvents[K]);
   return seen;
 }
 
@@ -53,8 +55,8 @@ export function record<K extends keyof ClientEvents & string>(
 export function next<K extends keyof ClientEvents & string>(
   client: WSClient,
   event: K,
-): Promise<ClientEvents[K]> {
-  return new Promise((resolve) => client.once(event, resolve));
+): Promise<Payload<K>> {
+  return new Promise((resolve) => client.once(event, resolve as ClientEvents[K]));
 }
 
 /** The rejection of a promise that must reject (fails the test if it resolves). */

@@ -1,0 +1,1 @@
+export { patternArb, referenceMatches, topicArb } from './reference-matcher.ts';
