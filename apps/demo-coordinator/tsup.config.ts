@@ -1,11 +1,9 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.shared.ts';
 
-export default defineConfig({
+export default packageConfig({
   entry: ['src/main.ts'],
-  format: ['esm'],
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
+  // An app, not a library: no declarations.
+  dts: false,
   // Loaded at run time to bundle the dashboard; it ships a native binary and cannot be inlined.
   external: ['esbuild'],
 });

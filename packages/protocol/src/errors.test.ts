@@ -15,7 +15,7 @@ describe('ErrorCode', () => {
     expect([...ERROR_CODES].sort()).toEqual(Object.keys(ErrorCode).sort());
   });
 
-  it('contains the codes DESIGN.md promises', () => {
+  it('contains the codes docs/design.md promises', () => {
     for (const code of [
       'INVALID_MESSAGE',
       'INVALID_TOPIC',

@@ -1,6 +1,6 @@
 import { ErrorCode, SwitchboardError } from './errors.ts';
 
-/** Limits on topics and patterns (DESIGN.md, "Topics and patterns"). */
+/** Limits on topics and patterns (docs/design.md, "Topics and patterns"). */
 export const TOPIC_LIMITS = {
   maxBytes: 255,
   maxSegments: 32,

@@ -8,7 +8,7 @@ import { SubscriptionIndex } from './subscription-index.ts';
 
 /**
  * The router must agree with a real RabbitMQ topic exchange on every (pattern, topic) pair
- * (DESIGN.md). Per batch: one exclusive queue per pattern bound to a fresh topic exchange;
+ * (docs/design.md). Per batch: one exclusive queue per pattern bound to a fresh topic exchange;
  * every topic is published once; then a marker goes straight to each queue. Messages from
  * one channel reach a queue in publish order, so a queue's marker means all its deliveries
  * are in: no sleeps.
