@@ -1,6 +1,6 @@
 import { type PublishFrame, SwitchboardError } from '@switchboard/protocol';
 import type { Engine } from '@switchboard/router';
-import { ack, fail } from './replies.ts';
+import { ack, fail } from './router-core.ts';
 import type { RouterConnection } from './router-link.ts';
 
 /**

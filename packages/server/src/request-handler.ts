@@ -6,9 +6,9 @@ import {
   SwitchboardError,
 } from '@switchboard/protocol';
 import { eventOf } from './event-serializer.ts';
-import { fail } from './replies.ts';
 import type { RouteTable } from './route-table.ts';
 import type { RouterCore } from './router-core.ts';
+import { fail } from './router-core.ts';
 import type { RouterConnection } from './router-link.ts';
 
 /** Events per `$history` response page. */

@@ -6,8 +6,8 @@ import {
 } from '@switchboard/protocol';
 import type { ClientInfo } from './client-info.ts';
 import { replayHistory } from './history-replay.ts';
-import { ack, fail } from './replies.ts';
 import type { RouterCore } from './router-core.ts';
+import { ack, fail } from './router-core.ts';
 import type { RouterConnection } from './router-link.ts';
 
 /** @internal What the subscribe handler reports (WSRouter's `subscribed` and `unsubscribed`). */
