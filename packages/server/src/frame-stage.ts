@@ -30,7 +30,7 @@ export interface FrameContext {
  * `check` is synchronous so that a frame costs no promise and frames of one connection keep
  * their order. It returns `undefined` to let the frame through, or the error to answer it
  * with: the client gets an `error` frame with that code and the frame's id, and the frame goes
- * no further. A stage that throws is a bug: the client gets `INTERNAL_ERROR` and the server an
+ * no further (like the router's own refusals, not a `client-error` event). A stage that throws is a bug: the client gets `INTERNAL_ERROR` and the server an
  * `error` event.
  */
 export interface FrameStage {
