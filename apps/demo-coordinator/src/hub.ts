@@ -110,7 +110,7 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
     path: HUB_PATH,
     authenticate: createAuthenticator(tokens, { swarmId: o.swarmId }),
     name: 'switchboard-demo',
-    shutdownTimeout: 2_000,
+    shutdownTimeoutMs: 2_000,
   });
   const router = new WSRouter(server);
   server.on('error', onError);

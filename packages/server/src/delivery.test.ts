@@ -1,8 +1,9 @@
 import { WSClient } from '@switchboard/client';
 import type { EventFrame } from '@switchboard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rawSocketOf } from './raw-socket.ts';
+import type { WSRouterOptions } from './router-options.ts';
 import { destroyTcp, seededRandom, trackedWebSocket } from './test-support/tracked-socket.ts';
-import type { WSRouterOptions } from './ws-router.ts';
 import { WSRouter } from './ws-router.ts';
 import { WSServer } from './ws-server.ts';
 
@@ -247,7 +248,7 @@ describe('slow consumers', () => {
     const payload = 'y'.repeat(4096);
     const total = 3_000;
     for (let i = 0; i < total; i++) await router.publish('burst.a', { i, payload });
-    (tracked.sockets[0] as unknown as { _socket: { resume(): void } })._socket.resume();
+    rawSocketOf(tracked.sockets[0]!)!.resume();
     await expect.poll(() => seen.length, { timeout: 30_000 }).toBe(total);
     expect(seen.map((data) => (data as { i: number }).i)).toEqual(range(total));
     expect(closes).toContain(4004);

@@ -107,8 +107,8 @@ describe('authentication', () => {
     expect(errors.map((e) => e.message)).toEqual(['backend down']);
   });
 
-  it('closes a socket that never authenticates after authTimeout with 4002', async () => {
-    const { url } = await hub({ authenticate, authTimeout: 150 });
+  it('closes a socket that never authenticates after authTimeoutMs with 4002', async () => {
+    const { url } = await hub({ authenticate, authTimeoutMs: 150 });
     const p = await peer(url);
     p.send({ type: 'hello', versions: [1] });
     expect((await p.next('error')).code).toBe(ErrorCode.AUTHENTICATION_TIMEOUT);

@@ -1,5 +1,5 @@
-export type { ClientInfo, ConnectionState } from './connection.ts';
-export type { RouterStats } from './frame-handler.ts';
+export type { ClientInfo, ConnectionState } from './client-info.ts';
+export type { FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
 export type { Authenticate, AuthenticationMetadata, WSServerOptions } from './options.ts';
 export { WS_SERVER_DEFAULTS } from './options.ts';
@@ -10,12 +10,14 @@ export type {
   RouteHandler,
   RouteMiddleware,
 } from './route-table.ts';
+export type { RouterStats } from './router-link.ts';
+export type { WSRouterOptions } from './router-options.ts';
+export { WS_ROUTER_DEFAULTS } from './router-options.ts';
 export type {
   MessageDroppedInfo,
   PublishResult,
   WSRouterEvents,
-  WSRouterOptions,
 } from './ws-router.ts';
-export { WS_ROUTER_DEFAULTS, WSRouter } from './ws-router.ts';
+export { WSRouter } from './ws-router.ts';
 export type { WSServerEvents } from './ws-server.ts';
 export { WSServer } from './ws-server.ts';

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
+import { rawSocketOf } from './raw-socket.ts';
 import { useHubFixture } from './test-support/fixture.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
 import { WSRouter } from './ws-router.ts';
@@ -11,7 +12,7 @@ const { hub, track } = useHubFixture();
 
 describe('heartbeat', () => {
   it('drops a frozen peer that stops answering pings and cleans up its subscriptions', async () => {
-    const { url, server, router } = await hub({ heartbeatInterval: 100 });
+    const { url, server, router } = await hub({ heartbeatIntervalMs: 100 });
     const frozen = await RawPeer.welcomed(url, undefined, { autoPong: false });
     track(frozen);
     frozen.send({ type: 'subscribe', id: 's', topics: ['#'] });
@@ -25,7 +26,7 @@ describe('heartbeat', () => {
   });
 
   it('keeps a peer that answers pings', async () => {
-    const { url, server } = await hub({ heartbeatInterval: 50 });
+    const { url, server } = await hub({ heartbeatIntervalMs: 50 });
     const healthy = await RawPeer.welcomed(url);
     track(healthy);
     let pings = 0;
@@ -74,7 +75,7 @@ describe('graceful shutdown', () => {
     await server.start();
     const stuck = await RawPeer.welcomed(server.url);
     // A peer that stops reading never answers the close frame.
-    (stuck.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    rawSocketOf(stuck.socket)!.pause();
     const started = Date.now();
     await server.shutdown(200);
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -1,4 +1,11 @@
 import type { Server as HttpServer, IncomingHttpHeaders } from 'node:http';
+import {
+  aliased,
+  checkInteger,
+  checkType,
+  MAX_TIMER_MS,
+  withDefaults,
+} from '@switchboard/protocol';
 import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
 import type { Principal } from './principal.ts';
 
@@ -36,17 +43,25 @@ export interface WSServerOptions {
   /** Allow anonymous access on a non-loopback interface. @default false */
   allowAnonymous?: boolean;
   /** Time to finish the handshake and authentication before the socket is closed (4002). @default 10_000 */
+  authTimeoutMs?: number;
+  /** The older name of `authTimeoutMs`, still accepted; giving both with different values is a TypeError. */
   authTimeout?: number;
   /** Protocol-level ping interval; a peer silent for a whole interval is dropped. @default 30_000 */
+  heartbeatIntervalMs?: number;
+  /** The older name of `heartbeatIntervalMs`, still accepted; giving both with different values is a TypeError. */
   heartbeatInterval?: number;
   /** Connections beyond this are refused at upgrade with HTTP 503. @default 10_000 */
   maxConnections?: number;
   /** Largest accepted message in bytes; bigger gets PAYLOAD_TOO_LARGE and close 1009. @default 1_048_576 */
   maxPayload?: number;
-  /** Subscriptions one connection may hold. @default 1_000 */
+  /**
+   * Subscriptions one connection may hold. The limit belongs to the router: this is handed to
+   * the WSRouter that attaches, as if given to it (giving both with different values is a
+   * TypeError). @default 1_000 (WSRouter's default)
+   */
   maxSubscriptionsPerClient?: number;
   /** Time `shutdown()` waits for queued frames to flush before it cuts connections. @default 5_000 */
-  shutdownTimeout?: number;
+  shutdownTimeoutMs?: number;
   /**
    * How long one turn of the event loop may spend writing to sockets before reads, acks and
    * timers get a turn; while a flush needs more than one slice, connections that send are
@@ -63,62 +78,67 @@ export const WS_SERVER_DEFAULTS = {
   port: 0,
   host: '127.0.0.1',
   allowAnonymous: false,
-  authTimeout: 10_000,
-  heartbeatInterval: 30_000,
+  authTimeoutMs: 10_000,
+  heartbeatIntervalMs: 30_000,
   maxConnections: 10_000,
   maxPayload: 1_048_576,
-  maxSubscriptionsPerClient: 1_000,
-  shutdownTimeout: 5_000,
+  shutdownTimeoutMs: 5_000,
   flushSliceMs: DEFAULT_FLUSH_SLICE_MS,
   httpEndpoints: true,
   name: 'switchboard',
 } as const;
 
-export type ResolvedServerOptions = Omit<WSServerOptions, keyof typeof WS_SERVER_DEFAULTS> & {
-  -readonly [K in keyof typeof WS_SERVER_DEFAULTS]: (typeof WS_SERVER_DEFAULTS)[K] extends number
-    ? number
-    : (typeof WS_SERVER_DEFAULTS)[K] extends boolean
-      ? boolean
-      : string;
+type Widened<T> = T extends number ? number : T extends boolean ? boolean : string;
+
+/** The options after defaults, under their canonical names only. */
+export type ResolvedServerOptions = Omit<
+  WSServerOptions,
+  keyof typeof WS_SERVER_DEFAULTS | 'authTimeout' | 'heartbeatInterval'
+> & {
+  -readonly [K in keyof typeof WS_SERVER_DEFAULTS]: Widened<(typeof WS_SERVER_DEFAULTS)[K]>;
 };
 
-function positiveInteger(options: WSServerOptions, key: keyof WSServerOptions, min = 1): void {
-  const value = options[key];
-  if (
-    value !== undefined &&
-    (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-  ) {
-    throw new TypeError(
-      `WSServer option "${key}" must be an integer >= ${min}, got ${String(value)}`,
-    );
-  }
-}
+const OWNER = 'WSServer';
+
+/** Canonical names and the older names still accepted for them (the names of the seed API). */
+const ALIASES = [
+  ['authTimeoutMs', 'authTimeout'],
+  ['heartbeatIntervalMs', 'heartbeatInterval'],
+] as const;
+
+/** Options renamed without an alias: refused under the old name rather than ignored. */
+const RENAMED: Record<string, string> = { shutdownTimeout: 'shutdownTimeoutMs' };
 
 export function resolveServerOptions(options: WSServerOptions): ResolvedServerOptions {
+  for (const [old, name] of Object.entries(RENAMED)) {
+    if ((options as Record<string, unknown>)[old] !== undefined) {
+      throw new TypeError(`${OWNER} option "${old}" was renamed "${name}"`);
+    }
+  }
   if (options.server && options.port !== undefined) {
     throw new TypeError('WSServer options "server" and "port" conflict: pass one of them');
   }
-  positiveInteger(options, 'port', 0);
-  positiveInteger(options, 'flushSliceMs', 0);
-  for (const key of [
-    'authTimeout',
-    'heartbeatInterval',
-    'maxConnections',
-    'maxPayload',
-    'maxSubscriptionsPerClient',
-    'shutdownTimeout',
-  ] as const) {
-    positiveInteger(options, key);
+  checkInteger(OWNER, 'port', options.port, { min: 0 });
+  checkInteger(OWNER, 'flushSliceMs', options.flushSliceMs, { min: 0 });
+  // Whole milliseconds a timer can wait (heartbeatIntervalMs goes out in `welcome` as an integer).
+  for (const key of [...ALIASES.flat(), 'shutdownTimeoutMs'] as const) {
+    checkInteger(OWNER, key, options[key], { min: 1, max: MAX_TIMER_MS });
   }
-  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
-    throw new TypeError('WSServer option "authenticate" must be a function');
+  for (const key of ['maxConnections', 'maxPayload', 'maxSubscriptionsPerClient'] as const) {
+    checkInteger(OWNER, key, options[key], { min: 1 });
   }
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  return { ...WS_SERVER_DEFAULTS, ...defined } as ResolvedServerOptions;
-}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/;
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
+  checkType(OWNER, 'authenticate', options.authenticate, 'function');
+  checkType(OWNER, 'server', options.server, 'object');
+  for (const key of ['host', 'path', 'name'] as const) {
+    checkType(OWNER, key, options[key], 'string');
+  }
+  for (const key of ['allowAnonymous', 'httpEndpoints'] as const) {
+    checkType(OWNER, key, options[key], 'boolean');
+  }
+  const canonical: Record<string, unknown> = { ...options };
+  for (const [name, alias] of ALIASES) {
+    canonical[name] = aliased<number>(OWNER, options, name, alias);
+    delete canonical[alias];
+  }
+  return withDefaults(WS_SERVER_DEFAULTS, canonical) as unknown as ResolvedServerOptions;
 }

@@ -1,22 +1,25 @@
 import { detached } from './frame-slab.ts';
 
-/** How a connection's outbound queue is bounded and what happens when it overflows. */
+/**
+ * How a connection's outbound queue is bounded and what happens when it overflows. The names
+ * are the WSRouter options that set them (the router hands them to the server on attach).
+ */
 export interface OutboundLimits {
   /** Events queued per connection before the slow-consumer policy applies. */
-  maxMessages: number;
+  queueSize: number;
   /** Bytes queued per connection, counting the socket's own buffer (`bufferedAmount`). */
-  maxBytes: number;
+  queueBytes: number;
   /**
    * `drop-oldest` drops the oldest queued events and tells the client the offsets it missed;
    * `disconnect` closes the connection with 4004 so the client reconnects and recovers.
    */
-  policy: 'drop-oldest' | 'disconnect';
+  slowConsumerPolicy: 'drop-oldest' | 'disconnect';
 }
 
-export const DEFAULT_OUTBOUND_LIMITS: OutboundLimits = {
-  maxMessages: 1000,
-  maxBytes: 8 * 1024 * 1024,
-  policy: 'drop-oldest',
+export const DEFAULT_OUTBOUND_LIMITS: Readonly<OutboundLimits> = {
+  queueSize: 1000,
+  queueBytes: 8 * 1024 * 1024,
+  slowConsumerPolicy: 'drop-oldest',
 };
 
 /** A contiguous run of this connection's events that was dropped. */

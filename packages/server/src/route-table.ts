@@ -1,5 +1,5 @@
 import { assertPattern, ErrorCode, matches, SwitchboardError } from '@switchboard/protocol';
-import type { ClientInfo } from './connection.ts';
+import type { ClientInfo } from './client-info.ts';
 import type { Principal } from './principal.ts';
 
 export interface RouteContext {

@@ -6,38 +6,31 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import {
-  type ClientFrame,
-  CloseCode,
-  ErrorCode,
-  encodeFrame,
-  errorFrame,
-  negotiateVersion,
-  PROTOCOL_VERSIONS,
-  parseClientFrame,
-  SwitchboardError,
-  selectSubprotocol,
-  versionFromSubprotocol,
-} from '@switchboard/protocol';
+import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import type WebSocket from 'ws';
-import { type RawData, WebSocketServer } from 'ws';
-import { type ClientInfo, Connection } from './connection.ts';
+import { authorizationStage } from './authorization-stage.ts';
+import type { ClientInfo } from './client-info.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
-import type { FrameHandler, RoutedFrame } from './frame-handler.ts';
+import { FrameRejection } from './frame-rejection.ts';
+import { type FrameStage, FrameStages } from './frame-stage.ts';
+import { Handshake } from './handshake.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-endpoints.ts';
 import { HubEmitter } from './hub-emitter.ts';
+import { InboundPipeline } from './inbound-pipeline.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
 import {
-  isLoopbackHost,
   type ResolvedServerOptions,
   resolveServerOptions,
   type WSServerOptions,
 } from './options.ts';
-import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue.ts';
-import { toPrincipal } from './principal.ts';
-import { tokenFromRequest } from './token.ts';
-import { SERVER_VERSION } from './version.ts';
+import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
+import type { AttachRequest, FrameHandler, ServerLink } from './router-link.ts';
+import { settleSubscriptionLimit } from './router-options.ts';
+import { ServerConnection } from './server-connection.ts';
+import { drainConnections } from './shutdown-drain.ts';
+import { createSocketListeners } from './socket-listeners.ts';
+import { checkAnonymousAddress, checkAnonymousHost, Upgrade } from './upgrade.ts';
 
 export interface WSServerEvents {
   listening: (address: { host: string; port: number }) => void;
@@ -46,31 +39,33 @@ export interface WSServerEvents {
   /** Handshake and authentication finished; the client got its welcome. */
   authenticated: (client: ClientInfo) => void;
   disconnection: (client: ClientInfo, code: number, reason: string) => void;
-  /** Every valid frame from an authenticated client, before it is routed. */
+  /** Every valid frame from an authenticated client, before its stages and the router. */
   message: (client: ClientInfo, frame: ClientFrame) => void;
   /** A client sent something the hub refused (the client got an `error` frame). */
   'client-error': (client: ClientInfo, error: SwitchboardError) => void;
   error: (error: Error) => void;
 }
 
-/** Frames a connection may queue while its authentication is still running. */
-const MAX_PENDING_FRAMES = 1_000;
-
 /**
- * The WebSocket hub server: upgrade, subprotocol and version negotiation, authentication,
- * heartbeat, limits, graceful shutdown and the HTTP endpoints. Routing lives in WSRouter.
+ * The WebSocket hub server: its lifecycle, its connections and the public API over them.
+ * The upgrade, the handshake, the inbound pipeline, each connection's write path, heartbeat
+ * and shutdown drain each live in their own file; routing lives in WSRouter.
  */
 export class WSServer extends HubEmitter<WSServerEvents> {
   readonly options: ResolvedServerOptions;
   readonly #http: HttpServer;
   readonly #ownsHttp: boolean;
-  readonly #wss: WebSocketServer;
-  readonly #connections = new Map<string, Connection>();
+  readonly #connections = new Map<string, ServerConnection>();
   #handler: FrameHandler | undefined;
+  #outboundLimits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS;
   readonly #scheduler: FlushScheduler;
   readonly #throttle: InboundThrottle;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #pendingUpgrades = 0;
+  readonly #stages = new FrameStages([authorizationStage]);
+  readonly #rejection: FrameRejection;
+  readonly #handshake: Handshake;
+  readonly #pipeline: InboundPipeline;
+  readonly #upgrade: Upgrade;
+  readonly #heartbeat: Heartbeat;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -84,16 +79,44 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#throttle = new InboundThrottle(this.#scheduler);
     this.#ownsHttp = options.server === undefined;
     this.#http = options.server ?? createServer();
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      // Messages between maxPayload and this hard cap get a PAYLOAD_TOO_LARGE frame before
-      // the close; beyond it `ws` closes with 1009 without buffering the rest.
-      maxPayload: this.options.maxPayload * 2,
-      perMessageDeflate: false,
-      clientTracking: false,
-      handleProtocols: (offered) => this.#pickSubprotocol(offered),
+    this.#heartbeat = new Heartbeat(this.options.heartbeatIntervalMs, this.#connections);
+    this.#rejection = new FrameRejection((connection, error) =>
+      this.emit('client-error', connection.info(), error),
+    );
+    this.#handshake = new Handshake(this.options, {
+      rejection: this.#rejection,
+      epoch: () => this.#handler?.epoch ?? 'none',
+      authenticated: (connection) => this.emit('authenticated', connection.info()),
+      error: (error) => this.#emitError(error),
+      dispatch: (connection, frame) => this.#pipeline.dispatch(connection, frame),
     });
-    this.#http.on('upgrade', this.#onUpgrade);
+    const server = this;
+    this.#pipeline = new InboundPipeline({
+      maxPayload: this.options.maxPayload,
+      handshake: this.#handshake,
+      stages: this.#stages,
+      rejection: this.#rejection,
+      throttle: this.#throttle,
+      get router() {
+        return server.#handler;
+      },
+      message: (connection, frame) => {
+        if (this.listenerCount('message') > 0) this.emit('message', connection.info(), frame);
+      },
+      error: (error) => this.#emitError(error),
+    });
+    this.#upgrade = new Upgrade({
+      options: this.options,
+      ownsHttp: this.#ownsHttp,
+      get connectionCount() {
+        return server.#connections.size;
+      },
+      get isShuttingDown() {
+        return server.isShuttingDown;
+      },
+      accept: (ws, request) => this.#accept(ws, request),
+    });
+    this.#http.on('upgrade', this.#upgrade.handle);
     if (this.#ownsHttp && this.options.httpEndpoints) {
       this.#http.on('request', (request, response) => {
         if (!this.handleHttpRequest(request, response)) {
@@ -126,20 +149,42 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   start(): Promise<void> {
     this.#started ??= this.#listen().then(() => {
       this.#startedAt = Date.now();
-      this.#heartbeat = setInterval(() => this.#beat(), this.options.heartbeatInterval);
-      this.#heartbeat.unref();
+      this.#heartbeat.start();
       const address = this.#http.address() as AddressInfo;
       this.emit('listening', { host: address.address, port: address.port });
     });
     return this.#started;
   }
 
-  /** Registers the router that handles subscribe, unsubscribe, publish and request frames. */
-  attach(handler: FrameHandler): void {
+  /**
+   * Adds a stage every subscribe, unsubscribe, publish and request frame of an authenticated
+   * connection passes before it is routed (see `FrameStage`); returns a function that
+   * removes it. Stages run in the order they were added, after authorization.
+   */
+  use(stage: FrameStage): () => void {
+    return this.#stages.add(stage);
+  }
+
+  /**
+   * @internal
+   * Registers the router that handles subscribe, unsubscribe, publish and request frames;
+   * WSRouter calls it from its constructor.
+   */
+  attach(handler: FrameHandler, request: AttachRequest): ServerLink {
     if (this.#handler && this.#handler !== handler) {
       throw new TypeError('A router is already attached to this WSServer');
     }
+    const maxSubscriptionsPerClient = settleSubscriptionLimit(
+      request.maxSubscriptionsPerClient,
+      this.options.maxSubscriptionsPerClient,
+    );
     this.#handler = handler;
+    // Connections accepted before a router attached keep the defaults.
+    this.#outboundLimits = request.outboundLimits;
+    return {
+      connection: (clientId) => this.#connections.get(clientId),
+      maxSubscriptionsPerClient,
+    };
   }
 
   getConnectedClients(): ClientInfo[] {
@@ -154,8 +199,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return this.#connections.get(clientId)?.info();
   }
 
-  /** For the router: the live connection behind a client id. */
-  getConnection(clientId: string): Connection | undefined {
+  /** @internal The live connection behind a client id (tests and the `testing` entry). */
+  getConnection(clientId: string): ServerConnection | undefined {
     return this.#connections.get(clientId);
   }
 
@@ -164,7 +209,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     const text = JSON.stringify(message);
     let sent = 0;
     for (const connection of this.#connections.values()) {
-      if (connection.isOpen && connection.sendRaw(text)) sent += 1;
+      if (connection.isOpen && connection.output.sendRaw(text)) sent += 1;
     }
     return sent;
   }
@@ -172,7 +217,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   /** Sends a frame to one client; false when it is not connected. */
   sendMessage(clientId: string, message: object): boolean {
     const connection = this.#connections.get(clientId);
-    return connection?.isOpen === true && connection.sendRaw(JSON.stringify(message));
+    return connection?.isOpen === true && connection.output.sendRaw(JSON.stringify(message));
   }
 
   /** Closes one client with close code 4006 (it will not reconnect on its own). */
@@ -202,7 +247,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     let messagesOut = this.#closedMessagesOut;
     for (const connection of this.#connections.values()) {
       messagesIn += connection.messagesIn;
-      messagesOut += connection.messagesOut;
+      messagesOut += connection.output.messagesOut;
     }
     const router = this.#handler?.stats();
     return {
@@ -223,7 +268,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
    * Stops accepting, tells every client to reconnect elsewhere, lets queued frames flush and
    * closes with 1001; sockets still open after `timeoutMs` are cut. Resolves when all is closed.
    */
-  shutdown(timeoutMs: number = this.options.shutdownTimeout): Promise<void> {
+  shutdown(timeoutMs: number = this.options.shutdownTimeoutMs): Promise<void> {
     this.#shutdown ??= this.#drain(timeoutMs);
     return this.#shutdown;
   }
@@ -231,21 +276,14 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   // ---- internals --------------------------------------------------------------------------
 
   async #listen(): Promise<void> {
-    if (!this.options.authenticate && !this.options.allowAnonymous) {
-      const host = this.#ownsHttp ? this.options.host : undefined;
-      if (host !== undefined && !isLoopbackHost(host)) {
-        throw new TypeError(
-          `WSServer without "authenticate" only allows anonymous clients on loopback; host "${host}" needs "authenticate" or "allowAnonymous: true"`,
-        );
-      }
-    }
     if (!this.#ownsHttp) {
       if (!this.#http.listening) {
         await new Promise<void>((resolve) => this.#http.once('listening', resolve));
       }
-      this.#checkAttachedAddress();
+      checkAnonymousAddress(this.options, this.#http.address() as AddressInfo | null);
       return;
     }
+    checkAnonymousHost(this.options, this.options.host);
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(error);
       this.#http.once('error', onError);
@@ -256,442 +294,62 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     });
   }
 
-  #checkAttachedAddress(): void {
-    if (this.options.authenticate || this.options.allowAnonymous) return;
-    const address = this.#http.address() as AddressInfo | null;
-    if (address && !isLoopbackHost(address.address)) {
-      throw new TypeError(
-        `WSServer without "authenticate" only allows anonymous clients on loopback; the attached server listens on ${address.address}`,
-      );
-    }
-  }
-
-  #pickSubprotocol(offered: Set<string>): string | false {
-    const supported = selectSubprotocol(offered);
-    if (supported) return supported;
-    // Accept an unsupported Switchboard version so the refusal can be explained in-band
-    // (UNSUPPORTED_VERSION frame + close 4003) instead of a failed handshake.
-    for (const name of offered) if (versionFromSubprotocol(name) !== undefined) return name;
-    return false;
-  }
-
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (this.options.path !== undefined && path !== this.options.path) {
-      // On a shared server other upgrade handlers may own this path.
-      if (this.#ownsHttp) rejectUpgrade(socket, 404, 'Not Found');
-      return;
-    }
-    if (this.#shutdown) {
-      rejectUpgrade(socket, 503, 'Service Unavailable');
-      return;
-    }
-    if (this.#connections.size + this.#pendingUpgrades >= this.options.maxConnections) {
-      rejectUpgrade(socket, 503, 'Service Unavailable', 'Too many connections');
-      return;
-    }
-    this.#pendingUpgrades += 1;
-    let settled = false;
-    const settle = () => {
-      if (!settled) {
-        settled = true;
-        this.#pendingUpgrades -= 1;
-      }
-    };
-    socket.once('close', settle);
-    this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      settle();
-      socket.off('close', settle);
-      this.#onConnection(ws, request);
-    });
-  };
-
-  #onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const connection = new Connection(
+  #accept(ws: WebSocket, request: IncomingMessage): void {
+    const connection = new ServerConnection(
       randomUUID(),
       ws,
       request.socket.remoteAddress,
-      this.#handler?.outboundLimits ?? DEFAULT_OUTBOUND_LIMITS,
+      this.#outboundLimits,
       this.#scheduler,
+      this.#onDrop,
     );
-    // Only what authentication needs is kept, and only until the handshake ends.
-    connection.handshake = { headers: request.headers, url: request.url ?? '/' };
-    connection.onDrop = this.#onDrop;
     this.#connections.set(connection.id, connection);
-    // Shared listeners (no closures per connection): the socket knows its connection.
-    (ws as SocketWithConnection)[CONNECTION] = connection;
-    ws.on('message', this.#socketListeners.message);
-    ws.on('pong', this.#socketListeners.pong);
-    ws.on('close', this.#socketListeners.close);
-    ws.on('error', this.#socketListeners.error);
-    connection.authTimer = setTimeout(() => {
-      if (connection.state === 'handshaking' || connection.state === 'authenticating') {
-        this.#refuse(
-          connection,
-          new SwitchboardError(
-            ErrorCode.AUTHENTICATION_TIMEOUT,
-            `Handshake and authentication did not finish within ${this.options.authTimeout} ms`,
-          ),
-          CloseCode.AUTHENTICATION_TIMEOUT,
-        );
-      }
-    }, this.options.authTimeout);
-    connection.authTimer.unref();
+    this.#socketListeners.listen(connection);
+    this.#handshake.begin(connection, request);
     this.emit('connection', connection.info());
-
-    const offeredVersion = ws.protocol ? versionFromSubprotocol(ws.protocol) : undefined;
-    if (offeredVersion !== undefined && !negotiateVersion([offeredVersion]).ok) {
-      const negotiation = negotiateVersion([offeredVersion]);
-      if (!negotiation.ok)
-        this.#refuse(connection, negotiation.error, CloseCode.UNSUPPORTED_VERSION);
-    }
+    this.#handshake.checkSubprotocol(connection);
   }
 
-  readonly #onDrop = (connection: Connection, topic: string, offset: number): void => {
+  readonly #onDrop = (connection: ServerConnection, topic: string, offset: number): void => {
     this.#handler?.handleDrop(connection, topic, offset);
   };
 
   readonly #socketListeners = createSocketListeners({
-    message: (connection, data, isBinary) => this.#onMessage(connection, data, isBinary),
+    message: (connection, data, isBinary) => this.#pipeline.receive(connection, data, isBinary),
     close: (connection, code, reason) => this.#onClose(connection, code, reason),
     error: (connection, error) =>
       // ws closes the socket itself (e.g. 1009 past the hard payload cap); just report.
       this.emit('client-error', connection.info(), SwitchboardError.from(error)),
   });
 
-  #onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
-    connection.alive = true;
-    connection.messagesIn += 1;
-    if (connection.state === 'closing' || connection.state === 'closed') return;
-    const size = rawSize(data);
-    if (size > this.options.maxPayload) {
-      const error = new SwitchboardError(
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        `Message of ${size} bytes exceeds maxPayload of ${this.options.maxPayload} bytes`,
-        { details: { maxPayload: this.options.maxPayload } },
-      );
-      this.#refuse(connection, error, CloseCode.MESSAGE_TOO_BIG);
-      return;
-    }
-    const parsed = parseClientFrame(isBinary ? data : data.toString());
-    if (!parsed.ok) {
-      this.#reject(connection, parsed.error, parsed.id);
-      return;
-    }
-    const frame = parsed.frame;
-    if (frame.type === 'ping') {
-      connection.send({
-        type: 'pong',
-        ...(frame.id ? { id: frame.id } : {}),
-        ...(frame.ts === undefined ? {} : { ts: frame.ts }),
-      });
-      return;
-    }
-    if (frame.type === 'pong') return;
-    switch (connection.state) {
-      case 'handshaking':
-        this.#handshake(connection, frame);
-        return;
-      case 'authenticating':
-        if (frame.type === 'auth' && connection.awaitingAuthFrame) {
-          connection.awaitingAuthFrame = false;
-          this.#authenticate(connection, frame.token, 'frame', frame.id);
-        } else if (frame.type === 'hello' || frame.type === 'auth') {
-          this.#reject(
-            connection,
-            new SwitchboardError(
-              ErrorCode.INVALID_MESSAGE,
-              `Unexpected ${frame.type} frame: the handshake is already under way`,
-            ),
-            frame.type === 'auth' ? frame.id : undefined,
-          );
-        } else if ((connection.pending?.length ?? 0) >= MAX_PENDING_FRAMES) {
-          this.#reject(
-            connection,
-            new SwitchboardError(
-              ErrorCode.RATE_LIMITED,
-              `More than ${MAX_PENDING_FRAMES} frames sent before authentication finished`,
-            ),
-            frame.id,
-          );
-        } else {
-          connection.pending ??= [];
-          connection.pending.push(frame);
-        }
-        return;
-      case 'open':
-        this.#dispatch(connection, frame);
-        this.#throttle.afterFrame(connection.socket);
-        return;
-    }
-  }
-
-  #handshake(connection: Connection, frame: ClientFrame): void {
-    let version: number;
-    let frameToken: string | undefined;
-    let authFrameId: string | undefined;
-    if (frame.type === 'hello') {
-      const negotiation = negotiateVersion(frame.versions);
-      if (!negotiation.ok) {
-        this.#refuse(connection, negotiation.error, CloseCode.UNSUPPORTED_VERSION);
-        return;
-      }
-      version = negotiation.version;
-      frameToken = frame.token;
-    } else {
-      // No hello: the subprotocol (or v1) fixes the version; the frame itself is kept.
-      version =
-        (connection.socket.protocol && versionFromSubprotocol(connection.socket.protocol)) ||
-        PROTOCOL_VERSIONS[0];
-      if (frame.type === 'auth') {
-        frameToken = frame.token;
-        authFrameId = frame.id;
-      } else {
-        connection.pending ??= [];
-        connection.pending.push(frame);
-      }
-    }
-    connection.protocolVersion = version;
-    connection.state = 'authenticating';
-    if (!this.options.authenticate) {
-      connection.principal = { id: connection.id };
-      this.#welcome(connection, authFrameId);
-      return;
-    }
-    if (frameToken !== undefined) {
-      this.#authenticate(connection, frameToken, 'frame', authFrameId);
-      return;
-    }
-    const carried = connection.handshake && tokenFromRequest(connection.handshake);
-    if (carried) {
-      this.#authenticate(connection, carried.token, carried.transport, undefined);
-      return;
-    }
-    // Wait for an `auth` frame until authTimeout.
-    connection.awaitingAuthFrame = true;
-  }
-
-  #authenticate(
-    connection: Connection,
-    token: string,
-    transport: 'frame' | 'header' | 'query',
-    authFrameId: string | undefined,
-  ): void {
-    const authenticate = this.options.authenticate!;
-    const metadata = {
-      connectionId: connection.id,
-      remoteAddress: connection.remoteAddress,
-      headers: connection.handshake?.headers ?? {},
-      url: connection.handshake?.url ?? '/',
-      transport,
-    };
-    Promise.resolve()
-      .then(() => authenticate(token, metadata))
-      .then((result) => {
-        if (connection.state !== 'authenticating') return;
-        if (result === false || result === undefined || result === null) {
-          throw new SwitchboardError(
-            ErrorCode.AUTHENTICATION_FAILED,
-            'Authentication failed: token refused',
-          );
-        }
-        connection.principal = toPrincipal(result, connection.id);
-        if (typeof result === 'object' && typeof result.id === 'string') {
-          connection.dedupeScope = result.id;
-        }
-        this.#welcome(connection, authFrameId);
-      })
-      .catch((error: unknown) => {
-        if (connection.state !== 'authenticating') return;
-        const failure =
-          error instanceof SwitchboardError && error.code !== ErrorCode.INTERNAL_ERROR
-            ? new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, error.message)
-            : new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, 'Authentication failed');
-        if (!(error instanceof SwitchboardError) || error.code === ErrorCode.INTERNAL_ERROR) {
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        }
-        this.#refuse(connection, failure, CloseCode.AUTHENTICATION_FAILED, authFrameId);
-      });
-  }
-
-  #welcome(connection: Connection, authFrameId: string | undefined): void {
-    clearTimeout(connection.authTimer);
-    connection.authTimer = undefined;
-    connection.handshake = undefined;
-    connection.state = 'open';
-    connection.send({
-      type: 'welcome',
-      version: connection.protocolVersion ?? PROTOCOL_VERSIONS[0],
-      connectionId: connection.id,
-      principal: connection.principal ? { id: connection.principal.id } : null,
-      epoch: this.#handler?.epoch ?? 'none',
-      heartbeatIntervalMs: this.options.heartbeatInterval,
-      maxPayload: this.options.maxPayload,
-      server: { name: this.options.name, version: SERVER_VERSION },
-    });
-    if (authFrameId !== undefined) connection.send({ type: 'ack', id: authFrameId, ok: true });
-    this.emit('authenticated', connection.info());
-    const queued = connection.pending ?? [];
-    connection.pending = undefined;
-    for (const frame of queued) {
-      if (connection.state !== 'open') break;
-      this.#dispatch(connection, frame);
-    }
-  }
-
-  #dispatch(connection: Connection, frame: ClientFrame): void {
-    if (frame.type === 'hello' || frame.type === 'auth') {
-      this.#reject(
-        connection,
-        new SwitchboardError(
-          ErrorCode.INVALID_MESSAGE,
-          `Unexpected ${frame.type} frame: this connection is already authenticated`,
-        ),
-        frame.type === 'auth' ? frame.id : undefined,
-      );
-      return;
-    }
-    if (frame.type === 'ping' || frame.type === 'pong') return;
-    if (this.listenerCount('message') > 0) this.emit('message', connection.info(), frame);
-    if (!this.#handler) {
-      this.#reject(
-        connection,
-        new SwitchboardError(
-          ErrorCode.NOT_FOUND,
-          `No router is attached to handle ${frame.type} frames`,
-        ),
-        frame.id,
-      );
-      return;
-    }
-    try {
-      this.#handler.handleFrame(connection, frame as RoutedFrame);
-    } catch (error) {
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
-      this.#reject(
-        connection,
-        new SwitchboardError(ErrorCode.INTERNAL_ERROR, 'Internal error'),
-        frame.id,
-      );
-    }
-  }
-
-  /** Answers a bad frame with an error; the connection stays open. */
-  #reject(connection: Connection, error: SwitchboardError, id: string | undefined): void {
-    connection.send(errorFrame(error, id));
-    this.emit('client-error', connection.info(), error);
-  }
-
-  /** Answers with an error and closes the connection. */
-  #refuse(connection: Connection, error: SwitchboardError, closeCode: number, id?: string): void {
-    this.#reject(connection, error, id);
-    connection.close(closeCode, `${error.code}: ${error.message}`);
-  }
-
-  #onClose(connection: Connection, code: number, reason: string): void {
+  #onClose(connection: ServerConnection, code: number, reason: string): void {
     connection.state = 'closed';
-    clearTimeout(connection.authTimer);
-    connection.handshake = undefined;
-    connection.pending = undefined;
-    connection.release();
+    this.#handshake.end(connection);
+    connection.output.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
-    this.#closedMessagesOut += connection.messagesOut;
+    this.#closedMessagesOut += connection.output.messagesOut;
     try {
       this.#handler?.handleClose(connection);
     } catch (error) {
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+      this.#emitError(error);
     }
     this.emit('disconnection', connection.info(), code, reason);
   }
 
-  #beat(): void {
-    for (const connection of this.#connections.values()) {
-      if (!connection.alive) {
-        // The peer missed a whole interval: it is gone or frozen. No close handshake can work.
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      try {
-        connection.socket.ping();
-      } catch {
-        connection.socket.terminate();
-      }
-    }
+  #emitError(error: unknown): void {
+    this.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
 
   async #drain(timeoutMs: number): Promise<void> {
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat.stop();
     const httpClosed =
       this.#ownsHttp && this.#http.listening
         ? new Promise<void>((resolve) => this.#http.close(() => resolve()))
         : Promise.resolve();
-    const closed = [...this.#connections.values()].map(
-      (connection) =>
-        new Promise<void>((resolve) => {
-          if (connection.state === 'closed') return resolve();
-          connection.socket.once('close', () => resolve());
-          connection.sendRaw(
-            encodeFrame({
-              type: 'disconnect',
-              code: CloseCode.GOING_AWAY,
-              reason: 'Server shutting down',
-              reconnect: true,
-            }),
-          );
-          connection.close(CloseCode.GOING_AWAY, 'Server shutting down');
-        }),
-    );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.all(closed), deadline]);
-    clearTimeout(timer);
-    for (const connection of this.#connections.values()) connection.socket.terminate();
-    await Promise.all(closed);
-    this.#http.off('upgrade', this.#onUpgrade);
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    await drainConnections(this.#connections, timeoutMs);
+    this.#http.off('upgrade', this.#upgrade.handle);
+    await this.#upgrade.close();
     await httpClosed;
   }
-}
-
-const CONNECTION = Symbol('switchboard.connection');
-type SocketWithConnection = WebSocket & { [CONNECTION]: Connection };
-
-interface SocketHandlers {
-  message(connection: Connection, data: RawData, isBinary: boolean): void;
-  close(connection: Connection, code: number, reason: string): void;
-  error(connection: Connection, error: Error): void;
-}
-
-/** One set of `ws` listeners for every socket; `this` is the socket. */
-function createSocketListeners(handlers: SocketHandlers) {
-  return {
-    message(this: WebSocket, data: RawData, isBinary: boolean): void {
-      handlers.message((this as SocketWithConnection)[CONNECTION], data, isBinary);
-    },
-    pong(this: WebSocket): void {
-      (this as SocketWithConnection)[CONNECTION].alive = true;
-    },
-    close(this: WebSocket, code: number, reason: Buffer): void {
-      handlers.close((this as SocketWithConnection)[CONNECTION], code, reason.toString());
-    },
-    error(this: WebSocket, error: Error): void {
-      handlers.error((this as SocketWithConnection)[CONNECTION], error);
-    },
-  };
-}
-
-function rawSize(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return (data as Buffer | ArrayBuffer).byteLength;
-}
-
-function rejectUpgrade(socket: Duplex, status: number, text: string, body = text): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

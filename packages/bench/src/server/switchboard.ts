@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { Socket } from 'node:net';
 import { WSRouter, WSServer } from '@switchboard/server';
+import { cutConnection } from '@switchboard/server/testing';
 import { nowUs } from '../clock.ts';
 import { payloadObject } from '../payload.ts';
 import { BENCH_TOPICS } from '../targets.ts';
@@ -87,14 +87,7 @@ export async function startSwitchboard(settings: SwitchboardSettings = {}): Prom
         if (!gated) throw new Error('the server was started without a gate');
         return gated.gate(open);
       },
-      cut: (connectionId) => {
-        const socket = server.getConnection(connectionId)?.socket as unknown as
-          | { _socket?: Socket }
-          | undefined;
-        if (!socket?._socket) return false;
-        socket._socket.destroy();
-        return true;
-      },
+      cut: (connectionId) => cutConnection(server, connectionId),
       publishBatch: async (count) => {
         const started = performance.now();
         const firstSequence = sequence;

@@ -1,5 +1,6 @@
 import type { WSServerOptions } from '../options.ts';
-import { WSRouter, type WSRouterOptions } from '../ws-router.ts';
+import type { WSRouterOptions } from '../router-options.ts';
+import { WSRouter } from '../ws-router.ts';
 import { WSServer } from '../ws-server.ts';
 
 export interface TestHub {

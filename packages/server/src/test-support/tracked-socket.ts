@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
+import { rawSocketOf } from '../raw-socket.ts';
 
 /**
  * A `ws` WebSocket that remembers its instances, so a test can reach the TCP socket under
@@ -20,13 +21,13 @@ export function trackedWebSocket(): {
   return {
     WebSocket: Tracked as unknown as typeof WebSocket,
     sockets,
-    tcp: () => (sockets.at(-1) as unknown as { _socket: Socket })._socket,
+    tcp: () => rawSocketOf(sockets.at(-1)!)!,
   };
 }
 
 /** Destroys the hub side of a client's TCP connection, as a network failure would. */
 export function destroyTcp(socket: WebSocket): void {
-  (socket as unknown as { _socket?: Socket })._socket?.destroy();
+  rawSocketOf(socket)?.destroy();
 }
 
 /** A small seeded PRNG (mulberry32) so chaos runs can be replayed. */

@@ -1,81 +1,44 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ClientFrame, ServerFrame } from '@switchboard/protocol';
-import { CloseCode, encodeFrame } from '@switchboard/protocol';
+import { encodeFrame } from '@switchboard/protocol';
 import WebSocket from 'ws';
-import type { FlushScheduler } from './flush-scheduler.ts';
+import type { Flushable, FlushScheduler } from './flush-scheduler.ts';
 import { encodeTextFrame } from './frame-encoder.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
-import type { Principal } from './principal.ts';
+import { rawSocketOf } from './raw-socket.ts';
 import type { ReplayStream } from './replay-stream.ts';
-
-export type ConnectionState = 'handshaking' | 'authenticating' | 'open' | 'closing' | 'closed';
-
-/** Public, read-only view of a connected client. */
-export interface ClientInfo {
-  id: string;
-  principal: Principal | null;
-  remoteAddress: string | undefined;
-  connectedAt: number;
-  protocolVersion: number | undefined;
-  subscriptions: string[];
-  messagesIn: number;
-  messagesOut: number;
-  /** Frames and bytes waiting in the hub for this client (including the socket's buffer). */
-  queuedMessages: number;
-  queuedBytes: number;
-  dropped: number;
-}
-
-/** Called for each event dropped by the `drop-oldest` policy. */
-export type DropListener = (connection: Connection, topic: string, offset: number) => void;
 
 /** Most bytes handed to the kernel per flush before waiting for `drain`. */
 const SOCKET_HIGH_WATER = 256 * 1024;
-/** Time a slow consumer closed with 4004 gets to finish the close handshake. */
-const SLOW_CLOSE_GRACE_MS = 1_000;
+
+/** @internal What a writer tells the connection it writes for. */
+export interface WriterOwner {
+  /** The `drop-oldest` policy dropped this event. */
+  dropped(topic: string, offset: number): void;
+  /** The `disconnect` policy gave up on this slow consumer: the connection must close (4004). */
+  slowConsumer(): void;
+}
 
 /**
- * One WebSocket and the hub's per-connection state. Outbound frames wait until the end of
- * the event-loop turn and leave in one write per socket. Live events that arrive back to back
- * in one slab chunk wait as a run (a range of the chunk) and are written as one view of it;
- * everything else goes through a bounded queue.
+ * @internal
+ * The write path of one connection. Outbound frames wait until the end of the event-loop turn
+ * and leave in one write per socket. Live events that arrive back to back in one slab chunk
+ * wait as a run (a range of the chunk) and are written as one view of it; everything else
+ * goes through a bounded queue. Replays go out ahead of live events, and live events wait
+ * while a recovery is in flight, so the two never interleave.
  */
-export class Connection {
-  state: ConnectionState = 'handshaking';
-  principal: Principal | null = null;
-  /**
-   * Scope of publish-id deduplication: the principal id when `authenticate` named one (it
-   * survives reconnects), empty for anonymous and `true` principals (named per connection).
-   */
-  dedupeScope = '';
-  protocolVersion: number | undefined;
-  /** Set by heartbeat: false until the peer shows a sign of life in the current interval. */
-  alive = true;
-  /** Frames that arrived before authentication finished, replayed in order afterwards. */
-  pending: ClientFrame[] | undefined;
-  /** Patterns this connection subscribes to; the router keeps the index. */
-  readonly subscriptions = new Set<string>();
-  readonly connectedAt = Date.now();
-  messagesIn = 0;
+export class OutboundWriter implements Flushable {
+  /** Waiting in the flush scheduler. */
+  flushQueued = false;
+  /** Frames written (replayed events counted one by one). */
   messagesOut = 0;
+  /** Events dropped by the `drop-oldest` policy. */
   dropped = 0;
-  authTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The upgrade request's headers and URL, kept until authentication is done. */
-  handshake: { headers: IncomingHttpHeaders; url: string } | undefined;
-  /** The router's fan-out round that last visited this connection (dedupes patterns). */
-  fanOutMark = 0;
-  /** Authentication needs an `auth` frame: no token came with hello, header or query. */
-  awaitingAuthFrame = false;
   /**
    * Recoveries in flight. Meanwhile live events wait in the queue and only replayed ones
    * are written, so replay and live never interleave.
    */
-  recovering = 0;
-  onDrop: DropListener | undefined;
-  /** Waiting in the flush scheduler. */
-  flushQueued = false;
+  #recovering = 0;
   /**
    * The run: live events `#runFrom` to `#runTo - 1` of `#run`, adjacent in memory, queued
    * since the last flush. It exists only while the queues below are empty.
@@ -96,21 +59,13 @@ export class Connection {
   #waitingForDrain = false;
 
   constructor(
-    readonly id: string,
     readonly socket: WebSocket,
-    readonly remoteAddress: string | undefined,
     private readonly limits: OutboundLimits,
     private readonly scheduler: FlushScheduler,
+    private readonly owner: WriterOwner,
   ) {
-    // ws keeps the net.Socket private; writing pre-framed bytes to it is what makes one
-    // write per socket per turn possible (ws has no batch API). Frames stay whole because
-    // ws itself writes synchronously when compression is off, which the server enforces.
-    this.#raw = (socket as unknown as { _socket?: Socket })._socket;
-    this.#highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.maxBytes >> 1));
-  }
-
-  get isOpen(): boolean {
-    return this.state === 'open' && this.socket.readyState === WebSocket.OPEN;
+    this.#raw = rawSocketOf(socket);
+    this.#highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.queueBytes >> 1));
   }
 
   /** Queued bytes plus what the socket still buffers. */
@@ -122,14 +77,19 @@ export class Connection {
     );
   }
 
+  /** Frames waiting in the hub, replayed events not framed yet included. */
+  get queuedMessages(): number {
+    return (
+      (this.#run === undefined ? 0 : this.#runTo - this.#runFrom) +
+      (this.#queue?.length ?? 0) +
+      replaying(this.#replays)
+    );
+  }
+
   /** Queues an already-serialized frame; false when the socket can no longer take it. */
   sendRaw(text: string): boolean {
     if (this.#run !== undefined) this.#queueRun();
     return this.#enqueue(encodeTextFrame(text), 0, undefined);
-  }
-
-  send(frame: ServerFrame): boolean {
-    return this.sendRaw(encodeFrame(frame));
   }
 
   /**
@@ -149,13 +109,13 @@ export class Connection {
       this.#queue === undefined &&
       this.#replays === undefined &&
       this.#droppedRange === undefined &&
-      this.recovering === 0 &&
+      this.#recovering === 0 &&
       this.socket.readyState === WebSocket.OPEN
     ) {
       this.#run = chunk;
       this.#runFrom = index;
       this.#runTo = index + 1;
-      this.#runRoom = this.limits.maxBytes - (this.#raw?.writableLength ?? 0);
+      this.#runRoom = this.limits.queueBytes - (this.#raw?.writableLength ?? 0);
       this.#checkRun(chunk);
       this.scheduler.schedule(this);
       return;
@@ -172,15 +132,21 @@ export class Connection {
     this.scheduler.schedule(this);
   }
 
+  /** Starts a recovery: live events wait until every recovery finished. */
+  beginRecovery(): void {
+    this.#recovering += 1;
+  }
+
   /** Ends one recovery; once none is left, the live queue flows again. */
   finishRecovery(): void {
-    this.recovering -= 1;
-    if (this.recovering === 0) this.scheduler.schedule(this);
+    this.#recovering -= 1;
+    if (this.#recovering === 0) this.scheduler.schedule(this);
   }
 
   /**
    * Writes what the socket can take now as one buffer (one syscall per socket per turn,
-   * no cork: a single write needs none); the rest waits for `drain`.
+   * no cork: a single write needs none); the rest waits for `drain`. `force` (before a close
+   * frame) writes everything, live events of a recovery included.
    */
   flush(force = false): void {
     const raw = this.#raw;
@@ -188,7 +154,7 @@ export class Connection {
       this.release();
       return;
     }
-    const liveFlows = this.recovering === 0 || force;
+    const liveFlows = this.#recovering === 0 || force;
     const run = this.#run;
     if (run !== undefined) {
       // The fast path: only the run is waiting, and the socket has room for it.
@@ -249,40 +215,12 @@ export class Connection {
     else this.scheduler.schedule(this);
   }
 
-  close(code: number, reason: string): void {
-    if (this.state === 'closed') return;
-    if (this.state !== 'closing') this.state = 'closing';
-    // Queued frames go out ahead of the close frame.
-    this.flush(true);
-    // A close reason must fit in a control frame (123 bytes).
-    this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
-  }
-
   /** Forgets everything queued; called once the socket closed. */
   release(): void {
     this.#run = undefined;
     this.#queue = undefined;
     this.#replays = undefined;
     this.#droppedRange = undefined;
-  }
-
-  info(): ClientInfo {
-    return {
-      id: this.id,
-      principal: this.principal,
-      remoteAddress: this.remoteAddress,
-      connectedAt: this.connectedAt,
-      protocolVersion: this.protocolVersion,
-      subscriptions: [...this.subscriptions],
-      messagesIn: this.messagesIn,
-      messagesOut: this.messagesOut,
-      queuedMessages:
-        (this.#run === undefined ? 0 : this.#runTo - this.#runFrom) +
-        (this.#queue?.length ?? 0) +
-        replaying(this.#replays),
-      queuedBytes: this.bufferedAmount,
-      dropped: this.dropped,
-    };
   }
 
   /** Frames replayed events into `frames` until `budget` bytes are used; returns what is left. */
@@ -307,7 +245,7 @@ export class Connection {
   /** Past a bound, the run becomes a queue and the slow-consumer policy applies. */
   #checkRun(run: SlabChunk): void {
     if (
-      this.#runTo - this.#runFrom > this.limits.maxMessages ||
+      this.#runTo - this.#runFrom > this.limits.queueSize ||
       run.bytes(this.#runFrom, this.#runTo) > this.#runRoom
     ) {
       this.#queueRun();
@@ -338,18 +276,15 @@ export class Connection {
   /** Live backlog only: replies and replayed history are bounded elsewhere. */
   #isOverLimit(): boolean {
     return (
-      (this.#queue?.events ?? 0) > this.limits.maxMessages ||
-      (this.#queue?.eventBytes ?? 0) + (this.#raw?.writableLength ?? 0) > this.limits.maxBytes
+      (this.#queue?.events ?? 0) > this.limits.queueSize ||
+      (this.#queue?.eventBytes ?? 0) + (this.#raw?.writableLength ?? 0) > this.limits.queueBytes
     );
   }
 
   #overflow(): void {
-    if (this.limits.policy === 'disconnect') {
+    if (this.limits.slowConsumerPolicy === 'disconnect') {
       this.#queue = undefined;
-      this.state = 'closing';
-      this.socket.close(CloseCode.SLOW_CONSUMER, 'Slow consumer: outbound queue overflowed');
-      // The peer is not reading, so it may never answer the close frame.
-      setTimeout(() => this.socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+      this.owner.slowConsumer();
       return;
     }
     const queue = this.#queue;
@@ -365,7 +300,7 @@ export class Connection {
         range.toOffset = offset;
         range.count += 1;
       }
-      this.onDrop?.(this, queue.droppedTopic, offset);
+      this.owner.dropped(queue.droppedTopic, offset);
     }
   }
 

@@ -1,0 +1,36 @@
+import { ErrorCode, isPatternAllowed, matches, SwitchboardError } from '@switchboard/protocol';
+import type { FrameStage } from './frame-stage.ts';
+
+/**
+ * The principal's `subscribe` and `publish` lists (README, "Authorization"): a subscription
+ * must be contained in one allowed pattern, a publish topic must match one. Unrestricted
+ * principals (no list) cost one property read per frame.
+ */
+export const authorizationStage: FrameStage = {
+  name: 'authorization',
+  check(frame, { principal }) {
+    if (frame.type === 'publish') {
+      const allowed = principal?.publish;
+      if (allowed === undefined || allowed.some((pattern) => matches(pattern, frame.topic))) {
+        return undefined;
+      }
+      return new SwitchboardError(
+        ErrorCode.FORBIDDEN,
+        `Not allowed to publish to "${frame.topic}"`,
+        { details: { topic: frame.topic } },
+      );
+    }
+    if (frame.type === 'subscribe') {
+      const allowed = principal?.subscribe;
+      if (allowed === undefined) return undefined;
+      const forbidden = frame.topics.find((pattern) => !isPatternAllowed(allowed, pattern));
+      if (forbidden === undefined) return undefined;
+      return new SwitchboardError(
+        ErrorCode.FORBIDDEN,
+        `Not allowed to subscribe to "${forbidden}": it could match topics outside the allowed patterns`,
+        { details: { pattern: forbidden } },
+      );
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,258 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import {
+  type ClientFrame,
+  CloseCode,
+  ErrorCode,
+  negotiateVersion,
+  PROTOCOL_VERSIONS,
+  SwitchboardError,
+  versionFromSubprotocol,
+} from '@switchboard/protocol';
+import type { FrameRejection } from './frame-rejection.ts';
+import type { ResolvedServerOptions } from './options.ts';
+import { toPrincipal } from './principal.ts';
+import type { ServerConnection } from './server-connection.ts';
+import { tokenFromRequest } from './token.ts';
+import { SERVER_VERSION } from './version.ts';
+
+/** Frames a connection may queue while its authentication is still running. */
+const MAX_PENDING_FRAMES = 1_000;
+
+/** @internal A connection's handshake data; dropped once the connection is open. */
+export interface HandshakeState {
+  /** What authentication needs of the upgrade request. */
+  readonly request: { headers: IncomingHttpHeaders; url: string };
+  /** Closes the connection (4002) when the handshake did not finish in time. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Frames that arrived before authentication finished, dispatched in order afterwards. */
+  pending: ClientFrame[] | undefined;
+  /** Authentication needs an `auth` frame: no token came with hello, header or query. */
+  awaitingAuthFrame: boolean;
+}
+
+/** @internal The server options the handshake reads. */
+export type HandshakeOptions = Pick<
+  ResolvedServerOptions,
+  'authenticate' | 'authTimeoutMs' | 'heartbeatIntervalMs' | 'maxPayload' | 'name'
+>;
+
+/** @internal What the handshake needs from its server. */
+export interface HandshakeHost {
+  readonly rejection: FrameRejection;
+  /** The log epoch announced in `welcome`. */
+  epoch(): string;
+  /** The connection is open (emits `authenticated`). */
+  authenticated(connection: ServerConnection): void;
+  /** `authenticate` failed unexpectedly (emits `error`). */
+  error(error: unknown): void;
+  /** Routes a frame that waited for authentication, once the connection is open. */
+  dispatch(connection: ServerConnection, frame: ClientFrame): void;
+}
+
+/**
+ * @internal
+ * From the upgrade to `welcome`: version negotiation (`hello` or the subprotocol), the token
+ * (frame, header or query), `authenticate`, the deadline, and the frames a client sends
+ * before all that is done, which wait and are routed in order afterwards.
+ */
+export class Handshake {
+  constructor(
+    private readonly options: HandshakeOptions,
+    private readonly host: HandshakeHost,
+  ) {}
+
+  /** Starts the clock: the connection must be open within `authTimeoutMs`. */
+  begin(connection: ServerConnection, request: IncomingMessage): void {
+    const state: HandshakeState = {
+      // Only what authentication needs is kept, and only until the handshake ends.
+      request: { headers: request.headers, url: request.url ?? '/' },
+      timer: undefined,
+      pending: undefined,
+      awaitingAuthFrame: false,
+    };
+    connection.handshake = state;
+    state.timer = setTimeout(() => {
+      if (connection.state === 'handshaking' || connection.state === 'authenticating') {
+        this.host.rejection.refuse(
+          connection,
+          new SwitchboardError(
+            ErrorCode.AUTHENTICATION_TIMEOUT,
+            `Handshake and authentication did not finish within ${this.options.authTimeoutMs} ms`,
+          ),
+          CloseCode.AUTHENTICATION_TIMEOUT,
+        );
+      }
+    }, this.options.authTimeoutMs);
+    state.timer.unref();
+  }
+
+  /**
+   * An unsupported Switchboard subprotocol was accepted at upgrade so that the refusal can be
+   * explained in-band: UNSUPPORTED_VERSION, then close 4003.
+   */
+  checkSubprotocol(connection: ServerConnection): void {
+    const protocol = connection.socket.protocol;
+    const offered = protocol ? versionFromSubprotocol(protocol) : undefined;
+    if (offered === undefined) return;
+    const negotiation = negotiateVersion([offered]);
+    if (!negotiation.ok) {
+      this.host.rejection.refuse(connection, negotiation.error, CloseCode.UNSUPPORTED_VERSION);
+    }
+  }
+
+  /** A frame of a connection that is handshaking or authenticating. */
+  receive(connection: ServerConnection, frame: ClientFrame): void {
+    if (connection.state === 'handshaking') this.#hello(connection, frame);
+    else if (connection.state === 'authenticating') this.#whileAuthenticating(connection, frame);
+  }
+
+  /** The connection closed: its handshake, if any, ends with it. */
+  end(connection: ServerConnection): void {
+    clearTimeout(connection.handshake?.timer);
+    connection.handshake = undefined;
+  }
+
+  #hello(connection: ServerConnection, frame: ClientFrame): void {
+    const state = connection.handshake!;
+    let version: number;
+    let frameToken: string | undefined;
+    let authFrameId: string | undefined;
+    if (frame.type === 'hello') {
+      const negotiation = negotiateVersion(frame.versions);
+      if (!negotiation.ok) {
+        this.host.rejection.refuse(connection, negotiation.error, CloseCode.UNSUPPORTED_VERSION);
+        return;
+      }
+      version = negotiation.version;
+      frameToken = frame.token;
+    } else {
+      // No hello: the subprotocol (or v1) fixes the version; the frame itself is kept.
+      version =
+        (connection.socket.protocol && versionFromSubprotocol(connection.socket.protocol)) ||
+        PROTOCOL_VERSIONS[0];
+      if (frame.type === 'auth') {
+        frameToken = frame.token;
+        authFrameId = frame.id;
+      } else {
+        state.pending ??= [];
+        state.pending.push(frame);
+      }
+    }
+    connection.protocolVersion = version;
+    connection.state = 'authenticating';
+    if (!this.options.authenticate) {
+      connection.principal = { id: connection.id };
+      this.#welcome(connection, authFrameId);
+      return;
+    }
+    if (frameToken !== undefined) {
+      this.#authenticate(connection, frameToken, 'frame', authFrameId);
+      return;
+    }
+    const carried = tokenFromRequest(state.request);
+    if (carried) {
+      this.#authenticate(connection, carried.token, carried.transport, undefined);
+      return;
+    }
+    // Wait for an `auth` frame until authTimeoutMs.
+    state.awaitingAuthFrame = true;
+  }
+
+  #whileAuthenticating(connection: ServerConnection, frame: ClientFrame): void {
+    const state = connection.handshake!;
+    if (frame.type === 'auth' && state.awaitingAuthFrame) {
+      state.awaitingAuthFrame = false;
+      this.#authenticate(connection, frame.token, 'frame', frame.id);
+    } else if (frame.type === 'hello' || frame.type === 'auth') {
+      this.host.rejection.reject(
+        connection,
+        new SwitchboardError(
+          ErrorCode.INVALID_MESSAGE,
+          `Unexpected ${frame.type} frame: the handshake is already under way`,
+        ),
+        frame.type === 'auth' ? frame.id : undefined,
+      );
+    } else if ((state.pending?.length ?? 0) >= MAX_PENDING_FRAMES) {
+      this.host.rejection.reject(
+        connection,
+        new SwitchboardError(
+          ErrorCode.RATE_LIMITED,
+          `More than ${MAX_PENDING_FRAMES} frames sent before authentication finished`,
+        ),
+        frame.id,
+      );
+    } else {
+      state.pending ??= [];
+      state.pending.push(frame);
+    }
+  }
+
+  #authenticate(
+    connection: ServerConnection,
+    token: string,
+    transport: 'frame' | 'header' | 'query',
+    authFrameId: string | undefined,
+  ): void {
+    const authenticate = this.options.authenticate!;
+    const metadata = {
+      connectionId: connection.id,
+      remoteAddress: connection.remoteAddress,
+      headers: connection.handshake?.request.headers ?? {},
+      url: connection.handshake?.request.url ?? '/',
+      transport,
+    };
+    Promise.resolve()
+      .then(() => authenticate(token, metadata))
+      .then((result) => {
+        if (connection.state !== 'authenticating') return;
+        if (result === false || result === undefined || result === null) {
+          throw new SwitchboardError(
+            ErrorCode.AUTHENTICATION_FAILED,
+            'Authentication failed: token refused',
+          );
+        }
+        connection.principal = toPrincipal(result, connection.id);
+        if (typeof result === 'object' && typeof result.id === 'string') {
+          connection.dedupeScope = result.id;
+        }
+        this.#welcome(connection, authFrameId);
+      })
+      .catch((error: unknown) => {
+        if (connection.state !== 'authenticating') return;
+        const unexpected =
+          !(error instanceof SwitchboardError) || error.code === ErrorCode.INTERNAL_ERROR;
+        const failure = unexpected
+          ? new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, 'Authentication failed')
+          : new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, error.message);
+        if (unexpected) this.host.error(error);
+        this.host.rejection.refuse(
+          connection,
+          failure,
+          CloseCode.AUTHENTICATION_FAILED,
+          authFrameId,
+        );
+      });
+  }
+
+  #welcome(connection: ServerConnection, authFrameId: string | undefined): void {
+    const state = connection.handshake;
+    this.end(connection);
+    connection.state = 'open';
+    connection.send({
+      type: 'welcome',
+      version: connection.protocolVersion ?? PROTOCOL_VERSIONS[0],
+      connectionId: connection.id,
+      principal: connection.principal ? { id: connection.principal.id } : null,
+      epoch: this.host.epoch(),
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      maxPayload: this.options.maxPayload,
+      server: { name: this.options.name, version: SERVER_VERSION },
+    });
+    if (authFrameId !== undefined) connection.send({ type: 'ack', id: authFrameId, ok: true });
+    this.host.authenticated(connection);
+    for (const frame of state?.pending ?? []) {
+      if (connection.state !== 'open') break;
+      this.host.dispatch(connection, frame);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import {
+  type ClientFrame,
+  CloseCode,
+  ErrorCode,
+  errorFrame,
+  parseClientFrame,
+  SwitchboardError,
+} from '@switchboard/protocol';
+import type { RawData } from 'ws';
+import type { FrameRejection } from './frame-rejection.ts';
+import type { FrameStages } from './frame-stage.ts';
+import type { Handshake } from './handshake.ts';
+import { answerHeartbeat, payloadTooLarge } from './inbound-stages.ts';
+import type { InboundThrottle } from './inbound-throttle.ts';
+import type { FrameHandler } from './router-link.ts';
+import type { ServerConnection } from './server-connection.ts';
+
+/** @internal What the pipeline needs from its server. */
+export interface PipelineHost {
+  readonly maxPayload: number;
+  readonly handshake: Handshake;
+  readonly stages: FrameStages;
+  readonly rejection: FrameRejection;
+  readonly throttle: InboundThrottle;
+  /** The attached router, if any. */
+  readonly router: FrameHandler | undefined;
+  /** The `message` hook: every valid frame of an open connection, before its stages. */
+  message(connection: ServerConnection, frame: ClientFrame): void;
+  /** A stage or the router threw (emits `error`). */
+  error(error: unknown): void;
+}
+
+/**
+ * @internal
+ * Every inbound message, in order: size → parse → heartbeat → phase (the handshake until the
+ * connection is open) → the `message` hook → stages (authorization first, then `use()`d ones)
+ * → the router. A step that refuses answers with an error frame carrying the frame's id; only
+ * an oversized message closes the connection. Nothing here allocates per frame beyond the
+ * parse, and no step returns a promise.
+ */
+export class InboundPipeline {
+  constructor(private readonly host: PipelineHost) {}
+
+  receive(connection: ServerConnection, data: RawData, isBinary: boolean): void {
+    connection.alive = true;
+    connection.messagesIn += 1;
+    if (connection.state === 'closing' || connection.state === 'closed') return;
+    const host = this.host;
+    const tooLarge = payloadTooLarge(data, host.maxPayload);
+    if (tooLarge !== undefined) {
+      host.rejection.refuse(connection, tooLarge, CloseCode.MESSAGE_TOO_BIG);
+      return;
+    }
+    const parsed = parseClientFrame(isBinary ? data : data.toString());
+    if (!parsed.ok) {
+      host.rejection.reject(connection, parsed.error, parsed.id);
+      return;
+    }
+    const frame = parsed.frame;
+    if (answerHeartbeat(connection, frame)) return;
+    if (connection.state !== 'open') {
+      host.handshake.receive(connection, frame);
+      return;
+    }
+    this.dispatch(connection, frame);
+    host.throttle.afterFrame(connection.socket);
+  }
+
+  /** A frame of an open connection (also those that waited for authentication). */
+  dispatch(connection: ServerConnection, frame: ClientFrame): void {
+    const host = this.host;
+    if (frame.type === 'hello' || frame.type === 'auth') {
+      host.rejection.reject(
+        connection,
+        new SwitchboardError(
+          ErrorCode.INVALID_MESSAGE,
+          `Unexpected ${frame.type} frame: this connection is already authenticated`,
+        ),
+        frame.type === 'auth' ? frame.id : undefined,
+      );
+      return;
+    }
+    if (frame.type === 'ping' || frame.type === 'pong') return;
+    host.message(connection, frame);
+    const router = host.router;
+    if (!router) {
+      host.rejection.reject(
+        connection,
+        new SwitchboardError(
+          ErrorCode.NOT_FOUND,
+          `No router is attached to handle ${frame.type} frames`,
+        ),
+        frame.id,
+      );
+      return;
+    }
+    try {
+      const refusal = host.stages.check(frame, connection);
+      if (refusal !== undefined) {
+        // Answered like the router answers what it refuses: not a `client-error`.
+        connection.send(errorFrame(refusal, frame.id));
+        return;
+      }
+      router.handleFrame(connection, frame);
+    } catch (error) {
+      host.error(error);
+      host.rejection.reject(
+        connection,
+        new SwitchboardError(ErrorCode.INTERNAL_ERROR, 'Internal error'),
+        frame.id,
+      );
+    }
+  }
+}

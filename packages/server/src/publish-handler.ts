@@ -1,0 +1,36 @@
+import { type PublishFrame, SwitchboardError } from '@switchboard/protocol';
+import type { Engine } from '@switchboard/router';
+import { ack, fail } from './router-core.ts';
+import type { RouterConnection } from './router-link.ts';
+
+/**
+ * @internal
+ * A `publish` frame (already authorized): appended to the log, then acknowledged with its
+ * position; a repeated id is acknowledged as `duplicate: true` and not delivered again.
+ */
+export function publishFrame(
+  engine: Engine,
+  connection: RouterConnection,
+  frame: PublishFrame,
+): void {
+  engine
+    .append({
+      id: frame.id,
+      // Ids are deduplicated per principal, so one client cannot shadow another's message.
+      dedupeKey: `${connection.dedupeScope}\u0000${frame.id}`,
+      topic: frame.topic,
+      data: frame.data,
+      // The engine carries the publisher only to suppress the echo.
+      ...(frame.echo === false ? { publisherId: connection.id } : {}),
+    })
+    .then(({ entry, duplicate }) => {
+      if (frame.ack === false) return;
+      ack(connection, frame.id, {
+        offset: entry.offset,
+        sequenceNumber: entry.sequenceNumber,
+        epoch: entry.epoch,
+        duplicate,
+      });
+    })
+    .catch((error: unknown) => fail(connection, frame.id, SwitchboardError.from(error)));
+}

@@ -1,0 +1,22 @@
+import type { Socket } from 'node:net';
+import type WebSocket from 'ws';
+
+/**
+ * The TCP socket under a `ws` WebSocket: the one place that reads ws's private `_socket`.
+ *
+ * The hub writes pre-framed bytes to it, so that everything bound for one socket in a turn
+ * leaves in one write (ws has no batch API); tests and the benchmark use it to pause or cut a
+ * connection. Writing next to ws is safe with `perMessageDeflate` off, which WSServer enforces:
+ *
+ * - ws writes each of its own frames (ping, pong, close) to this socket synchronously, within
+ *   the call that makes it, so bytes written here land between whole frames, never inside one;
+ * - ws's sender queues frames only while it compresses or reads a Blob, and the hub sends
+ *   nothing through ws but control frames, so no frame of ws's can wait behind ours;
+ * - `ws.bufferedAmount` is this socket's `writableLength` plus that (empty) queue, so bytes
+ *   written here count as buffered for ws as well.
+ *
+ * `raw-socket.test.ts` pins each of these against the installed `ws`.
+ */
+export function rawSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket | null })._socket ?? undefined;
+}

@@ -1,0 +1,73 @@
+import type { ServerFrame } from '@switchboard/protocol';
+import type { ClientInfo, ConnectionState } from './client-info.ts';
+import type { SlabChunk } from './frame-slab.ts';
+import type { RoutedFrame } from './frame-stage.ts';
+import type { OutboundLimits } from './outbound-queue.ts';
+import type { Principal } from './principal.ts';
+import type { ReplayStream } from './replay-stream.ts';
+
+/** The router's counters, as `stats()` and `/stats` report them. */
+export interface RouterStats {
+  subscriptions: number;
+  topics: number;
+  published: number;
+  delivered: number;
+  dropped: number;
+}
+
+/** @internal What the router may do with a connection's write path. */
+export interface RouterOutput {
+  /** Queues live event `index` of `chunk` (the fan-out hot path). */
+  deliver(chunk: SlabChunk, index: number, epoch: string): void;
+  /** Queues replayed history ahead of live events. */
+  replay(stream: ReplayStream): void;
+  /** Live events wait while a recovery is in flight. */
+  beginRecovery(): void;
+  finishRecovery(): void;
+}
+
+/** @internal What the router sees of a connection: its session and its write path. */
+export interface RouterConnection {
+  readonly id: string;
+  readonly state: ConnectionState;
+  readonly principal: Principal | null;
+  /** Scope of publish-id deduplication (see ServerConnection). */
+  readonly dedupeScope: string;
+  /** Patterns this connection subscribes to; the router keeps them and the index in step. */
+  readonly subscriptions: Set<string>;
+  /** The router's fan-out round that last visited this connection (dedupes patterns). */
+  fanOutMark: number;
+  readonly output: RouterOutput;
+  send(frame: ServerFrame): boolean;
+  info(): ClientInfo;
+}
+
+/** @internal What a router registers with the server it attaches to. */
+export interface FrameHandler {
+  /** A frame of an open connection that passed every stage. */
+  handleFrame(connection: RouterConnection, frame: RoutedFrame): void;
+  handleClose(connection: RouterConnection): void;
+  /** An event for this connection was dropped by the slow-consumer policy. */
+  handleDrop(connection: RouterConnection, topic: string, offset: number): void;
+  stats(): RouterStats;
+  readonly epoch: string;
+}
+
+/** @internal What a router asks for when it attaches. */
+export interface AttachRequest {
+  /** Bounds of the outbound queue of every connection accepted from now on. */
+  readonly outboundLimits: OutboundLimits;
+  /** `maxSubscriptionsPerClient` as given to the router, if it was. */
+  readonly maxSubscriptionsPerClient: number | undefined;
+}
+
+/** @internal What the server gives the router that attached. */
+export interface ServerLink {
+  /** The live connection behind a client id. */
+  connection(clientId: string): RouterConnection | undefined;
+  /**
+   * The subscription limit handed over: the router's own, else the one WSServer was given
+   * (the limit belongs to the router; WSServer accepts it where earlier versions took it).
+   */
+  readonly maxSubscriptionsPerClient: number | undefined;
+}

@@ -1,0 +1,85 @@
+import { checkInteger, checkOneOf, checkType, withDefaults } from '@switchboard/protocol';
+import type { Engine, MemoryEngineOptions } from '@switchboard/router';
+import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
+
+export interface WSRouterOptions {
+  /** Events queued per connection before the slow-consumer policy applies. @default 1000 */
+  queueSize?: number;
+  /** Bytes queued per connection (with the socket's `bufferedAmount`). @default 8 MiB */
+  queueBytes?: number;
+  /**
+   * What happens to a connection whose queue overflows: `drop-oldest` drops its oldest
+   * events and tells it which offsets it missed; `disconnect` closes it with 4004.
+   * @default 'drop-oldest'
+   */
+  slowConsumerPolicy?: OutboundLimits['slowConsumerPolicy'];
+  /** Log and fan-out engine; the in-memory engine when absent. */
+  engine?: Engine;
+  /** Options for the default in-memory engine (history size and age). */
+  history?: Pick<MemoryEngineOptions, 'historySize' | 'historyTtlMs'>;
+  /** Most events one subscribe may replay from history. @default 10_000 */
+  maxReplay?: number;
+  /**
+   * Subscriptions one connection may hold; beyond it subscribe gets TOO_MANY_SUBSCRIPTIONS.
+   * Also accepted on WSServer, where earlier versions took it; giving it to both with
+   * different values is a TypeError. @default 1_000
+   */
+  maxSubscriptionsPerClient?: number;
+}
+
+export const WS_ROUTER_DEFAULTS = {
+  queueSize: DEFAULT_OUTBOUND_LIMITS.queueSize,
+  queueBytes: DEFAULT_OUTBOUND_LIMITS.queueBytes,
+  slowConsumerPolicy: DEFAULT_OUTBOUND_LIMITS.slowConsumerPolicy,
+  maxReplay: 10_000,
+  maxSubscriptionsPerClient: 1_000,
+} as const;
+
+export type ResolvedRouterOptions = Required<Omit<WSRouterOptions, 'engine' | 'history'>>;
+
+const OWNER = 'WSRouter';
+
+/** Checks and merges the router's options. */
+export function resolveRouterOptions(options: WSRouterOptions): ResolvedRouterOptions {
+  for (const key of [
+    'queueSize',
+    'queueBytes',
+    'maxReplay',
+    'maxSubscriptionsPerClient',
+  ] as const) {
+    checkInteger(OWNER, key, options[key], { min: 1 });
+  }
+  checkOneOf(OWNER, 'slowConsumerPolicy', options.slowConsumerPolicy, [
+    'drop-oldest',
+    'disconnect',
+  ]);
+  checkType(OWNER, 'engine', options.engine, 'object');
+  checkType(OWNER, 'history', options.history, 'object');
+  const { engine: _engine, history: _history, ...own } = options;
+  return withDefaults(WS_ROUTER_DEFAULTS, own) as ResolvedRouterOptions;
+}
+
+/**
+ * The subscription limit when both the router and its server may have been given one (the
+ * server hands its own over when the router attaches): either, or a TypeError when they differ.
+ */
+export function settleSubscriptionLimit(
+  fromRouter: number | undefined,
+  fromServer: number | undefined,
+): number | undefined {
+  if (fromRouter !== undefined && fromServer !== undefined && fromRouter !== fromServer) {
+    throw new TypeError(
+      `WSRouter option "maxSubscriptionsPerClient" (${fromRouter}) and WSServer option "maxSubscriptionsPerClient" (${fromServer}) conflict: pass one of them`,
+    );
+  }
+  return fromRouter ?? fromServer;
+}
+
+/** The bounds every connection's outbound queue gets from the router. */
+export function outboundLimitsOf(options: ResolvedRouterOptions): OutboundLimits {
+  return {
+    queueSize: options.queueSize,
+    queueBytes: options.queueBytes,
+    slowConsumerPolicy: options.slowConsumerPolicy,
+  };
+}

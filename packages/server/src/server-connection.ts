@@ -1,0 +1,99 @@
+import { CloseCode, encodeFrame, type ServerFrame } from '@switchboard/protocol';
+import WebSocket from 'ws';
+import type { ClientInfo, ConnectionState } from './client-info.ts';
+import type { FlushScheduler } from './flush-scheduler.ts';
+import type { FrameContext } from './frame-stage.ts';
+import type { HandshakeState } from './handshake.ts';
+import type { OutboundLimits } from './outbound-queue.ts';
+import { OutboundWriter, type WriterOwner } from './outbound-writer.ts';
+import type { Principal } from './principal.ts';
+import type { RouterConnection } from './router-link.ts';
+
+/** Time a slow consumer closed with 4004 gets to finish the close handshake. */
+const SLOW_CLOSE_GRACE_MS = 1_000;
+
+/** @internal Called for each event the `drop-oldest` policy dropped. */
+export type DropListener = (connection: ServerConnection, topic: string, offset: number) => void;
+
+/**
+ * @internal
+ * One client's session: where it is in its life, who it is, what it subscribes to, its
+ * counters and, until it opens, its handshake. The server, the handshake and the router change
+ * it; everything written to the socket goes through `output`.
+ */
+export class ServerConnection implements RouterConnection, FrameContext, WriterOwner {
+  state: ConnectionState = 'handshaking';
+  principal: Principal | null = null;
+  /**
+   * Scope of publish-id deduplication: the principal id when `authenticate` named one (it
+   * survives reconnects), empty for anonymous and `true` principals (named per connection).
+   */
+  dedupeScope = '';
+  protocolVersion: number | undefined;
+  /** Set by heartbeat: false until the peer shows a sign of life in the current interval. */
+  alive = true;
+  /** Patterns this connection subscribes to; the router keeps the index. */
+  readonly subscriptions = new Set<string>();
+  readonly connectedAt = Date.now();
+  messagesIn = 0;
+  /** The router's fan-out round that last visited this connection (dedupes patterns). */
+  fanOutMark = 0;
+  /** Upgrade request, auth timer and frames queued meanwhile; dropped once the connection opens. */
+  handshake: HandshakeState | undefined;
+  readonly output: OutboundWriter;
+
+  constructor(
+    readonly id: string,
+    readonly socket: WebSocket,
+    readonly remoteAddress: string | undefined,
+    limits: OutboundLimits,
+    scheduler: FlushScheduler,
+    private readonly onDrop: DropListener,
+  ) {
+    this.output = new OutboundWriter(socket, limits, scheduler, this);
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open' && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(frame: ServerFrame): boolean {
+    return this.output.sendRaw(encodeFrame(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    if (this.state !== 'closing') this.state = 'closing';
+    // Queued frames go out ahead of the close frame.
+    this.output.flush(true);
+    // A close reason must fit in a control frame (123 bytes).
+    this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  info(): ClientInfo {
+    return {
+      id: this.id,
+      principal: this.principal,
+      remoteAddress: this.remoteAddress,
+      connectedAt: this.connectedAt,
+      protocolVersion: this.protocolVersion,
+      subscriptions: [...this.subscriptions],
+      messagesIn: this.messagesIn,
+      messagesOut: this.output.messagesOut,
+      queuedMessages: this.output.queuedMessages,
+      queuedBytes: this.output.bufferedAmount,
+      dropped: this.output.dropped,
+    };
+  }
+
+  dropped(topic: string, offset: number): void {
+    this.onDrop(this, topic, offset);
+  }
+
+  slowConsumer(): void {
+    this.state = 'closing';
+    this.socket.close(CloseCode.SLOW_CONSUMER, 'Slow consumer: outbound queue overflowed');
+    // The peer is not reading, so it may never answer the close frame.
+    setTimeout(() => this.socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+  }
+}

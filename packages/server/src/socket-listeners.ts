@@ -1,0 +1,46 @@
+import type WebSocket from 'ws';
+import type { RawData } from 'ws';
+import type { ServerConnection } from './server-connection.ts';
+
+const CONNECTION = Symbol('switchboard.connection');
+type SocketWithConnection = WebSocket & { [CONNECTION]: ServerConnection };
+
+/** @internal What the server does with the events of its sockets. */
+export interface SocketHandlers {
+  message(connection: ServerConnection, data: RawData, isBinary: boolean): void;
+  close(connection: ServerConnection, code: number, reason: string): void;
+  error(connection: ServerConnection, error: Error): void;
+}
+
+/**
+ * @internal
+ * One set of `ws` listeners shared by every socket of a server (no closures per connection):
+ * `this` is the socket, and the socket knows its connection.
+ */
+export function createSocketListeners(handlers: SocketHandlers) {
+  const listeners = {
+    message(this: WebSocket, data: RawData, isBinary: boolean): void {
+      handlers.message((this as SocketWithConnection)[CONNECTION], data, isBinary);
+    },
+    pong(this: WebSocket): void {
+      (this as SocketWithConnection)[CONNECTION].alive = true;
+    },
+    close(this: WebSocket, code: number, reason: Buffer): void {
+      handlers.close((this as SocketWithConnection)[CONNECTION], code, reason.toString());
+    },
+    error(this: WebSocket, error: Error): void {
+      handlers.error((this as SocketWithConnection)[CONNECTION], error);
+    },
+  };
+  return {
+    /** Binds `connection` to its socket and listens to it. */
+    listen(connection: ServerConnection): void {
+      const ws = connection.socket;
+      (ws as SocketWithConnection)[CONNECTION] = connection;
+      ws.on('message', listeners.message);
+      ws.on('pong', listeners.pong);
+      ws.on('close', listeners.close);
+      ws.on('error', listeners.error);
+    },
+  };
+}

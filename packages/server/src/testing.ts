@@ -1,0 +1,20 @@
+/**
+ * Hooks for tests and benchmarks (`@switchboard/server/testing`): they reach under the
+ * hub's public API to simulate failures, and may change with any release.
+ */
+import { rawSocketOf } from './raw-socket.ts';
+import type { WSServer } from './ws-server.ts';
+
+export { rawSocketOf } from './raw-socket.ts';
+
+/**
+ * Destroys the TCP socket of one client without a close handshake, as a network failure
+ * would; false when the client is not connected.
+ */
+export function cutConnection(server: WSServer, clientId: string): boolean {
+  const connection = server.getConnection(clientId);
+  const raw = connection && rawSocketOf(connection.socket);
+  if (!raw) return false;
+  raw.destroy();
+  return true;
+}

@@ -1,0 +1,129 @@
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { selectSubprotocol, versionFromSubprotocol } from '@switchboard/protocol';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import type { ResolvedServerOptions } from './options.ts';
+
+/** @internal What the upgrade needs from its server. */
+export interface UpgradeHost {
+  readonly options: Pick<ResolvedServerOptions, 'path' | 'maxConnections' | 'maxPayload'>;
+  /** Whether the server created the HTTP server (then it answers upgrades for other paths). */
+  readonly ownsHttp: boolean;
+  /** Connections that finished their upgrade and are not closed yet. */
+  readonly connectionCount: number;
+  readonly isShuttingDown: boolean;
+  /** A socket finished its upgrade. */
+  accept(socket: WebSocket, request: IncomingMessage): void;
+}
+
+/**
+ * @internal
+ * HTTP upgrade to WebSocket: the path, the shutdown and the connection limit (upgrades still
+ * in progress count, so a burst cannot overshoot it) are checked before `ws` allocates
+ * anything, and the subprotocol is chosen.
+ */
+export class Upgrade {
+  readonly #wss: WebSocketServer;
+  #pending = 0;
+
+  constructor(private readonly host: UpgradeHost) {
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      // Messages between maxPayload and this hard cap get a PAYLOAD_TOO_LARGE frame before
+      // the close; beyond it `ws` closes with 1009 without buffering the rest.
+      maxPayload: host.options.maxPayload * 2,
+      // The raw write path depends on it (see raw-socket.ts).
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: pickSubprotocol,
+    });
+  }
+
+  /** The `upgrade` listener of the HTTP server. */
+  readonly handle = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const { host } = this;
+    const path = (request.url ?? '/').split('?')[0];
+    if (host.options.path !== undefined && path !== host.options.path) {
+      // On a shared server other upgrade handlers may own this path.
+      if (host.ownsHttp) rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (host.isShuttingDown) {
+      rejectUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
+    if (host.connectionCount + this.#pending >= host.options.maxConnections) {
+      rejectUpgrade(socket, 503, 'Service Unavailable', 'Too many connections');
+      return;
+    }
+    this.#pending += 1;
+    let settled = false;
+    const settle = () => {
+      if (!settled) {
+        settled = true;
+        this.#pending -= 1;
+      }
+    };
+    socket.once('close', settle);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      settle();
+      socket.off('close', settle);
+      host.accept(ws, request);
+    });
+  };
+
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+}
+
+/** The supported subprotocol offered, else any Switchboard one, else none. */
+export function pickSubprotocol(offered: Set<string>): string | false {
+  const supported = selectSubprotocol(offered);
+  if (supported) return supported;
+  // Accept an unsupported Switchboard version so the refusal can be explained in-band
+  // (UNSUPPORTED_VERSION frame + close 4003) instead of a failed handshake.
+  for (const name of offered) if (versionFromSubprotocol(name) !== undefined) return name;
+  return false;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * Without `authenticate` clients are anonymous, which is allowed on loopback only unless
+ * `allowAnonymous` is set: checked on the host the server is about to bind.
+ */
+export function checkAnonymousHost(
+  options: Pick<ResolvedServerOptions, 'authenticate' | 'allowAnonymous'>,
+  host: string,
+): void {
+  if (options.authenticate || options.allowAnonymous || isLoopbackHost(host)) return;
+  throw new TypeError(
+    `WSServer without "authenticate" only allows anonymous clients on loopback; host "${host}" needs "authenticate" or "allowAnonymous: true"`,
+  );
+}
+
+/** The same check on the address of an HTTP server the hub was given, once it listens. */
+export function checkAnonymousAddress(
+  options: Pick<ResolvedServerOptions, 'authenticate' | 'allowAnonymous'>,
+  address: AddressInfo | null,
+): void {
+  if (options.authenticate || options.allowAnonymous || !address) return;
+  if (isLoopbackHost(address.address)) return;
+  throw new TypeError(
+    `WSServer without "authenticate" only allows anonymous clients on loopback; the attached server listens on ${address.address}`,
+  );
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string, body = text): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
