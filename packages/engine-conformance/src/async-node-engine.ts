@@ -168,11 +168,13 @@ export class AsyncNodeEngine implements Engine {
     const batch = this.#queue;
     this.#queue = [];
     for (const entry of batch) {
-      if (this.#state === 'closed') return;
+      if (this.#isClosed()) return;
       this.#delivered = entry.offset;
       // Like a cluster engine, leave out what no local subscriber holds.
       if (this.#interest !== undefined && !this.#interest.hasMatch(entry.topic)) continue;
       for (const listener of this.#listeners) {
+        // A listener may close the engine; the others must not hear from it after that.
+        if (this.#isClosed()) return;
         try {
           listener(entry);
         } catch (error) {
@@ -180,6 +182,11 @@ export class AsyncNodeEngine implements Engine {
         }
       }
     }
+  }
+
+  // A method, not an inline comparison: a listener can close the engine between two checks.
+  #isClosed(): boolean {
+    return this.#state === 'closed';
   }
 
   #assertStarted(): void {

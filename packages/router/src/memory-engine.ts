@@ -189,7 +189,7 @@ export class MemoryEngine implements Engine {
     };
   }
 
-  /** Drops listeners and memory; later calls other than `stats`, `head` and `close` reject. */
+  /** Drops listeners and memory; later `append`, `read`, `lastValues` and `open` reject. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -234,6 +234,8 @@ export class MemoryEngine implements Engine {
         const next = this.#pending[i]!;
         this.#delivered = next.offset;
         for (const listener of this.#listeners) {
+          // A listener may close the engine; the others must not hear from it after that.
+          if (this.#closed) return;
           try {
             listener(next);
           } catch (error) {

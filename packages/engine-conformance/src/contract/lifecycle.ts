@@ -79,6 +79,21 @@ export function lifecycleContract(h: Harness): void {
       expect((await rejection(publish(e, 'a'))).code).toBe(ErrorCode.SERVER_SHUTTING_DOWN);
     });
 
+    h.test(
+      'calls no listener once close() was called, not even for the current entry',
+      async () => {
+        const e = await h.open();
+        e.onEntry(() => void e.close());
+        const after = collect(e);
+        // The append may resolve or reject with SERVER_SHUTTING_DOWN; either is allowed.
+        await publish(e, 'a').catch((error: SwitchboardError) => {
+          expect(error.code).toBe(ErrorCode.SERVER_SHUTTING_DOWN);
+        });
+        await headReaches(e, 1);
+        expect(after.entries).toEqual([]);
+      },
+    );
+
     h.test('rejects calls after close() and still answers epoch, head() and stats()', async () => {
       const e = await h.open();
       const seen = collect(e);
