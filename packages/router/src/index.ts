@@ -4,6 +4,8 @@ export type {
   Engine,
   EngineStats,
   EntryListener,
+  Interest,
+  InterestEvents,
   LogEntry,
   ReadOutcome,
   ReadRequest,

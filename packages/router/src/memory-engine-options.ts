@@ -1,3 +1,10 @@
+import {
+  checkInteger,
+  checkKnownOptions,
+  checkNumber,
+  checkType,
+  withDefaults,
+} from '@switchboard/protocol';
 import { assertEpoch, newEpoch } from './epoch.ts';
 
 export interface MemoryEngineOptions {
@@ -19,16 +26,18 @@ export interface MemoryEngineOptions {
    */
   dedupeWindow?: number;
   /**
-   * Topics kept after their last entry left history, because `isTopicInUse` says they are
-   * still subscribed; their retained value and sequence counter survive. Past this bound the
-   * least recently updated go first.
+   * Topics kept after their last entry left history, because the interest (`setInterest`,
+   * or `isTopicInUse`) says they are still subscribed; their retained value and sequence
+   * counter survive. Past this bound the least recently updated go first.
    * @default 100_000
    */
   maxRetainedTopics?: number;
   /**
-   * Whether anyone still cares about a topic; the server passes "has a matching subscriber".
-   * A topic with no entries in history that is not in use is pruned: its counter and
-   * retained value are dropped (see README, "Sequence numbers after pruning").
+   * Whether anyone still cares about a topic. A topic with no entries in history that is
+   * not in use is pruned: its counter and retained value are dropped (see README, "Sequence
+   * numbers after pruning"). `engine.setInterest(index)` replaces it, and works for every
+   * engine; this option stays for servers that build the engine themselves.
+   * @deprecated Call `engine.setInterest(subscriptionIndex)` instead.
    * @default () => false
    */
   isTopicInUse?: (topic: string) => boolean;
@@ -49,7 +58,7 @@ export interface MemoryEngineOptions {
    */
   now?: () => number;
   /**
-   * Receives errors thrown by `onEntry` listeners and by `isTopicInUse`. They never fail
+   * Receives errors thrown by `onEntry` listeners and by the interest. They never fail
    * an append: the entry is stored by then.
    * @default logs with console.error
    */
@@ -69,37 +78,40 @@ export const MEMORY_ENGINE_DEFAULTS = {
 /** Options with defaults applied and checked. */
 export type ResolvedMemoryEngineOptions = Required<MemoryEngineOptions>;
 
+const OWNER = 'MemoryEngine';
+
+const KNOWN_OPTIONS: readonly (keyof MemoryEngineOptions)[] = [
+  'historySize',
+  'historyTtlMs',
+  'dedupeWindow',
+  'maxRetainedTopics',
+  'isTopicInUse',
+  'prunedTopicsFilterBytes',
+  'epoch',
+  'now',
+  'onError',
+];
+
 /** Merges the defaults once and throws a TypeError naming any bad or conflicting option. */
 export function resolveOptions(options: MemoryEngineOptions): ResolvedMemoryEngineOptions {
-  const o = { ...MEMORY_ENGINE_DEFAULTS, ...definedOnly(options) };
-  positiveInteger(o.historySize, 'historySize');
-  if (!(o.historyTtlMs > 0)) throw new TypeError('historyTtlMs must be a positive number');
-  const dedupeWindow = options.dedupeWindow ?? o.historySize;
-  positiveInteger(dedupeWindow, 'dedupeWindow');
+  checkKnownOptions(OWNER, options, KNOWN_OPTIONS);
+  const o = withDefaults(MEMORY_ENGINE_DEFAULTS, options);
+  checkInteger(OWNER, 'historySize', o.historySize, { min: 1 });
+  checkNumber(OWNER, 'historyTtlMs', o.historyTtlMs, { min: 1, infinity: true });
+  const dedupeWindow = o.dedupeWindow ?? o.historySize;
+  checkInteger(OWNER, 'dedupeWindow', dedupeWindow, { min: 1 });
   if (dedupeWindow < o.historySize) {
     throw new TypeError(
-      `dedupeWindow (${dedupeWindow}) must be at least historySize (${o.historySize}): ` +
-        'a retried publish still in history would otherwise be appended twice',
+      `${OWNER} options conflict: dedupeWindow (${dedupeWindow}) must be at least historySize ` +
+        `(${o.historySize}): a retried publish still in history would otherwise be appended twice`,
     );
   }
-  if (!Number.isInteger(o.maxRetainedTopics) || o.maxRetainedTopics < 0) {
-    throw new TypeError('maxRetainedTopics must be a non-negative integer');
+  checkInteger(OWNER, 'maxRetainedTopics', o.maxRetainedTopics);
+  checkInteger(OWNER, 'prunedTopicsFilterBytes', o.prunedTopicsFilterBytes, { min: 1 });
+  for (const key of ['now', 'isTopicInUse', 'onError'] as const) {
+    checkType(OWNER, key, o[key], 'function');
   }
-  positiveInteger(o.prunedTopicsFilterBytes, 'prunedTopicsFilterBytes');
-  const epoch = options.epoch ?? newEpoch();
-  assertEpoch(epoch);
+  const epoch = o.epoch ?? newEpoch();
+  assertEpoch(epoch, `${OWNER} option "epoch"`);
   return { ...o, dedupeWindow, epoch };
-}
-
-function positiveInteger(value: number, option: string): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new TypeError(`${option} must be a positive integer`);
-  }
-}
-
-/** `{ ...defaults, ...options }` must not let an explicit `undefined` erase a default. */
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engine, publish } from '../test/support/engine.ts';
+import { SubscriptionIndex } from './subscription-index.ts';
 
 describe('MemoryEngine retained values', () => {
   it('keeps the last value of an in-use topic after its history is trimmed', async () => {
@@ -10,23 +11,11 @@ describe('MemoryEngine retained values', () => {
     await publish(e, 'task.2.status', 'done');
     for (let i = 0; i < 5; i++) await publish(e, `noise.${i}`);
     expect(e.stats().historySize).toBe(2);
-    expect((await e.lastValue('task.1.status'))?.data).toBe('done');
+    expect((await e.lastValues('task.1.status', 1)).map((v) => v.data)).toEqual(['done']);
     // Not in use: pruned with its history.
-    expect(await e.lastValue('task.2.status')).toBeUndefined();
+    expect(await e.lastValues('task.2.status', 1)).toEqual([]);
     const values = await e.lastValues('task.#', 10);
     expect(values.map((v) => v.topic)).toEqual(['task.1.status']);
-  });
-
-  it('returns the most recently updated matching values in offset order', async () => {
-    const e = engine();
-    for (const t of ['a.1', 'a.2', 'b.1', 'a.3', 'a.1']) await publish(e, t, t);
-    const values = await e.lastValues('a.*', 2);
-    expect(values.map((v) => [v.topic, v.offset])).toEqual([
-      ['a.3', 4],
-      ['a.1', 5],
-    ]);
-    expect(await e.lastValues('a.*', 0)).toEqual([]);
-    expect((await e.lastValues('#', 10)).map((v) => v.offset)).toEqual([2, 3, 4, 5]);
   });
 
   it('bounds topics kept without history by maxRetainedTopics, least recently updated first', async () => {
@@ -34,8 +23,26 @@ describe('MemoryEngine retained values', () => {
     for (let i = 0; i < 10; i++) await publish(e, `t.${i}`);
     // One topic in history plus three retained.
     expect(e.stats().topics).toBe(4);
-    expect(await e.lastValue('t.5')).toBeUndefined();
-    expect((await e.lastValue('t.6'))?.offset).toBe(7);
+    expect(await e.lastValues('t.5', 1)).toEqual([]);
+    expect((await e.lastValues('t.6', 1)).map((v) => v.offset)).toEqual([7]);
+  });
+
+  it('takes the topics in use from setInterest, which replaces isTopicInUse', async () => {
+    const index = new SubscriptionIndex<string>();
+    index.add('keep.#', 'c1');
+    const e = engine({ historySize: 1, isTopicInUse: () => true });
+    e.setInterest(index);
+    await publish(e, 'keep.1', 'kept');
+    await publish(e, 'other', 'dropped');
+    await publish(e, 'noise');
+    expect((await e.lastValues('keep.1', 1)).map((v) => v.data)).toEqual(['kept']);
+    // The option said everything is in use; the interest does not hold `other`.
+    expect(await e.lastValues('other', 1)).toEqual([]);
+    // Once the last subscriber leaves, the incremental sweep prunes it within a few appends.
+    index.remove('keep.#', 'c1');
+    for (let i = 0; i < 3; i++) await publish(e, 'noise');
+    expect(await e.lastValues('keep.1', 1)).toEqual([]);
+    expect(e.stats()).toMatchObject({ topics: 1, pruned: 2 });
   });
 });
 

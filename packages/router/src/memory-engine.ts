@@ -6,6 +6,7 @@ import type {
   Engine,
   EngineStats,
   EntryListener,
+  Interest,
   LogEntry,
   ReadOutcome,
   ReadRequest,
@@ -19,7 +20,8 @@ import { TopicTable } from './topic-state.ts';
 /**
  * The embedded `Engine`: one process, one log in memory. Appends are synchronous inside,
  * so sequence number, offset and epoch are assigned atomically, and listeners see every
- * entry in offset order before `append` resolves.
+ * entry in offset order before `append` resolves. It has nothing to connect to, so it is
+ * open from construction: `open()` resolves at once and nothing needs to wait for it.
  */
 export class MemoryEngine implements Engine {
   readonly epoch: string;
@@ -33,7 +35,10 @@ export class MemoryEngine implements Engine {
   // Entries appended by listeners while dispatching wait here, to keep offset order.
   readonly #pending: LogEntry[] = [];
   #dispatching = false;
+  /** Newest offset in the log. */
   #head = 0;
+  /** Newest offset handed to listeners: `head()`. Behind `#head` only while dispatching. */
+  #delivered = 0;
   #appended = 0;
   #duplicates = 0;
   #closed = false;
@@ -52,6 +57,10 @@ export class MemoryEngine implements Engine {
       prunedFilterBytes: o.prunedTopicsFilterBytes,
       onError: o.onError,
     });
+  }
+
+  async open(): Promise<void> {
+    this.#assertOpen();
   }
 
   async append(input: AppendInput): Promise<AppendOutcome> {
@@ -129,13 +138,6 @@ export class MemoryEngine implements Engine {
     return { entries, complete, truncated, head };
   }
 
-  async lastValue(topic: string): Promise<LogEntry | undefined> {
-    this.#assertOpen();
-    assertTopic(topic);
-    this.#trimByAge(this.#now());
-    return this.#topics.get(topic)?.last;
-  }
-
   /**
    * The retained values of matching topics: the `limit` most recently updated, returned in
    * offset order. Scans the topic table, which holds at most `historySize` +
@@ -156,6 +158,7 @@ export class MemoryEngine implements Engine {
   }
 
   onEntry(listener: EntryListener): () => void {
+    if (this.#closed) return () => {};
     // Copy on write: a dispatch in progress keeps iterating the array it started with.
     this.#listeners = [...this.#listeners, listener];
     return () => {
@@ -163,15 +166,21 @@ export class MemoryEngine implements Engine {
     };
   }
 
+  /** Keeps the state of topics `interest` matches after their history is gone. */
+  setInterest(interest: Interest): void {
+    if (this.#closed) return;
+    this.#topics.isTopicInUse = (topic) => interest.hasMatch(topic);
+  }
+
   head(): StreamPosition {
-    return { epoch: this.epoch, offset: this.#head };
+    return { epoch: this.epoch, offset: this.#delivered };
   }
 
   stats(): EngineStats {
     if (!this.#closed) this.#trimByAge(this.#now());
     return {
       epoch: this.epoch,
-      head: this.#head,
+      head: this.#delivered,
       historySize: this.#history.length,
       topics: this.#topics.size,
       appended: this.#appended,
@@ -180,7 +189,7 @@ export class MemoryEngine implements Engine {
     };
   }
 
-  /** Drops listeners and memory; later calls other than `stats` and `head` reject. */
+  /** Drops listeners and memory; later `append`, `read`, `lastValues` and `open` reject. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -223,7 +232,10 @@ export class MemoryEngine implements Engine {
       // Index loop: listeners may append, which pushes onto `pending` while we drain it.
       for (let i = 0; i < this.#pending.length; i++) {
         const next = this.#pending[i]!;
+        this.#delivered = next.offset;
         for (const listener of this.#listeners) {
+          // A listener may close the engine; the others must not hear from it after that.
+          if (this.#closed) return;
           try {
             listener(next);
           } catch (error) {

@@ -26,6 +26,32 @@ describe('SubscriptionIndex', () => {
     expect(index.patternCount).toBe(2);
   });
 
+  it('tells interest listeners when a pattern gets its first subscriber and loses its last', () => {
+    const index = new SubscriptionIndex<string>();
+    const events: string[] = [];
+    index.on('pattern-added', (p) => events.push(`+${p}:${index.hasMatch('a.b')}`));
+    const stop = index.listen('pattern-removed', (p) =>
+      events.push(`-${p}:${index.hasMatch('a.b')}`),
+    );
+    index.add('a.*', 'c1');
+    index.add('a.*', 'c2');
+    index.add('a.*', 'c2');
+    // Another spelling of the same node is its own pattern.
+    index.add('a.#.#', 'c1');
+    index.remove('a.*', 'c1');
+    index.remove('a.*', 'c3');
+    index.remove('a.*', 'c2');
+    expect(events).toEqual(['+a.*:true', '+a.#.#:true', '-a.*:true']);
+    index.add('x', 'c1');
+    index.clear();
+    expect(events.slice(3).sort()).toEqual(['+x:true', '-a.#.#:false', '-x:false']);
+    // listen() returns a function that removes exactly that listener.
+    stop();
+    index.add('y', 'c1');
+    index.remove('y', 'c1');
+    expect(events.slice(6)).toEqual(['+y:false']);
+  });
+
   it('returns each subscriber once even when several of its patterns match', () => {
     const index = new SubscriptionIndex<string>();
     index.add('agent.#', 'c1');

@@ -1,4 +1,5 @@
-import { assertPattern, normalizePattern } from '@switchboard/protocol';
+import { assertPattern, normalizePattern, TypedEmitter } from '@switchboard/protocol';
+import type { Interest, InterestEvents } from './engine.ts';
 import { TrieNode } from './trie-node.ts';
 
 /**
@@ -9,8 +10,11 @@ import { TrieNode } from './trie-node.ts';
  *
  * Patterns are stored with runs of `#` collapsed (`a.#.#` lives on the `a.#` node, under
  * its own spelling), so a `#` node never has a `#` child.
+ *
+ * It is also the `Interest` a server hands its engine: `pattern-added` fires when a pattern
+ * string gets its first subscriber, `pattern-removed` after its last one left.
  */
-export class SubscriptionIndex<S> {
+export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implements Interest {
   #root = new TrieNode<S>();
   #size = 0;
   #patternCount = 0;
@@ -51,8 +55,11 @@ export class SubscriptionIndex<S> {
     node.pattern ??= normalized;
     const set = node.binding(pattern, true)!;
     if (!set.add(subscriber)) return false;
-    if (set.size === 1) this.#patternCount++;
     this.#size++;
+    if (set.size === 1) {
+      this.#patternCount++;
+      this.emit('pattern-added', pattern);
+    }
     return true;
   }
 
@@ -72,6 +79,7 @@ export class SubscriptionIndex<S> {
       this.#patternCount--;
       node.dropBinding(pattern);
       this.#prune(path, segments);
+      this.emit('pattern-removed', pattern);
     }
     return true;
   }
@@ -120,17 +128,19 @@ export class SubscriptionIndex<S> {
     return this.match(topic).size;
   }
 
-  /** True when at least one subscription matches `topic` (e.g. `isTopicInUse` of the engine). */
+  /** True when at least one subscription matches `topic` (the engine's `Interest`). */
   hasMatch(topic: string): boolean {
     return this.#collect(topic).length > 0;
   }
 
-  /** Removes every subscription. */
+  /** Removes every subscription (each pattern's `pattern-removed` fires afterwards). */
   clear(): void {
+    const removed = this.listenerCount('pattern-removed') > 0 ? [...this.patterns()] : [];
     this.#root = new TrieNode<S>();
     this.#size = 0;
     this.#patternCount = 0;
     this.#nodeCount = 1;
+    for (const pattern of removed) this.emit('pattern-removed', pattern);
   }
 
   #path(segments: string[]): TrieNode<S>[] | undefined {

@@ -15,6 +15,7 @@ export interface TopicState {
 export interface TopicTableOptions {
   /** Bound on topics kept without entries in history (retained value, or in use). */
   maxRetainedTopics: number;
+  /** Initial `isTopicInUse`. */
   isTopicInUse: (topic: string) => boolean;
   /** Size of the filter that remembers pruned topics. */
   prunedFilterBytes: number;
@@ -47,9 +48,12 @@ export class TopicTable {
   readonly #pruned: BloomFilter;
   readonly #options: TopicTableOptions;
   #prunedCount = 0;
+  /** Whether someone still subscribes to a topic; the engine's interest replaces it. */
+  isTopicInUse: (topic: string) => boolean;
 
   constructor(options: TopicTableOptions) {
     this.#options = options;
+    this.isTopicInUse = options.isTopicInUse;
     this.#pruned = new BloomFilter(options.prunedFilterBytes);
   }
 
@@ -133,7 +137,7 @@ export class TopicTable {
 
   #inUse(topic: string): boolean {
     try {
-      return this.#options.isTopicInUse(topic);
+      return this.isTopicInUse(topic);
     } catch (error) {
       this.#options.onError(error);
       return true;

@@ -1,0 +1,8 @@
+export { describeEngine } from './describe-engine.ts';
+export type {
+  Capability,
+  EngineCapabilities,
+  EngineFactory,
+  EngineTestConfig,
+} from './factory.ts';
+export { DEFAULT_TEST_CONFIG } from './factory.ts';
