@@ -51,6 +51,8 @@ export interface FrameHandler {
   handleDrop(connection: RouterConnection, topic: string, offset: number): void;
   stats(): RouterStats;
   readonly epoch: string;
+  /** Resolves once the router's engine is open; `WSServer.start()` waits for it. */
+  open(): Promise<void>;
 }
 
 /** @internal What a router asks for when it attaches. */

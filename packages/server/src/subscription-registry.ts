@@ -1,4 +1,4 @@
-import { SubscriptionIndex } from '@switchboard/router';
+import { type Interest, SubscriptionIndex } from '@switchboard/router';
 import type { RouterConnection } from './router-link.ts';
 
 /**
@@ -9,6 +9,11 @@ import type { RouterConnection } from './router-link.ts';
  */
 export class SubscriptionRegistry {
   readonly #index = new SubscriptionIndex<RouterConnection>();
+
+  /** The patterns held on this node, as the engine follows them. */
+  get interest(): Interest {
+    return this.#index;
+  }
 
   /** (connection, pattern) pairs. */
   get size(): number {

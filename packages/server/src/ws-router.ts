@@ -75,6 +75,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         handleClose: (connection) => this.#subscriptions.removeAll(connection),
         handleDrop: (connection, topic, offset) => this.#handleDrop(connection, topic, offset),
         stats: () => this.stats(),
+        open: () => this.engine.open(),
         get epoch() {
           return router.engine.epoch;
         },
@@ -90,12 +91,9 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         this.#link.maxSubscriptionsPerClient ?? resolved.maxSubscriptionsPerClient,
     };
     // The router's one engine: everything below reads it from here (or from `core`).
-    const engine =
-      options.engine ??
-      new MemoryEngine({
-        ...options.history,
-        isTopicInUse: (topic) => this.#subscriptions.hasMatch(topic),
-      });
+    const engine = options.engine ?? new MemoryEngine({ ...options.history });
+    // Every engine, supplied or built, learns which patterns this node's clients hold.
+    engine.setInterest(this.#subscriptions.interest);
     this.engine = engine;
     const core: RouterCore = {
       engine,

@@ -145,9 +145,12 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return this.#shutdown !== undefined;
   }
 
-  /** Resolves once the server is listening. */
+  /**
+   * Resolves once the server is listening, after the attached router's engine opened (an
+   * engine that must connect first, such as Redis, is ready before the first client).
+   */
   start(): Promise<void> {
-    this.#started ??= this.#listen().then(() => {
+    this.#started ??= this.#open().then(() => {
       this.#startedAt = Date.now();
       this.#heartbeat.start();
       const address = this.#http.address() as AddressInfo;
@@ -274,6 +277,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  async #open(): Promise<void> {
+    await this.#handler?.open();
+    await this.#listen();
+  }
 
   async #listen(): Promise<void> {
     if (!this.#ownsHttp) {
