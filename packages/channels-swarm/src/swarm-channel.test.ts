@@ -407,6 +407,45 @@ describe('receiving', () => {
     });
     expect(await mismatch).toMatchObject({ details: { field: 'swarmId' } });
   });
+
+  it('refuses a result whose proposalId disagrees with its topic, and emits the valid one', async () => {
+    const { hub, dashboard } = await setup();
+    const results: string[] = [];
+    dashboard.on('consensus:s1', (result, meta) =>
+      results.push(`${result.proposalId} ${meta.topic}`),
+    );
+    const result = (proposalId: string) => ({
+      swarmId: 's1',
+      proposalId,
+      outcome: 'approved',
+      tally: {},
+      votes: {},
+      decidedAt: 1,
+      reason: 'quorum',
+      at: 1,
+    });
+    const mismatch = new Promise<SwitchboardError>((resolve) => dashboard.once('error', resolve));
+    await hub.router.publish('swarm.s1.consensus.p1', result('p2'));
+    expect(await mismatch).toMatchObject({
+      code: ErrorCode.INVALID_MESSAGE,
+      details: { field: 'proposalId', topic: 'swarm.s1.consensus.p1' },
+    });
+    const valid = new Promise((resolve) => dashboard.once('consensus', resolve));
+    await hub.router.publish('swarm.s1.consensus.p1', result('p1'));
+    await valid;
+    expect(results).toEqual(['p1 swarm.s1.consensus.p1']);
+  });
+
+  it('subscribeToSwarm takes one swarm id: "*" and bad ids get INVALID_TOPIC naming swarmId', async () => {
+    const { hub } = await setup();
+    const { swarm } = await agent(hub, 'agent-1');
+    for (const swarmId of ['*', 's.1', '']) {
+      await expect(swarm.subscribeToSwarm(swarmId)).rejects.toMatchObject({
+        code: ErrorCode.INVALID_TOPIC,
+        details: { field: 'swarmId' },
+      });
+    }
+  });
 });
 
 function expectClean(hub: Hub, client: WSClient, listeners: number): void {
