@@ -22,18 +22,28 @@ import {
 // ones the package has always had. The constructor only stores the hub client; nothing here talks to it.
 const agents = new AgentChannelClient({} as HubClient);
 
+/** Each event and the payload its listeners get, as the package has always had them. */
+interface Payloads {
+  'status-change': AgentStatusEvent;
+  'health-update': AgentHealthEvent;
+  metrics: AgentMetricsEvent;
+  logs: AgentLogsEvent;
+}
+
 describe('AgentChannelClient types', () => {
   it('gives each event its payload and EventMeta, also per agent', () => {
-    type Args<E extends keyof AgentChannelEvents> = Parameters<AgentChannelEvents[E]>;
-    expectTypeOf<Args<'status-change'>>().toEqualTypeOf<[AgentStatusEvent, EventMeta]>();
-    expectTypeOf<Args<'status-change:agent-1'>>().toEqualTypeOf<[AgentStatusEvent, EventMeta]>();
-    expectTypeOf<Args<'health-update'>>().toEqualTypeOf<[AgentHealthEvent, EventMeta]>();
-    expectTypeOf<Args<'health-update:a'>>().toEqualTypeOf<[AgentHealthEvent, EventMeta]>();
-    expectTypeOf<Args<'metrics'>>().toEqualTypeOf<[AgentMetricsEvent, EventMeta]>();
-    expectTypeOf<Args<'metrics:a'>>().toEqualTypeOf<[AgentMetricsEvent, EventMeta]>();
-    expectTypeOf<Args<'logs'>>().toEqualTypeOf<[AgentLogsEvent, EventMeta]>();
-    expectTypeOf<Args<'logs:a'>>().toEqualTypeOf<[AgentLogsEvent, EventMeta]>();
-    expectTypeOf<Args<'error'>>().toEqualTypeOf<[SwitchboardError]>();
+    type ArgsOf<K> = K extends keyof AgentChannelEvents ? Parameters<AgentChannelEvents[K]> : never;
+    type Listeners<Suffix extends string> = {
+      [N in keyof Payloads]: ArgsOf<`${N}${Suffix}`>;
+    };
+    type Expected = { [N in keyof Payloads]: [Payloads[N], EventMeta] };
+    expectTypeOf<Listeners<''>>().toEqualTypeOf<Expected>();
+    expectTypeOf<Listeners<':agent-1'>>().toEqualTypeOf<Expected>();
+    expectTypeOf<Parameters<AgentChannelEvents['error']>>().toEqualTypeOf<[SwitchboardError]>();
+    // No other event names than these and their per-agent twins.
+    expectTypeOf<Exclude<keyof AgentChannelEvents, `${string}:${string}`>>().toEqualTypeOf<
+      keyof Payloads | 'error'
+    >();
     agents.on('status-change', (event, meta) => {
       expectTypeOf(event).toEqualTypeOf<AgentStatusEvent>();
       expectTypeOf(meta).toEqualTypeOf<EventMeta>();

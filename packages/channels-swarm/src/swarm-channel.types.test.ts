@@ -22,18 +22,28 @@ import {
 // ones the package has always had. The constructor only stores the hub client.
 const swarms = new SwarmChannelClient({} as HubClient);
 
+/** Each event and the payload its listeners get, as the package has always had them. */
+interface Payloads {
+  'topology-change': SwarmTopologyEvent;
+  presence: SwarmPresenceEvent;
+  proposal: SwarmProposalEvent;
+  consensus: SwarmConsensusEvent;
+}
+
 describe('SwarmChannelClient types', () => {
   it('gives each event its payload and EventMeta, also per swarm', () => {
-    type Args<E extends keyof SwarmChannelEvents> = Parameters<SwarmChannelEvents[E]>;
-    expectTypeOf<Args<'topology-change'>>().toEqualTypeOf<[SwarmTopologyEvent, EventMeta]>();
-    expectTypeOf<Args<'topology-change:s1'>>().toEqualTypeOf<[SwarmTopologyEvent, EventMeta]>();
-    expectTypeOf<Args<'presence'>>().toEqualTypeOf<[SwarmPresenceEvent, EventMeta]>();
-    expectTypeOf<Args<'presence:s1'>>().toEqualTypeOf<[SwarmPresenceEvent, EventMeta]>();
-    expectTypeOf<Args<'proposal'>>().toEqualTypeOf<[SwarmProposalEvent, EventMeta]>();
-    expectTypeOf<Args<'proposal:s1'>>().toEqualTypeOf<[SwarmProposalEvent, EventMeta]>();
-    expectTypeOf<Args<'consensus'>>().toEqualTypeOf<[SwarmConsensusEvent, EventMeta]>();
-    expectTypeOf<Args<'consensus:s1'>>().toEqualTypeOf<[SwarmConsensusEvent, EventMeta]>();
-    expectTypeOf<Args<'error'>>().toEqualTypeOf<[SwitchboardError]>();
+    type ArgsOf<K> = K extends keyof SwarmChannelEvents ? Parameters<SwarmChannelEvents[K]> : never;
+    type Listeners<Suffix extends string> = {
+      [N in keyof Payloads]: ArgsOf<`${N}${Suffix}`>;
+    };
+    type Expected = { [N in keyof Payloads]: [Payloads[N], EventMeta] };
+    expectTypeOf<Listeners<''>>().toEqualTypeOf<Expected>();
+    expectTypeOf<Listeners<':s1'>>().toEqualTypeOf<Expected>();
+    expectTypeOf<Parameters<SwarmChannelEvents['error']>>().toEqualTypeOf<[SwitchboardError]>();
+    // No other event names than these and their per-swarm twins.
+    expectTypeOf<Exclude<keyof SwarmChannelEvents, `${string}:${string}`>>().toEqualTypeOf<
+      keyof Payloads | 'error'
+    >();
     swarms.on('consensus', (event, meta) => {
       expectTypeOf(event).toEqualTypeOf<SwarmConsensusEvent>();
       expectTypeOf(meta).toEqualTypeOf<EventMeta>();

@@ -24,20 +24,29 @@ import {
 // ones the package has always had. The constructor only stores the hub client.
 const tasks = new TaskChannelClient({} as HubClient);
 
+/** Each event and the payload its listeners get, as the package has always had them. */
+interface Payloads {
+  created: TaskCreatedEvent;
+  assigned: TaskAssignedEvent;
+  progress: TaskProgressEvent;
+  completed: TaskCompletedEvent;
+  failed: TaskFailedEvent;
+}
+
 describe('TaskChannelClient types', () => {
   it('gives each event its payload and EventMeta, also per task', () => {
-    type Args<E extends keyof TaskChannelEvents> = Parameters<TaskChannelEvents[E]>;
-    expectTypeOf<Args<'created'>>().toEqualTypeOf<[TaskCreatedEvent, EventMeta]>();
-    expectTypeOf<Args<'created:t1'>>().toEqualTypeOf<[TaskCreatedEvent, EventMeta]>();
-    expectTypeOf<Args<'assigned'>>().toEqualTypeOf<[TaskAssignedEvent, EventMeta]>();
-    expectTypeOf<Args<'assigned:t1'>>().toEqualTypeOf<[TaskAssignedEvent, EventMeta]>();
-    expectTypeOf<Args<'progress'>>().toEqualTypeOf<[TaskProgressEvent, EventMeta]>();
-    expectTypeOf<Args<'progress:t1'>>().toEqualTypeOf<[TaskProgressEvent, EventMeta]>();
-    expectTypeOf<Args<'completed'>>().toEqualTypeOf<[TaskCompletedEvent, EventMeta]>();
-    expectTypeOf<Args<'completed:t1'>>().toEqualTypeOf<[TaskCompletedEvent, EventMeta]>();
-    expectTypeOf<Args<'failed'>>().toEqualTypeOf<[TaskFailedEvent, EventMeta]>();
-    expectTypeOf<Args<'failed:t1'>>().toEqualTypeOf<[TaskFailedEvent, EventMeta]>();
-    expectTypeOf<Args<'error'>>().toEqualTypeOf<[SwitchboardError]>();
+    type ArgsOf<K> = K extends keyof TaskChannelEvents ? Parameters<TaskChannelEvents[K]> : never;
+    type Listeners<Suffix extends string> = {
+      [N in keyof Payloads]: ArgsOf<`${N}${Suffix}`>;
+    };
+    type Expected = { [N in keyof Payloads]: [Payloads[N], EventMeta] };
+    expectTypeOf<Listeners<''>>().toEqualTypeOf<Expected>();
+    expectTypeOf<Listeners<':t1'>>().toEqualTypeOf<Expected>();
+    expectTypeOf<Parameters<TaskChannelEvents['error']>>().toEqualTypeOf<[SwitchboardError]>();
+    // No other event names than these and their per-task twins.
+    expectTypeOf<Exclude<keyof TaskChannelEvents, `${string}:${string}`>>().toEqualTypeOf<
+      keyof Payloads | 'error'
+    >();
     tasks.on('progress', (event, meta) => {
       expectTypeOf(event).toEqualTypeOf<TaskProgressEvent>();
       expectTypeOf(meta).toEqualTypeOf<EventMeta>();
