@@ -120,6 +120,22 @@ describe('AgentChannelServer -> AgentChannelClient', () => {
   });
 });
 
+describe('AgentChannelClient options', () => {
+  it('refuses a bad or unknown option with a TypeError naming it', async () => {
+    const hub = await h.start();
+    const client = await h.connect(hub, 'coordinator');
+    expect(() => new AgentChannelClient(client, { maxTrackedTopics: 0 })).toThrow(
+      new TypeError('AgentChannelClient option "maxTrackedTopics" must be an integer >= 1, got 0'),
+    );
+    expect(() => new AgentChannelClient(client, { maxTrackedTopics: 1.5 })).toThrow(TypeError);
+    expect(() => new AgentChannelClient(client, { maxTracked: 5 } as never)).toThrow(
+      /unknown option "maxTracked"/,
+    );
+    // Left out or undefined: the default.
+    expect(() => new AgentChannelClient(client, { maxTrackedTopics: undefined })).not.toThrow();
+  });
+});
+
 describe('agents reporting through the hub', () => {
   it('an agent reports its own status; dashboards get it once even with overlapping subscriptions', async () => {
     const hub = await h.start();

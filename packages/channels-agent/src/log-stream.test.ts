@@ -149,6 +149,21 @@ describe('BatchingLogStream', () => {
       /maxBufferedLines.*maxBatchLines/,
     );
   });
+
+  it('refuses a flush interval setTimeout cannot honour, and unknown options', () => {
+    const hub = gatedHub();
+    // setTimeout fires a delay above 2^31-1 ms at once: the interval would be ignored.
+    expect(() => stream(hub, { flushIntervalMs: 2 ** 31 })).toThrow(
+      new TypeError(
+        'createLogStream option "flushIntervalMs" must be a number from 0 to 2147483647, got 2147483648',
+      ),
+    );
+    expect(() => stream(hub, { flushInterval: 10 } as LogStreamOptions)).toThrow(
+      new TypeError(
+        'createLogStream: unknown option "flushInterval"; supported: maxBatchLines, maxBatchBytes, flushIntervalMs, maxBufferedLines',
+      ),
+    );
+  });
 });
 
 describe('utf8Length and fit', () => {

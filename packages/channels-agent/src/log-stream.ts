@@ -1,3 +1,9 @@
+import {
+  checkDuration,
+  checkInteger,
+  checkKnownOptions,
+  withDefaults,
+} from '@switchboard/protocol';
 import type { AgentLogLine, AgentLogsEvent, LogStreamName } from './schemas.ts';
 
 export interface LogStreamOptions {
@@ -268,33 +274,22 @@ export class BatchingLogStream implements LogStream {
   }
 }
 
+/** Merges the defaults once and checks every value; TypeErrors name the option. */
 function resolveOptions(options: LogStreamOptions): Required<LogStreamOptions> {
-  const resolved = { ...LOG_STREAM_DEFAULTS, ...definedOnly(options) };
-  for (const key of ['maxBatchLines', 'maxBatchBytes', 'maxBufferedLines'] as const) {
-    const value = resolved[key];
-    if (!Number.isInteger(value) || value < 1) {
-      throw new TypeError(`createLogStream option "${key}" must be a positive integer`);
-    }
-  }
-  const interval = resolved.flushIntervalMs;
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
-    throw new TypeError('createLogStream option "flushIntervalMs" must be a number >= 0');
-  }
-  if (resolved.maxBatchBytes < 1024) {
-    throw new TypeError('createLogStream option "maxBatchBytes" must be at least 1024');
-  }
+  const owner = 'createLogStream';
+  checkKnownOptions(owner, options, Object.keys(LOG_STREAM_DEFAULTS));
+  const resolved: Required<LogStreamOptions> = withDefaults(LOG_STREAM_DEFAULTS, options);
+  checkInteger(owner, 'maxBatchLines', resolved.maxBatchLines, { min: 1 });
+  checkInteger(owner, 'maxBatchBytes', resolved.maxBatchBytes, { min: 1024 });
+  checkInteger(owner, 'maxBufferedLines', resolved.maxBufferedLines, { min: 1 });
+  // A timer delay: setTimeout would fire a longer one at once.
+  checkDuration(owner, 'flushIntervalMs', resolved.flushIntervalMs, { min: 0 });
   if (resolved.maxBufferedLines < resolved.maxBatchLines) {
     throw new TypeError(
-      'createLogStream options "maxBufferedLines" and "maxBatchLines" conflict: the buffer must hold at least one batch',
+      `${owner} options "maxBufferedLines" and "maxBatchLines" conflict: the buffer must hold at least one batch`,
     );
   }
   return resolved;
-}
-
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
 }
 
 function cost(text: string): number {

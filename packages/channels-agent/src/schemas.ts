@@ -1,4 +1,4 @@
-import { SegmentId, Timestamp } from '@switchboard/channels-core';
+import { type Input, SegmentId, Timestamp } from '@switchboard/channels-core';
 import { z } from 'zod';
 
 /**
@@ -67,8 +67,6 @@ export type AgentLogLine = z.infer<typeof AgentLogLine>;
 export type AgentLogsEvent = z.infer<typeof AgentLogsEvent>;
 
 /** What the publish methods take: the payload, with `at` filled in when left out. */
-export type Input<T extends { at: number }> = Omit<T, 'at'> & { at?: number };
-
 export type AgentStatusInput = Input<AgentStatusEvent>;
 export type AgentHealthInput = Input<AgentHealthEvent>;
 export type AgentMetricsInput = Input<AgentMetricsEvent>;

@@ -12,15 +12,6 @@ import { acquire, release } from './leases.ts';
  * subscribe (a waiter's, or a second `subscribeAll`) repeats an offset already seen on its
  * topic, and is skipped.
  */
-/** Options every channel client takes. */
-export interface ChannelClientOptions {
-  /**
-   * Topics remembered for the duplicate check (a replayed retained value already seen is
-   * not emitted twice). @default 10_000
-   */
-  maxTrackedTopics?: number;
-}
-
 export class ChannelSubscriptions {
   readonly #client: HubClient;
   readonly #deliver: (event: HubEvent) => void;
@@ -32,7 +23,7 @@ export class ChannelSubscriptions {
   readonly #listener = (event: HubEvent) => this.#onEvent(event);
   #attached = false;
 
-  constructor(client: HubClient, deliver: (event: HubEvent) => void, maxTrackedTopics = 10_000) {
+  constructor(client: HubClient, deliver: (event: HubEvent) => void, maxTrackedTopics: number) {
     this.#client = client;
     this.#deliver = deliver;
     this.#maxTrackedTopics = maxTrackedTopics;

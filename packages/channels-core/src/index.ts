@@ -1,5 +1,22 @@
-export type { ChannelClientOptions } from './channel-subscriptions.ts';
+export type { Publisher, SpecOf, TopicBuilders } from './channel.ts';
+export { Channel, defineChannel, topicBuilders } from './channel.ts';
+export type { ChannelClientOptions } from './channel-client.ts';
+export { CHANNEL_CLIENT_DEFAULTS, ChannelClient } from './channel-client.ts';
+export { ChannelServer } from './channel-server.ts';
 export { ChannelSubscriptions } from './channel-subscriptions.ts';
+export type {
+  ChannelEvent,
+  ChannelEvents,
+  ChannelSpec,
+  EventNameOf,
+  Input,
+  InputOf,
+  KindOf,
+  Listener,
+  ParsedTopic,
+  PayloadOf,
+  SubscribeOptions,
+} from './channel-types.ts';
 export type {
   EventMeta,
   HubClient,
@@ -17,7 +34,6 @@ export { selectKinds } from './kinds.ts';
 export { acquire, release } from './leases.ts';
 export {
   assertSegment,
-  checkTimeout,
   joinTopic,
   mismatch,
   parsePayload,

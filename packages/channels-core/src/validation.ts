@@ -76,11 +76,3 @@ export function mismatch(field: string, value: string, topic: string): Switchboa
     { details: { field, topic } },
   );
 }
-
-/** Throws a TypeError unless `value` is undefined or a positive finite number of ms. */
-export function checkTimeout(value: unknown, name: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${name} must be a positive number of ms, got ${String(value)}`);
-  }
-}

@@ -1,7 +1,6 @@
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { checkDuration, ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import type { HubClient, HubEvent } from './hub.ts';
 import { acquire, release } from './leases.ts';
-import { checkTimeout } from './validation.ts';
 
 /** How an event ends a wait: with a value, or with an error (e.g. the task failed). */
 export type Settlement<T> = { value: T } | { error: unknown };
@@ -11,6 +10,8 @@ export interface WaitForLastOptions<T> {
   topics: readonly string[];
   /** Without it the wait has no time limit. */
   timeoutMs?: number | undefined;
+  /** Named in the TypeError for a bad `timeoutMs`, e.g. `waitForCompletion`. @default 'waitForLast' */
+  owner?: string | undefined;
   /** Named in the TIMEOUT error, e.g. `completion of task "t1"`. */
   what: string;
   /** Turns an event into the outcome; throws a SwitchboardError for an invalid payload. */
@@ -29,9 +30,9 @@ export interface WaitForLastOptions<T> {
  * settles, so listener and subscription counts are back to where they were.
  */
 export function waitForLast<T>(client: HubClient, options: WaitForLastOptions<T>): Promise<T> {
-  const { topics, timeoutMs, what, decide, onInvalid } = options;
+  const { topics, timeoutMs, what, decide, onInvalid, owner = 'waitForLast' } = options;
   try {
-    checkTimeout(timeoutMs, 'timeoutMs');
+    checkDuration(owner, 'timeoutMs', timeoutMs);
   } catch (error) {
     return Promise.reject(error);
   }

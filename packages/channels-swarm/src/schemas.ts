@@ -1,4 +1,4 @@
-import { SegmentId, Timestamp } from '@switchboard/channels-core';
+import { type Input, SegmentId, Timestamp } from '@switchboard/channels-core';
 import { z } from 'zod';
 
 /**
@@ -126,8 +126,6 @@ export type VoteRequest = z.infer<typeof VoteRequest>;
 export type VoteReceipt = z.infer<typeof VoteReceipt>;
 
 /** What the publish methods take: the payload, with `at` filled in when left out. */
-export type Input<T extends { at: number }> = Omit<T, 'at'> & { at?: number };
-
 export type SwarmPresenceInput = Input<SwarmPresenceEvent>;
 /** `version` defaults to one more than the last version this server published for the swarm. */
 export type SwarmTopologyInput = Omit<Input<SwarmTopologyEvent>, 'version'> & { version?: number };

@@ -143,6 +143,25 @@ describe('SwarmChannelServer input checks', () => {
     swarm.close();
   });
 
+  it('refuses bad or unknown options with a TypeError naming them', () => {
+    const { router } = fakeRouter();
+    // A default deadline setTimeout cannot honour would make every propose() fail later.
+    expect(() => new SwarmChannelServer(router, { defaultDeadlineMs: 2 ** 31 })).toThrow(
+      new TypeError(
+        'SwarmChannelServer option "defaultDeadlineMs" must be a number from 1 to 2147483647, got 2147483648',
+      ),
+    );
+    expect(() => new SwarmChannelServer(router, { maxClosedProposals: 0 })).toThrow(
+      /"maxClosedProposals" must be an integer >= 1/,
+    );
+    expect(() => new SwarmChannelServer(router, { swarmOf: 's1' as never })).toThrow(
+      /"swarmOf" must be a function/,
+    );
+    expect(() => new SwarmChannelServer(router, { deadlineMs: 5 } as never)).toThrow(
+      /SwarmChannelServer: unknown option "deadlineMs"/,
+    );
+  });
+
   it('needs a router with route()', () => {
     expect(
       () =>

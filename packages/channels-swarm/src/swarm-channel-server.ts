@@ -1,6 +1,15 @@
 import type { HubPublishResult, HubRoutingRouter } from '@switchboard/channels-core';
-import { parsePayload } from '@switchboard/channels-core';
-import { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
+import {
+  checkDuration,
+  checkInteger,
+  checkKnownOptions,
+  checkType,
+  ErrorCode,
+  SwitchboardError,
+  TypedEmitter,
+  withDefaults,
+} from '@switchboard/protocol';
+import { SWARM_CHANNEL } from './channel.ts';
 import { ConsensusService, type ProposalState, type ProposeInput } from './consensus.ts';
 import {
   type PresenceChange,
@@ -9,17 +18,16 @@ import {
   type SwarmOf,
   swarmIdOfPrincipal,
 } from './presence-tracker.ts';
-import {
+import type {
   SwarmConsensusEvent,
-  type SwarmConsensusInput,
+  SwarmConsensusInput,
   SwarmPresenceEvent,
-  type SwarmPresenceInput,
-  type SwarmProposalEvent,
-  SwarmTopologyEvent,
-  type SwarmTopologyInput,
-  type VoteReceipt,
+  SwarmPresenceInput,
+  SwarmProposalEvent,
+  SwarmTopologyInput,
+  VoteReceipt,
 } from './schemas.ts';
-import { consensusTopic, presenceTopic, SWARM_VOTE_METHOD, topologyTopic } from './topics.ts';
+import { consensusTopic, SWARM_VOTE_METHOD, topologyTopic } from './topics.ts';
 
 export interface SwarmChannelServerOptions {
   /**
@@ -69,12 +77,18 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
 
   constructor(router: HubRoutingRouter, options: SwarmChannelServerOptions = {}) {
     super();
-    const o = { ...SWARM_CHANNEL_SERVER_DEFAULTS, ...definedOnly(options) };
-    for (const key of ['defaultDeadlineMs', 'maxClosedProposals'] as const) {
-      if (!Number.isInteger(o[key]) || o[key] < 1) {
-        throw new TypeError(`SwarmChannelServer option "${key}" must be a positive integer`);
-      }
-    }
+    const owner = 'SwarmChannelServer';
+    checkKnownOptions(owner, options, [
+      'presence',
+      'swarmOf',
+      ...Object.keys(SWARM_CHANNEL_SERVER_DEFAULTS),
+    ]);
+    const o = withDefaults(SWARM_CHANNEL_SERVER_DEFAULTS, options);
+    // A timer delay: setTimeout would fire a longer one at once.
+    checkDuration(owner, 'defaultDeadlineMs', o.defaultDeadlineMs);
+    checkInteger(owner, 'maxClosedProposals', o.maxClosedProposals, { min: 1 });
+    checkType(owner, 'presence', o.presence, 'object');
+    checkType(owner, 'swarmOf', o.swarmOf, 'function');
     if (typeof router?.route !== 'function') {
       throw new TypeError('SwarmChannelServer needs a router with route() for swarm.vote');
     }
@@ -114,7 +128,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
    * published here for the swarm; an explicit version must be greater than it.
    */
   async publishTopologyChange(input: SwarmTopologyInput): Promise<HubPublishResult> {
-    const topic = topologyTopic(input.swarmId);
+    topologyTopic(input.swarmId); // INVALID_TOPIC naming swarmId comes first
     const last = this.#versions.get(input.swarmId) ?? 0;
     const version = input.version ?? last + 1;
     if (this.#versions.has(input.swarmId) && version <= last) {
@@ -124,9 +138,9 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
         { details: { field: 'version' } },
       );
     }
-    const payload = parsePayload(
-      SwarmTopologyEvent,
-      { ...input, version, at: input.at ?? Date.now() },
+    const { topic, payload } = SWARM_CHANNEL.prepare(
+      'topology',
+      { ...input, version },
       'topology change',
     );
     const result = await this.#router.publish(topic, payload);
@@ -139,12 +153,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
 
   /** Publishes `swarm.<swarmId>.presence` by hand (automatic with the `presence` option). */
   async publishPresence(input: SwarmPresenceInput): Promise<HubPublishResult> {
-    const topic = presenceTopic(input.swarmId);
-    const payload = parsePayload(
-      SwarmPresenceEvent,
-      { ...input, at: input.at ?? Date.now() },
-      'presence event',
-    );
+    const { topic, payload } = SWARM_CHANNEL.prepare('presence', input, 'presence event');
     this.emit('presence', payload);
     return this.#router.publish(topic, payload);
   }
@@ -155,7 +164,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
    * publishes that one, exactly once.
    */
   async publishConsensus(input: SwarmConsensusInput): Promise<HubPublishResult> {
-    const topic = consensusTopic(input.swarmId, input.proposalId);
+    consensusTopic(input.swarmId, input.proposalId); // INVALID_TOPIC naming the bad id comes first
     if (this.#consensus.isManaged(input.swarmId, input.proposalId)) {
       throw new SwitchboardError(
         ErrorCode.FORBIDDEN,
@@ -163,13 +172,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
         { details: { reason: 'managed', field: 'proposalId' } },
       );
     }
-    const now = Date.now();
-    const payload = parsePayload(
-      SwarmConsensusEvent,
-      { ...input, at: input.at ?? now },
-      'consensus result',
-    );
-    return this.#router.publish(topic, payload);
+    return SWARM_CHANNEL.publish(this.#router, 'consensus', input, 'consensus result');
   }
 
   /**
@@ -208,10 +211,4 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
       this.emit('error', error instanceof Error ? error : new Error(String(error))),
     );
   }
-}
-
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
 }

@@ -1,43 +1,34 @@
-import { assertSegment, joinTopic } from '@switchboard/channels-core';
+import { SWARM_CHANNEL } from './channel.ts';
 
 /** The request method votes go through (a route on the hub, not a topic). */
 export const SWARM_VOTE_METHOD = 'swarm.vote';
 
-export const SWARM_EVENT_KINDS = ['topology', 'presence', 'proposal', 'consensus'] as const;
+export const SWARM_EVENT_KINDS = SWARM_CHANNEL.kinds;
 export type SwarmEventKind = (typeof SWARM_EVENT_KINDS)[number];
 
 /** `swarm.<swarmId>.topology` */
 export function topologyTopic(swarmId: string): string {
-  assertSegment(swarmId, 'swarmId');
-  return joinTopic(['swarm', swarmId, 'topology'], 'swarmId');
+  return SWARM_CHANNEL.topic(swarmId, 'topology');
 }
 
 /** `swarm.<swarmId>.presence` */
 export function presenceTopic(swarmId: string): string {
-  assertSegment(swarmId, 'swarmId');
-  return joinTopic(['swarm', swarmId, 'presence'], 'swarmId');
+  return SWARM_CHANNEL.topic(swarmId, 'presence');
 }
 
 /** `swarm.<swarmId>.proposal.<proposalId>` */
 export function proposalTopic(swarmId: string, proposalId: string): string {
-  assertSegment(swarmId, 'swarmId');
-  assertSegment(proposalId, 'proposalId');
-  return joinTopic(['swarm', swarmId, 'proposal', proposalId], 'proposalId');
+  return SWARM_CHANNEL.topic(swarmId, 'proposal', proposalId);
 }
 
 /** `swarm.<swarmId>.consensus.<proposalId>` */
 export function consensusTopic(swarmId: string, proposalId: string): string {
-  assertSegment(swarmId, 'swarmId');
-  assertSegment(proposalId, 'proposalId');
-  return joinTopic(['swarm', swarmId, 'consensus', proposalId], 'proposalId');
+  return SWARM_CHANNEL.topic(swarmId, 'consensus', proposalId);
 }
 
 /** The patterns covering one swarm's events of `kind` (`swarmId` may be `*`). */
 export function swarmPattern(swarmId: string, kind: SwarmEventKind): string {
-  if (swarmId !== '*') assertSegment(swarmId, 'swarmId');
-  return kind === 'proposal' || kind === 'consensus'
-    ? `swarm.${swarmId}.${kind}.*`
-    : `swarm.${swarmId}.${kind}`;
+  return swarmId === '*' ? SWARM_CHANNEL.wildcard(kind) : SWARM_CHANNEL.pattern(swarmId, kind);
 }
 
 /** Topic builders. */
@@ -57,14 +48,5 @@ export interface ParsedSwarmTopic {
 
 /** The parts of a swarm topic, or undefined for any other topic. */
 export function parseSwarmTopic(topic: string): ParsedSwarmTopic | undefined {
-  const parts = topic.split('.');
-  if (parts[0] !== 'swarm') return undefined;
-  const [, swarmId, kind, proposalId] = parts;
-  if (parts.length === 3 && (kind === 'topology' || kind === 'presence')) {
-    return { swarmId: swarmId!, kind };
-  }
-  if (parts.length === 4 && (kind === 'proposal' || kind === 'consensus')) {
-    return { swarmId: swarmId!, kind, proposalId: proposalId! };
-  }
-  return undefined;
+  return SWARM_CHANNEL.parseTopic(topic);
 }

@@ -1,4 +1,4 @@
-import { SegmentId, Timestamp } from '@switchboard/channels-core';
+import { type Input, SegmentId, Timestamp } from '@switchboard/channels-core';
 import { z } from 'zod';
 
 /**
@@ -59,8 +59,6 @@ export type TaskCompletedEvent = z.infer<typeof TaskCompletedEvent>;
 export type TaskFailedEvent = z.infer<typeof TaskFailedEvent>;
 
 /** What the publish methods take: the payload, with `at` filled in when left out. */
-export type Input<T extends { at: number }> = Omit<T, 'at'> & { at?: number };
-
 export type TaskCreatedInput = Input<TaskCreatedEvent>;
 export type TaskAssignedInput = Input<TaskAssignedEvent>;
 export type TaskProgressInput = Input<TaskProgressEvent>;

@@ -1,5 +1,5 @@
-import type { HubPublishResult, HubRouter } from '@switchboard/channels-core';
-import { prepare } from './prepare.ts';
+import { ChannelServer, type HubPublishResult, type HubRouter } from '@switchboard/channels-core';
+import { TASK_CHANNEL, type TaskChannelSpec } from './channel.ts';
 import type {
   TaskAssignedInput,
   TaskCompletedInput,
@@ -12,40 +12,33 @@ import type {
  * Publishes task events from the hub's side (the coordinator). Each event goes to exactly one
  * topic, `task.<taskId>.<kind>`; dashboards see all tasks through wildcards (`task.*.progress`).
  */
-export class TaskChannelServer {
-  readonly #router: HubRouter;
-
+export class TaskChannelServer extends ChannelServer<TaskChannelSpec> {
   constructor(router: HubRouter) {
-    this.#router = router;
+    super(TASK_CHANNEL, router);
   }
 
   /** `task.<taskId>.created` */
-  async publishCreated(input: TaskCreatedInput): Promise<HubPublishResult> {
-    const { topic, payload } = prepare('created', input);
-    return this.#router.publish(topic, payload);
+  publishCreated(input: TaskCreatedInput): Promise<HubPublishResult> {
+    return this.publishEvent('created', input);
   }
 
   /** `task.<taskId>.assigned` */
-  async publishAssigned(input: TaskAssignedInput): Promise<HubPublishResult> {
-    const { topic, payload } = prepare('assigned', input);
-    return this.#router.publish(topic, payload);
+  publishAssigned(input: TaskAssignedInput): Promise<HubPublishResult> {
+    return this.publishEvent('assigned', input);
   }
 
   /** `task.<taskId>.progress`; `percent` is 0 to 100. */
-  async publishProgress(input: TaskProgressInput): Promise<HubPublishResult> {
-    const { topic, payload } = prepare('progress', input);
-    return this.#router.publish(topic, payload);
+  publishProgress(input: TaskProgressInput): Promise<HubPublishResult> {
+    return this.publishEvent('progress', input);
   }
 
   /** `task.<taskId>.completed` */
-  async publishCompleted(input: TaskCompletedInput): Promise<HubPublishResult> {
-    const { topic, payload } = prepare('completed', input);
-    return this.#router.publish(topic, payload);
+  publishCompleted(input: TaskCompletedInput): Promise<HubPublishResult> {
+    return this.publishEvent('completed', input);
   }
 
   /** `task.<taskId>.failed` */
-  async publishFailed(input: TaskFailedInput): Promise<HubPublishResult> {
-    const { topic, payload } = prepare('failed', input);
-    return this.#router.publish(topic, payload);
+  publishFailed(input: TaskFailedInput): Promise<HubPublishResult> {
+    return this.publishEvent('failed', input);
   }
 }

@@ -229,4 +229,15 @@ describe('waitForCompletion', () => {
     const tasks = new TaskChannelClient(await h.connect(hub, 'coordinator'));
     await expect(tasks.waitForCompletion('t1', -5)).rejects.toThrow(TypeError);
   });
+
+  it('refuses a timeout setTimeout cannot honour instead of timing out at once', async () => {
+    const hub = await h.start();
+    const tasks = new TaskChannelClient(await h.connect(hub, 'coordinator'));
+    // setTimeout fires a delay above 2^31-1 ms after 1 ms: the wait would end with TIMEOUT.
+    await expect(tasks.waitForCompletion('t1', 2 ** 31)).rejects.toThrow(
+      new TypeError(
+        'waitForCompletion option "timeoutMs" must be a number from 1 to 2147483647, got 2147483648',
+      ),
+    );
+  });
 });
