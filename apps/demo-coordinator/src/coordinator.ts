@@ -94,8 +94,8 @@ export class Coordinator {
       url: options.url,
       token: options.token,
       clientName: 'coordinator',
-      reconnectInterval: 250,
-      maxReconnectInterval: 2_000,
+      reconnectIntervalMs: 250,
+      maxReconnectIntervalMs: 2_000,
     });
   }
 

@@ -40,7 +40,7 @@ export interface SubscribeOptions {
 }
 
 export interface RequestOptions {
-  /** @default the client's `messageTimeout` */
+  /** @default the client's `messageTimeoutMs` */
   timeout?: number;
 }
 

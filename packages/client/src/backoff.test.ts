@@ -3,7 +3,11 @@ import { backoffDelay } from './backoff.ts';
 import { WSClient } from './index.ts';
 import { ScriptedSocket } from './testing/scripted-socket.ts';
 
-const options = { reconnectInterval: 1000, maxReconnectInterval: 30_000, reconnectMultiplier: 2 };
+const options = {
+  reconnectIntervalMs: 1000,
+  maxReconnectIntervalMs: 30_000,
+  reconnectMultiplier: 2,
+};
 
 describe('backoffDelay', () => {
   it('draws from [0, min(max, initial * multiplier^retry)) with full jitter', () => {
@@ -45,8 +49,8 @@ describe('reconnect schedule (fake clock)', () => {
     const client = new WSClient({
       url: 'ws://hub.invalid',
       WebSocket: ScriptedSocket,
-      reconnectInterval: 1000,
-      maxReconnectInterval: 5000,
+      reconnectIntervalMs: 1000,
+      maxReconnectIntervalMs: 5000,
       ...extra,
     });
     clients.push(client);

@@ -1,9 +1,9 @@
 /** The reconnect schedule, kept pure so it can be tested without sockets or clocks. */
 export interface BackoffOptions {
   /** Ceiling of the first delay, in ms. */
-  reconnectInterval: number;
+  reconnectIntervalMs: number;
   /** Upper bound of every ceiling, in ms. */
-  maxReconnectInterval: number;
+  maxReconnectIntervalMs: number;
   /** Growth of the ceiling per failed attempt. */
   reconnectMultiplier: number;
 }
@@ -21,8 +21,8 @@ export function backoffDelay(
   random: () => number = Math.random,
 ): number {
   const ceiling = Math.min(
-    options.maxReconnectInterval,
-    options.reconnectInterval * options.reconnectMultiplier ** retry,
+    options.maxReconnectIntervalMs,
+    options.reconnectIntervalMs * options.reconnectMultiplier ** retry,
   );
   return Math.floor(random() * ceiling);
 }

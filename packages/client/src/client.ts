@@ -57,7 +57,7 @@ export class ClientCore extends ClientLifecycle {
     }
     const frame: PublishFrame = { type: 'publish', id, topic, data };
     if (options.echo !== undefined) frame.echo = options.echo;
-    const ack = await this.dispatcher.expect(frame, this.options.messageTimeout, true);
+    const ack = await this.dispatcher.expect(frame, this.options.messageTimeoutMs, true);
     if (ack.type !== 'ack') {
       throw new SwitchboardError(ErrorCode.INVALID_MESSAGE, `Publish "${id}" got a ${ack.type}`);
     }
@@ -100,7 +100,7 @@ export class ClientCore extends ClientLifecycle {
       prepared.type === 'subscribe'
         ? (reply: ReplyFrame) => this.subscriber.adopt(prepared as SubscribeFrame, reply)
         : undefined;
-    const timeoutMs = timeout ?? this.options.messageTimeout;
+    const timeoutMs = timeout ?? this.options.messageTimeoutMs;
     return this.dispatcher.expect(prepared, timeoutMs, prepared.type !== 'request', onReply);
   }
 
@@ -117,7 +117,7 @@ export class ClientCore extends ClientLifecycle {
       const tracked = prepared as SubscribeFrame & { id: string };
       reply = {
         frame: tracked,
-        timeoutMs: this.options.messageTimeout,
+        timeoutMs: this.options.messageTimeoutMs,
         resolve: (ack) => this.subscriber.adopt(tracked, ack),
         reject: (error) => this.emit('error', error),
         onDrop: () => true,

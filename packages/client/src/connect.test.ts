@@ -83,7 +83,7 @@ describe('connect', () => {
 describe('refusals', () => {
   it('rejects a bad token promptly with AUTHENTICATION_FAILED and does not reconnect', async () => {
     const hub = await h.hub({ tokens: { good: 'a' } });
-    const client = h.client(hub, { token: 'bad', connectTimeout: 20_000 });
+    const client = h.client(hub, { token: 'bad', connectTimeoutMs: 20_000 });
     const reconnecting = record(client, 'reconnecting');
     const started = Date.now();
 

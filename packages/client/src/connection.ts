@@ -24,9 +24,9 @@ export interface ConnectionParams {
   token: TokenSource | undefined;
   tokenTransport: TokenTransport;
   WebSocket: WebSocketConstructor;
-  connectTimeout: number;
+  connectTimeoutMs: number;
   /** Overrides the hub's `heartbeatIntervalMs`; 0 turns the heartbeat off. */
-  heartbeatInterval: number | undefined;
+  heartbeatIntervalMs: number | undefined;
   client: { name: string; version: string };
 }
 
@@ -76,9 +76,9 @@ export class Connection {
   open(): void {
     this.handshakeTimer = unref(
       setTimeout(() => {
-        const ms = this.params.connectTimeout;
+        const ms = this.params.connectTimeoutMs;
         this.refuse(new SwitchboardError(ErrorCode.TIMEOUT, `No welcome within ${ms} ms`), false);
-      }, this.params.connectTimeout),
+      }, this.params.connectTimeoutMs),
     );
     this.start().catch((error: unknown) => {
       this.refuse(SwitchboardError.from(error, ErrorCode.CONNECTION_CLOSED), false);
@@ -207,7 +207,7 @@ export class Connection {
     }
     clearTimeout(this.handshakeTimer);
     this.phase = 'open';
-    const interval = this.params.heartbeatInterval ?? welcome.heartbeatIntervalMs;
+    const interval = this.params.heartbeatIntervalMs ?? welcome.heartbeatIntervalMs;
     if (interval > 0) {
       this.heartbeat = new Heartbeat(
         interval,

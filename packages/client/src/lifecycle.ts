@@ -83,7 +83,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     this.subscriber = new Subscriber(this.dispatcher, {
       state: mode,
       nextId: this.nextId,
-      messageTimeout: () => this.options.messageTimeout,
+      messageTimeoutMs: () => this.options.messageTimeoutMs,
       report,
       outcomes: (outcomes, resubscribe, start) => this.onOutcomes(outcomes, resubscribe, start),
     });
@@ -92,7 +92,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         this.dispatcher
           .expect(
             { type: 'request', id: this.nextId(), method: HISTORY_METHOD, data },
-            this.options.messageTimeout,
+            this.options.messageTimeoutMs,
             false,
           )
           .then((reply) => (reply.type === 'response' ? reply.data : undefined)),
@@ -158,8 +158,8 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         token: o.token,
         tokenTransport: o.tokenTransport,
         WebSocket: this.webSocket,
-        connectTimeout: o.connectTimeout,
-        heartbeatInterval: o.heartbeatInterval,
+        connectTimeoutMs: o.connectTimeoutMs,
+        heartbeatIntervalMs: o.heartbeatIntervalMs,
         client: { name: o.clientName, version: CLIENT_VERSION },
       },
       {

@@ -147,7 +147,7 @@ describe('request and sendAndWait', () => {
 
   it('rejects at once on an error frame with the request id', async () => {
     const hub = await h.hub();
-    const client = h.client(hub, { messageTimeout: 20_000 });
+    const client = h.client(hub, { messageTimeoutMs: 20_000 });
     await client.connect();
     const started = Date.now();
     const error = (await rejection(client.request('missing', null))) as SwitchboardError;
@@ -158,7 +158,7 @@ describe('request and sendAndWait', () => {
 
   it('times out on silence with TIMEOUT', async () => {
     const hub = await h.hub({ methods: { hang: () => HANG } });
-    const client = h.client(hub, { messageTimeout: 50 });
+    const client = h.client(hub, { messageTimeoutMs: 50 });
     await client.connect();
     const error = (await rejection(client.request('hang', null))) as SwitchboardError;
     expect(error.code).toBe(ErrorCode.TIMEOUT);

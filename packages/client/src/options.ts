@@ -1,3 +1,14 @@
+import {
+  aliased,
+  checkDuration,
+  checkInteger,
+  checkKnownOptions,
+  checkNumber,
+  checkOneOf,
+  checkType,
+  MAX_TIMER_MS,
+  withDefaults,
+} from '@switchboard/protocol';
 import type { WebSocketImplementation } from './websocket.ts';
 
 /** Where the token travels. */
@@ -31,12 +42,14 @@ export interface ClientOptions {
    * Ceiling of the first reconnect delay in ms; the delay is drawn from [0, ceiling).
    * @default 1000
    */
+  reconnectIntervalMs?: number;
+  /** @deprecated The seed API's name of `reconnectIntervalMs`; still accepted. */
   reconnectInterval?: number;
   /**
    * Largest ceiling of a reconnect delay in ms.
    * @default 30000
    */
-  maxReconnectInterval?: number;
+  maxReconnectIntervalMs?: number;
   /**
    * Growth of the delay ceiling per failed attempt.
    * @default 2
@@ -52,12 +65,12 @@ export interface ClientOptions {
    * socket (not while it waits in the offline queue). `Infinity` waits forever.
    * @default 30000
    */
-  messageTimeout?: number;
+  messageTimeoutMs?: number;
   /**
    * Wait for the `welcome` of one connection attempt (token, TCP, upgrade, hello), in ms.
    * @default 10000
    */
-  connectTimeout?: number;
+  connectTimeoutMs?: number;
   /**
    * Frames kept while not connected; calls beyond it fail with QUEUE_FULL.
    * @default 1000
@@ -68,6 +81,8 @@ export interface ClientOptions {
    * without any frame from the hub. `0` turns the heartbeat off.
    * @default the hub's `heartbeatIntervalMs` from `welcome`
    */
+  heartbeatIntervalMs?: number;
+  /** @deprecated The seed API's name of `heartbeatIntervalMs`; still accepted. */
   heartbeatInterval?: number;
   /**
    * WebSocket constructor.
@@ -87,40 +102,100 @@ export const CLIENT_VERSION = '0.1.0';
 export const DEFAULT_CLIENT_OPTIONS = {
   tokenTransport: 'hello',
   reconnect: true,
-  reconnectInterval: 1000,
-  maxReconnectInterval: 30_000,
+  reconnectIntervalMs: 1000,
+  maxReconnectIntervalMs: 30_000,
   reconnectMultiplier: 2,
   maxReconnectAttempts: Number.POSITIVE_INFINITY,
-  messageTimeout: 30_000,
-  connectTimeout: 10_000,
+  messageTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
   offlineQueueSize: 1000,
   clientName: '@switchboard/client',
 } as const satisfies Partial<ClientOptions>;
 
 type Defaulted = keyof typeof DEFAULT_CLIENT_OPTIONS;
 
-export type ResolvedOptions = Required<Pick<ClientOptions, Defaulted | 'url'>> &
-  Omit<ClientOptions, Defaulted | 'url'>;
+/** The seed API's names, folded into their `Ms` names by `resolveOptions`. */
+type Alias = 'reconnectInterval' | 'heartbeatInterval';
 
-// setTimeout clamps larger delays to 1 ms.
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Options after defaults, with every alias folded into its `Ms` name. */
+export type ResolvedOptions = Required<Pick<ClientOptions, Defaulted | 'url'>> &
+  Omit<ClientOptions, Defaulted | 'url' | Alias>;
+
+/** Names of the first releases that got their `Ms`, without an alias: refused with a hint. */
+const RENAMED: Readonly<Record<string, keyof ClientOptions>> = {
+  maxReconnectInterval: 'maxReconnectIntervalMs',
+  messageTimeout: 'messageTimeoutMs',
+  connectTimeout: 'connectTimeoutMs',
+};
+
+const OWNER = 'WSClient';
 const TRANSPORTS: readonly TokenTransport[] = ['hello', 'query', 'header'];
 const URL_PROTOCOLS = new Set(['ws:', 'wss:', 'http:', 'https:']);
+const KNOWN_OPTIONS = [
+  'url',
+  'token',
+  'tokenTransport',
+  'reconnect',
+  'reconnectIntervalMs',
+  'reconnectInterval',
+  'maxReconnectIntervalMs',
+  'reconnectMultiplier',
+  'maxReconnectAttempts',
+  'messageTimeoutMs',
+  'connectTimeoutMs',
+  'offlineQueueSize',
+  'heartbeatIntervalMs',
+  'heartbeatInterval',
+  'WebSocket',
+  'clientName',
+] as const satisfies readonly (keyof ClientOptions)[];
 
-/** Merges the defaults once and throws a TypeError naming any invalid or conflicting option. */
+/**
+ * Merges the defaults once and throws a TypeError naming any invalid, unknown or
+ * conflicting option. Values are checked under the name the caller used, so an error about
+ * `reconnectInterval` says `reconnectInterval`.
+ */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('WSClient: options must be an object with at least a "url"');
   }
-  const defined = Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as ClientOptions;
-  const resolved: ResolvedOptions = { ...DEFAULT_CLIENT_OPTIONS, ...defined };
-  validate(resolved);
+  for (const key of Object.keys(options)) {
+    const renamed = Object.hasOwn(RENAMED, key) ? RENAMED[key] : undefined;
+    if (renamed !== undefined) {
+      throw new TypeError(`WSClient: option "${key}" is now called "${renamed}"`);
+    }
+  }
+  checkKnownOptions(OWNER, options, KNOWN_OPTIONS);
+  validate(options);
+  const { reconnectInterval: _r, heartbeatInterval: _h, ...rest } = options;
+  const resolved = withDefaults(DEFAULT_CLIENT_OPTIONS, {
+    ...rest,
+    reconnectIntervalMs: aliased<number>(
+      OWNER,
+      options,
+      'reconnectIntervalMs',
+      'reconnectInterval',
+    ),
+    heartbeatIntervalMs: aliased<number>(
+      OWNER,
+      options,
+      'heartbeatIntervalMs',
+      'heartbeatInterval',
+    ),
+  }) as ResolvedOptions;
+  const interval =
+    options.reconnectIntervalMs === undefined && options.reconnectInterval !== undefined
+      ? 'reconnectInterval'
+      : 'reconnectIntervalMs';
+  if (resolved.maxReconnectIntervalMs < resolved.reconnectIntervalMs) {
+    throw new TypeError(
+      `WSClient: options "maxReconnectIntervalMs" and "${interval}" conflict: the maximum is below the initial interval`,
+    );
+  }
   return resolved;
 }
 
-function validate(o: ResolvedOptions): void {
+function validate(o: ClientOptions): void {
   if (typeof o.url !== 'string' || o.url.length === 0) {
     throw new TypeError('WSClient: option "url" is required and must be a string');
   }
@@ -140,89 +215,28 @@ function validate(o: ResolvedOptions): void {
       throw new TypeError('WSClient: option "token" must be a non-empty string or a function');
     }
   }
-  if (!TRANSPORTS.includes(o.tokenTransport)) {
-    throw new TypeError(
-      `WSClient: option "tokenTransport" must be one of ${TRANSPORTS.join(', ')}`,
-    );
-  }
-  if (o.tokenTransport !== 'hello' && o.token === undefined) {
+  checkOneOf(OWNER, 'tokenTransport', o.tokenTransport, TRANSPORTS);
+  if (o.tokenTransport !== undefined && o.tokenTransport !== 'hello' && o.token === undefined) {
     throw new TypeError(
       `WSClient: option "tokenTransport" is "${o.tokenTransport}" but no "token" is set`,
     );
   }
-  if (typeof o.reconnect !== 'boolean') {
-    throw new TypeError('WSClient: option "reconnect" must be a boolean');
-  }
-  positive(o, 'reconnectInterval', false);
-  positive(o, 'maxReconnectInterval', false);
-  if (o.maxReconnectInterval < o.reconnectInterval) {
-    throw new TypeError(
-      'WSClient: options "maxReconnectInterval" and "reconnectInterval" conflict: the maximum is below the initial interval',
-    );
-  }
-  if (
-    typeof o.reconnectMultiplier !== 'number' ||
-    !(o.reconnectMultiplier >= 1) ||
-    !Number.isFinite(o.reconnectMultiplier)
-  ) {
-    throw new TypeError('WSClient: option "reconnectMultiplier" must be a finite number >= 1');
-  }
-  count(o, 'maxReconnectAttempts', true);
-  positive(o, 'messageTimeout', true);
-  positive(o, 'connectTimeout', false);
-  count(o, 'offlineQueueSize', false);
-  if (o.heartbeatInterval !== undefined) {
-    if (
-      typeof o.heartbeatInterval !== 'number' ||
-      !(o.heartbeatInterval >= 0) ||
-      o.heartbeatInterval > MAX_TIMER_MS / 2
-    ) {
-      throw new TypeError(
-        `WSClient: option "heartbeatInterval" must be a number of ms from 0 (off) to ${Math.floor(MAX_TIMER_MS / 2)}`,
-      );
-    }
-  }
-  if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function') {
-    throw new TypeError('WSClient: option "WebSocket" must be a WebSocket constructor');
-  }
-  if (typeof o.clientName !== 'string' || o.clientName.length > 128) {
+  checkType(OWNER, 'reconnect', o.reconnect, 'boolean');
+  checkDuration(OWNER, 'reconnectIntervalMs', o.reconnectIntervalMs);
+  checkDuration(OWNER, 'reconnectInterval', o.reconnectInterval);
+  checkDuration(OWNER, 'maxReconnectIntervalMs', o.maxReconnectIntervalMs);
+  checkNumber(OWNER, 'reconnectMultiplier', o.reconnectMultiplier, { min: 1 });
+  checkInteger(OWNER, 'maxReconnectAttempts', o.maxReconnectAttempts, { infinity: true });
+  checkDuration(OWNER, 'messageTimeoutMs', o.messageTimeoutMs, { infinity: true });
+  checkDuration(OWNER, 'connectTimeoutMs', o.connectTimeoutMs);
+  checkInteger(OWNER, 'offlineQueueSize', o.offlineQueueSize);
+  // Two silent intervals mean a dead connection, so twice the interval must fit a timer.
+  const heartbeat = { min: 0, max: Math.floor(MAX_TIMER_MS / 2) };
+  checkDuration(OWNER, 'heartbeatIntervalMs', o.heartbeatIntervalMs, heartbeat);
+  checkDuration(OWNER, 'heartbeatInterval', o.heartbeatInterval, heartbeat);
+  checkType(OWNER, 'WebSocket', o.WebSocket, 'function');
+  checkType(OWNER, 'clientName', o.clientName, 'string');
+  if (o.clientName !== undefined && o.clientName.length > 128) {
     throw new TypeError('WSClient: option "clientName" must be a string of at most 128 characters');
-  }
-}
-
-type NumericOption =
-  | 'reconnectInterval'
-  | 'maxReconnectInterval'
-  | 'messageTimeout'
-  | 'connectTimeout';
-
-function positive(o: ResolvedOptions, name: NumericOption, infinityAllowed: boolean): void {
-  const value = o[name];
-  const ok =
-    typeof value === 'number' &&
-    value > 0 &&
-    (value <= MAX_TIMER_MS || (infinityAllowed && value === Number.POSITIVE_INFINITY));
-  if (!ok) {
-    const range = infinityAllowed
-      ? `1 to ${MAX_TIMER_MS} ms or Infinity`
-      : `1 to ${MAX_TIMER_MS} ms`;
-    throw new TypeError(`WSClient: option "${name}" must be a number from ${range}`);
-  }
-}
-
-function count(
-  o: ResolvedOptions,
-  name: 'maxReconnectAttempts' | 'offlineQueueSize',
-  infinityAllowed: boolean,
-): void {
-  const value = o[name];
-  const ok =
-    typeof value === 'number' &&
-    value >= 0 &&
-    (Number.isInteger(value) || (infinityAllowed && value === Number.POSITIVE_INFINITY));
-  if (!ok) {
-    throw new TypeError(
-      `WSClient: option "${name}" must be a whole number >= 0${infinityAllowed ? ' or Infinity' : ''}`,
-    );
   }
 }

@@ -134,8 +134,8 @@ describe('reconnect', () => {
   it('keeps reconnect delays within the full-jitter ceiling', async () => {
     const hub = await h.hub();
     const client = h.client(hub, {
-      reconnectInterval: 5,
-      maxReconnectInterval: 20,
+      reconnectIntervalMs: 5,
+      maxReconnectIntervalMs: 20,
       reconnectMultiplier: 2,
       maxReconnectAttempts: 6,
     });
@@ -153,7 +153,7 @@ describe('reconnect', () => {
 
   it('disconnect() during backoff stops reconnecting and rejects queued calls', async () => {
     const hub = await h.hub();
-    const client = h.client(hub, { reconnectInterval: 60_000, maxReconnectInterval: 60_000 });
+    const client = h.client(hub, { reconnectIntervalMs: 60_000, maxReconnectIntervalMs: 60_000 });
     await client.connect();
     const reconnecting = next(client, 'reconnecting');
     hub.dropAll();
@@ -244,7 +244,7 @@ describe('heartbeat', () => {
 
   it('keeps a quiet but answering connection alive', async () => {
     const hub = await h.hub();
-    const client = h.client(hub, { heartbeatInterval: 20 });
+    const client = h.client(hub, { heartbeatIntervalMs: 20 });
     const disconnected = record(client, 'disconnected');
     await client.connect();
     // Eight intervals of silence apart from pongs.

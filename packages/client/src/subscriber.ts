@@ -17,7 +17,7 @@ import { type Since, SubscriptionRegistry } from './subscriptions.ts';
 export interface SubscriberHost {
   state(): 'online' | 'offline' | 'closed';
   nextId(): string;
-  messageTimeout(): number;
+  messageTimeoutMs(): number;
   /** Errors nobody awaits, emitted as the client's `error` event. */
   report(error: SwitchboardError): void;
   /** The hub acked a subscribe with these outcomes, starting at `start` (its log head). */
@@ -85,7 +85,7 @@ export class Subscriber {
           frame,
           reply: {
             frame,
-            timeoutMs: this.host.messageTimeout(),
+            timeoutMs: this.host.messageTimeoutMs(),
             resolve: () => done.resolve(),
             reject: done.reject,
             // The resubscribe after the reconnect leaves these patterns out.
@@ -141,7 +141,7 @@ export class Subscriber {
       frame,
       reply: {
         frame,
-        timeoutMs: this.host.messageTimeout(),
+        timeoutMs: this.host.messageTimeoutMs(),
         resolve: (ack) => {
           const outcomes = ack.type === 'ack' ? ack.subscriptions : undefined;
           this.registry.confirm(patterns, outcomes);

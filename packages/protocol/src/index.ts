@@ -60,7 +60,14 @@ export {
   parseClientFrame,
   parseServerFrame,
 } from './parse.ts';
-export { isPatternAllowed, patternContains } from './pattern-containment.ts';
+export type { Containment, PatternAuthorization } from './pattern-containment.ts';
+export {
+  authorizePattern,
+  CONTAINMENT_WORK_BUDGET,
+  checkContainment,
+  isPatternAllowed,
+  patternContains,
+} from './pattern-containment.ts';
 export type { TopicCheck } from './topic.ts';
 export {
   assertPattern,

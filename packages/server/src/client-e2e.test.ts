@@ -49,7 +49,7 @@ describe('WSClient against the real hub', () => {
 
   it('rejects connect() promptly with AUTHENTICATION_FAILED on a bad token', async () => {
     const { server } = await startServer(0, { authenticate: (token) => token === 'good' });
-    const refused = client({ url: server.url, token: 'bad', connectTimeout: 60_000 });
+    const refused = client({ url: server.url, token: 'bad', connectTimeoutMs: 60_000 });
     const started = Date.now();
     await expect(refused.connect()).rejects.toMatchObject({
       code: ErrorCode.AUTHENTICATION_FAILED,
@@ -81,8 +81,8 @@ describe('WSClient against the real hub', () => {
     const port = first.server.port;
     const agent = client({
       url: first.server.url,
-      reconnectInterval: 20,
-      maxReconnectInterval: 100,
+      reconnectIntervalMs: 20,
+      maxReconnectIntervalMs: 100,
     });
     await agent.connect();
     await agent.subscribe(['job.#']);

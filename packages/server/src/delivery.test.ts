@@ -24,7 +24,7 @@ async function hub(routerOptions: WSRouterOptions = {}) {
 }
 
 function client(options: ConstructorParameters<typeof WSClient>[0]): WSClient {
-  const created = new WSClient({ reconnectInterval: 5, maxReconnectInterval: 40, ...options });
+  const created = new WSClient({ reconnectIntervalMs: 5, maxReconnectIntervalMs: 40, ...options });
   cleanup.push(() => created.disconnect());
   return created;
 }
@@ -187,7 +187,7 @@ describe('slow consumers', () => {
     const stalled = client({
       url: server.url,
       WebSocket: tracked.WebSocket,
-      messageTimeout: 60_000,
+      messageTimeoutMs: 60_000,
     });
     const healthy = client({ url: server.url });
     const publisher = client({ url: server.url });

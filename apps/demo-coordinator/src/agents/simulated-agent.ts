@@ -98,8 +98,8 @@ export class SimulatedAgent {
       url: this.#options.url,
       token: this.#options.token,
       clientName: `agent ${this.id}`,
-      reconnectInterval: 250,
-      maxReconnectInterval: 2_000,
+      reconnectIntervalMs: 250,
+      maxReconnectIntervalMs: 2_000,
     });
     this.#client = client;
     try {

@@ -137,7 +137,7 @@ export type PublisherCommands = {
 /** A real `@switchboard/client` WSClient that is cut off and resumes (replay scenario). */
 export interface ReplayClientConfig {
   name: string;
-  /** The client's `reconnectInterval`; the server's upgrade gate decides when it gets back. */
+  /** The client's `reconnectIntervalMs`; the server's upgrade gate decides when it gets back. */
   reconnectIntervalMs: number;
 }
 

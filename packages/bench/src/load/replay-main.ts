@@ -86,8 +86,8 @@ function newClient(port: number, reconnect: boolean): WSClient {
   return new WSClient({
     url: `ws://127.0.0.1:${port}`,
     reconnect,
-    reconnectInterval: config.reconnectIntervalMs,
-    maxReconnectInterval: config.reconnectIntervalMs,
+    reconnectIntervalMs: config.reconnectIntervalMs,
+    maxReconnectIntervalMs: config.reconnectIntervalMs,
     clientName: '@switchboard/bench replay',
   });
 }

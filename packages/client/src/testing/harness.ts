@@ -6,9 +6,9 @@ import { FakeHub, type FakeHubOptions } from './fake-hub.ts';
 
 /** Fast reconnects so tests wait milliseconds, not seconds. */
 export const FAST: Partial<ClientOptions> = {
-  reconnectInterval: 10,
-  maxReconnectInterval: 40,
-  connectTimeout: 5000,
+  reconnectIntervalMs: 10,
+  maxReconnectIntervalMs: 40,
+  connectTimeoutMs: 5000,
 };
 
 /**

@@ -71,8 +71,8 @@ function start(): void {
     token,
     tokenTransport: 'query',
     reconnect: true,
-    reconnectInterval: 500,
-    maxReconnectInterval: 5_000,
+    reconnectIntervalMs: 500,
+    maxReconnectIntervalMs: 5_000,
     clientName: 'switchboard-dashboard',
   });
   client.on('event', (event: EventFrame) => {
