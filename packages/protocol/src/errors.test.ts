@@ -21,6 +21,7 @@ describe('ErrorCode', () => {
       'INVALID_TOPIC',
       'FORBIDDEN',
       'RATE_LIMITED',
+      'RATE_LIMIT_EXCEEDED',
       'UNSUPPORTED_VERSION',
       'PAYLOAD_TOO_LARGE',
     ]) {

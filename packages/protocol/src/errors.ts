@@ -13,7 +13,13 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** A subscribe pattern whose containment in the allowed patterns is too costly to decide. */
   PATTERN_TOO_COMPLEX: 'PATTERN_TOO_COMPLEX',
+  /**
+   * Not a rate limit: the hub is overloaded or at capacity (what close 1013 means to a client)
+   * or a cap on frames queued before authentication. Rate limits answer RATE_LIMIT_EXCEEDED.
+   */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A rate limit refused this frame; `details.retryAfterMs` says when one will pass. */
+  RATE_LIMIT_EXCEEDED: 'RATE_LIMIT_EXCEEDED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   NOT_FOUND: 'NOT_FOUND',
@@ -92,6 +98,11 @@ export const CloseCode = {
   KICKED: 4006,
   /** The handshake frame was missing or malformed. */
   HANDSHAKE_FAILED: 4007,
+  /**
+   * Refused by a rate limit too often under the `disconnect` policy (4029 echoes HTTP 429).
+   * Reconnecting is allowed: with backoff, the buckets have refilled.
+   */
+  RATE_LIMITED: 4029,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

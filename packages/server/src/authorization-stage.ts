@@ -1,10 +1,18 @@
-import { ErrorCode, isPatternAllowed, matches, SwitchboardError } from '@switchboard/protocol';
+import {
+  ErrorCode,
+  HISTORY_METHOD,
+  isPatternAllowed,
+  matches,
+  SwitchboardError,
+} from '@switchboard/protocol';
 import type { FrameStage } from './frame-stage.ts';
 
 /**
- * The principal's `subscribe` and `publish` lists (README, "Authorization"): a subscription
- * must be contained in one allowed pattern, a publish topic must match one. Unrestricted
- * principals (no list) cost one property read per frame.
+ * The principal's `subscribe`, `publish` and `request` lists (README, "Authorization"): a
+ * subscription must be contained in one allowed pattern, a publish topic and a request method
+ * must match one. `$history` is not in the `request` list's space: it reads only what the
+ * connection's own subscriptions, authorized when made, match. Unrestricted principals (no
+ * list) cost one property read per frame.
  */
 export const authorizationStage: FrameStage = {
   name: 'authorization',
@@ -30,6 +38,19 @@ export const authorizationStage: FrameStage = {
         `Not allowed to subscribe to "${forbidden}": it could match topics outside the allowed patterns`,
         { details: { pattern: forbidden } },
       );
+    }
+    if (frame.type === 'request') {
+      const allowed = principal?.request;
+      if (
+        allowed === undefined ||
+        frame.method === HISTORY_METHOD ||
+        allowed.some((pattern) => matches(pattern, frame.method))
+      ) {
+        return undefined;
+      }
+      return new SwitchboardError(ErrorCode.FORBIDDEN, `Not allowed to call "${frame.method}"`, {
+        details: { method: frame.method },
+      });
     }
     return undefined;
   },

@@ -24,19 +24,21 @@ export interface FrameContext {
  * A step between validation and routing (rate limits, authorization, metrics): it sees every
  * subscribe, unsubscribe, publish and request frame of an authenticated connection, in the
  * order the connection sent them, and lets it through or refuses it. Register with
- * `server.use(stage)`; stages run in the order they were added, after the built-in
- * authorization stage.
+ * `server.use(stage)`; stages run in the order they were added, after the built-in rate-limit
+ * and authorization stages.
  *
  * `check` is synchronous so that a frame costs no promise and frames of one connection keep
  * their order. It returns `undefined` to let the frame through, or the error to answer it
  * with: the client gets an `error` frame with that code and the frame's id, and the frame goes
- * no further (like the router's own refusals, not a `client-error` event). A stage that throws is a bug: the client gets `INTERNAL_ERROR` and the server an
- * `error` event.
+ * no further (like the router's own refusals, not a `client-error` event). A stage that throws is a
+ * bug: the client gets `INTERNAL_ERROR` and the server an `error` event.
  */
 export interface FrameStage {
   /** Names the stage (errors, debugging). */
   readonly name: string;
   check(frame: RoutedFrame, context: FrameContext): SwitchboardError | undefined;
+  /** The connection closed: drop what the stage kept for it. */
+  closed?(context: FrameContext): void;
 }
 
 /**
@@ -65,6 +67,17 @@ export class FrameStages {
     return () => {
       this.#stages = this.#stages.filter((candidate) => candidate !== stage);
     };
+  }
+
+  /** Tells every stage that a connection closed; a stage that throws is reported, not fatal. */
+  closed(context: FrameContext, onError: (error: unknown) => void): void {
+    for (const stage of this.#stages) {
+      try {
+        stage.closed?.(context);
+      } catch (error) {
+        onError(error);
+      }
+    }
   }
 
   /** The first refusal of any stage, or undefined when every stage lets the frame through. */

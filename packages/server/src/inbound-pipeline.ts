@@ -12,6 +12,7 @@ import type { FrameStages } from './frame-stage.ts';
 import type { Handshake } from './handshake.ts';
 import { answerHeartbeat, payloadTooLarge } from './inbound-stages.ts';
 import type { InboundThrottle } from './inbound-throttle.ts';
+import type { RateLimitStage } from './rate-limit-stage.ts';
 import type { FrameHandler } from './router-link.ts';
 import type { ServerConnection } from './server-connection.ts';
 
@@ -20,6 +21,8 @@ export interface PipelineHost {
   readonly maxPayload: number;
   readonly handshake: Handshake;
   readonly stages: FrameStages;
+  /** Also limits `auth` frames of open connections (token refresh), which no stage sees. */
+  readonly rateLimit: RateLimitStage;
   readonly rejection: FrameRejection;
   readonly throttle: InboundThrottle;
   /** The attached router, if any. */
@@ -69,6 +72,14 @@ export class InboundPipeline {
   /** A frame of an open connection (also those that waited for authentication). */
   dispatch(connection: ServerConnection, frame: ClientFrame): void {
     const host = this.host;
+    if (frame.type === 'auth') {
+      // Before anything runs `authenticate` again: refreshes are rate-limited (`auth`).
+      const refusal = host.rateLimit.admit(connection, 'auth', frame.id);
+      if (refusal !== undefined) {
+        connection.send(errorFrame(refusal, frame.id));
+        return;
+      }
+    }
     if (frame.type === 'hello' || frame.type === 'auth') {
       host.rejection.reject(
         connection,

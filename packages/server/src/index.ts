@@ -5,6 +5,12 @@ export type { Authenticate, AuthenticationMetadata, WSServerOptions } from './op
 export { WS_SERVER_DEFAULTS } from './options.ts';
 export type { Principal } from './principal.ts';
 export type {
+  RateLimit,
+  RateLimitedFrameType,
+  RateLimitOptions,
+} from './rate-limit-options.ts';
+export { RATE_LIMIT_DEFAULTS } from './rate-limit-options.ts';
+export type {
   RouteContext,
   RouteDefinition,
   RouteHandler,

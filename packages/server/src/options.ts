@@ -8,6 +8,7 @@ import {
 } from '@switchboard/protocol';
 import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
 import type { Principal } from './principal.ts';
+import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-options.ts';
 
 /** What `authenticate` learns about the connection besides the token. */
 export interface AuthenticationMetadata {
@@ -72,6 +73,13 @@ export interface WSServerOptions {
   httpEndpoints?: boolean;
   /** Name reported in the welcome frame and `/health`. @default 'switchboard' */
   name?: string;
+  /**
+   * Token-bucket rate limits per principal (per connection when anonymous), per frame type;
+   * excess frames get RATE_LIMIT_EXCEEDED (README, "Rate limits"). The seed's
+   * `{ maxMessages, windowMs }` limits every frame. A principal's `rateLimits` overrides this.
+   * @default only `auth` refreshes are limited, 10 per minute
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export const WS_SERVER_DEFAULTS = {
@@ -127,6 +135,7 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   for (const key of ['maxConnections', 'maxPayload', 'maxSubscriptionsPerClient'] as const) {
     checkInteger(OWNER, key, options[key], { min: 1 });
   }
+  checkRateLimitOptions(OWNER, 'rateLimit', options.rateLimit);
   checkType(OWNER, 'authenticate', options.authenticate, 'function');
   checkType(OWNER, 'server', options.server, 'object');
   for (const key of ['host', 'path', 'name'] as const) {

@@ -1,13 +1,17 @@
 import { checkPattern, ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-options.ts';
 
 /**
  * Who is on the other end of a connection. `subscribe` and `publish` list the patterns the
- * principal may use; absent means unrestricted.
+ * principal may use, `request` the patterns over method names it may call (`tasks.*`);
+ * absent means unrestricted. `rateLimits` overrides the server's `rateLimit`, key by key.
  */
 export interface Principal {
   id: string;
   subscribe?: readonly string[];
   publish?: readonly string[];
+  request?: readonly string[];
+  rateLimits?: RateLimitOptions;
   [key: string]: unknown;
 }
 
@@ -25,7 +29,7 @@ export function toPrincipal(result: unknown, connectionId: string): Principal {
       'authenticate() returned a principal whose "id" is not a non-empty string',
     );
   }
-  for (const key of ['subscribe', 'publish'] as const) {
+  for (const key of ['subscribe', 'publish', 'request'] as const) {
     const list = candidate[key];
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.some((p) => !checkPattern(p).ok)) {
@@ -34,6 +38,13 @@ export function toPrincipal(result: unknown, connectionId: string): Principal {
         `authenticate() returned a principal whose "${key}" is not a list of valid patterns`,
       );
     }
+  }
+  try {
+    checkRateLimitOptions('authenticate() principal', 'rateLimits', candidate.rateLimits);
+  } catch (error) {
+    throw new SwitchboardError(ErrorCode.INTERNAL_ERROR, (error as Error).message, {
+      cause: error,
+    });
   }
   return { ...candidate, id } as Principal;
 }

@@ -18,3 +18,11 @@ export function cutConnection(server: WSServer, clientId: string): boolean {
   raw.destroy();
   return true;
 }
+
+/**
+ * Replaces the clock of the server's rate limits (monotonic milliseconds), so that a test
+ * can refill buckets without waiting.
+ */
+export function setRateLimitClock(server: WSServer, now: () => number): void {
+  server.rateLimitStage.clock = now;
+}

@@ -25,6 +25,7 @@ import {
   type WSServerOptions,
 } from './options.ts';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
+import { disconnectRateLimited, RateLimitStage } from './rate-limit-stage.ts';
 import type { AttachRequest, FrameHandler, ServerLink } from './router-link.ts';
 import { settleSubscriptionLimit } from './router-options.ts';
 import { ServerConnection } from './server-connection.ts';
@@ -60,7 +61,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   #outboundLimits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS;
   readonly #scheduler: FlushScheduler;
   readonly #throttle: InboundThrottle;
-  readonly #stages = new FrameStages([authorizationStage]);
+  readonly #rateLimit: RateLimitStage;
+  readonly #stages: FrameStages;
   readonly #rejection: FrameRejection;
   readonly #handshake: Handshake;
   readonly #pipeline: InboundPipeline;
@@ -75,6 +77,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   constructor(options: WSServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.#rateLimit = new RateLimitStage(this.options.rateLimit, (context, refusal, frameId) =>
+      disconnectRateLimited(this.#connections.get(context.id), refusal, frameId),
+    );
+    // Rate limits first: a flood of frames the ACL would refuse still pays its tokens.
+    this.#stages = new FrameStages([this.#rateLimit, authorizationStage]);
     this.#scheduler = new FlushScheduler(this.options.flushSliceMs);
     this.#throttle = new InboundThrottle(this.#scheduler);
     this.#ownsHttp = options.server === undefined;
@@ -95,6 +102,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       maxPayload: this.options.maxPayload,
       handshake: this.#handshake,
       stages: this.#stages,
+      rateLimit: this.#rateLimit,
       rejection: this.#rejection,
       throttle: this.#throttle,
       get router() {
@@ -200,6 +208,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
 
   getClient(clientId: string): ClientInfo | undefined {
     return this.#connections.get(clientId)?.info();
+  }
+
+  /** @internal The rate-limit stage (the `testing` entry sets its clock). */
+  get rateLimitStage(): RateLimitStage {
+    return this.#rateLimit;
   }
 
   /** @internal The live connection behind a client id (tests and the `testing` entry). */
@@ -333,6 +346,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   #onClose(connection: ServerConnection, code: number, reason: string): void {
     connection.state = 'closed';
     this.#handshake.end(connection);
+    this.#stages.closed(connection, (error) => this.#emitError(error));
     connection.output.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
