@@ -1,7 +1,7 @@
 import {
+  authorizePattern,
   ErrorCode,
   HISTORY_METHOD,
-  isPatternAllowed,
   matches,
   SwitchboardError,
 } from '@switchboard/protocol';
@@ -31,13 +31,24 @@ export const authorizationStage: FrameStage = {
     if (frame.type === 'subscribe') {
       const allowed = principal?.subscribe;
       if (allowed === undefined) return undefined;
-      const forbidden = frame.topics.find((pattern) => !isPatternAllowed(allowed, pattern));
-      if (forbidden === undefined) return undefined;
-      return new SwitchboardError(
-        ErrorCode.FORBIDDEN,
-        `Not allowed to subscribe to "${forbidden}": it could match topics outside the allowed patterns`,
-        { details: { pattern: forbidden } },
-      );
+      for (const pattern of frame.topics) {
+        const decision = authorizePattern(allowed, pattern);
+        if (decision.ok) continue;
+        if (decision.reason === 'too-complex') {
+          // Containment past the work bound is undecided, not allowed: refuse it plainly.
+          return new SwitchboardError(
+            ErrorCode.PATTERN_TOO_COMPLEX,
+            `Pattern "${pattern}" is too complex to check against the allowed patterns; subscribe with a simpler pattern`,
+            { details: { pattern } },
+          );
+        }
+        return new SwitchboardError(
+          ErrorCode.FORBIDDEN,
+          `Not allowed to subscribe to "${pattern}": it could match topics outside the allowed patterns`,
+          { details: { pattern } },
+        );
+      }
+      return undefined;
     }
     if (frame.type === 'request') {
       const allowed = principal?.request;
