@@ -10,6 +10,8 @@ export const ErrorCode = {
   AUTHENTICATION_REQUIRED: 'AUTHENTICATION_REQUIRED',
   AUTHENTICATION_FAILED: 'AUTHENTICATION_FAILED',
   AUTHENTICATION_TIMEOUT: 'AUTHENTICATION_TIMEOUT',
+  /** The connection's credential expired without a successful refresh (close 4008). */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   FORBIDDEN: 'FORBIDDEN',
   RATE_LIMITED: 'RATE_LIMITED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -90,6 +92,10 @@ export const CloseCode = {
   KICKED: 4006,
   /** The handshake frame was missing or malformed. */
   HANDSHAKE_FAILED: 4007,
+  /** The credential expired without a successful in-band refresh: reconnect with a fresh token. */
+  TOKEN_EXPIRED: 4008,
+  /** The principal's credentials were revoked (`server.revoke`): the same token will not do. */
+  REVOKED: 4009,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -99,4 +105,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.AUTHENTICATION_FAILED,
   CloseCode.UNSUPPORTED_VERSION,
   CloseCode.KICKED,
+  CloseCode.REVOKED,
 ]);

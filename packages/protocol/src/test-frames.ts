@@ -99,4 +99,23 @@ export const SERVER_FRAMES: ServerFrame[] = [
   { type: 'pong' },
   { type: 'dropped', epoch: 'e-1', fromOffset: 10, toOffset: 19, count: 4 },
   { type: 'disconnect', code: 1001, reason: 'server shutting down', reconnect: true },
+  { type: 'refresh-required', expiresAt: 1_700_000_060_000 },
+  {
+    type: 'unsubscribed',
+    topics: ['task.#', 'agent.7.#'],
+    code: 'FORBIDDEN',
+    reason: 'the refreshed principal may no longer subscribe to these patterns',
+  },
+  { type: 'ack', id: 'a2', ok: true, expiresAt: 1_700_000_120_000 },
+  {
+    type: 'welcome',
+    version: 1,
+    connectionId: 'c-3',
+    principal: { id: 'agent-8' },
+    epoch: 'e-1',
+    heartbeatIntervalMs: 30_000,
+    maxPayload: 1_048_576,
+    server: { name: 'switchboard', version: '0.1.0' },
+    expiresAt: 1_700_000_060_000,
+  },
 ];
