@@ -2,12 +2,15 @@ import { checkPattern, ErrorCode, SwitchboardError } from '@switchboard/protocol
 
 /**
  * Who is on the other end of a connection. `subscribe` and `publish` list the patterns the
- * principal may use; absent means unrestricted.
+ * principal may use; absent means unrestricted. `expiresAt` (ms since 1970-01-01 UTC, e.g. a
+ * JWT's `exp` * 1000) is when its credential stops being valid: the hub asks for a refresh
+ * before then and closes the connection (4008) after it.
  */
 export interface Principal {
   id: string;
   subscribe?: readonly string[];
   publish?: readonly string[];
+  expiresAt?: number;
   [key: string]: unknown;
 }
 
@@ -34,6 +37,13 @@ export function toPrincipal(result: unknown, connectionId: string): Principal {
         `authenticate() returned a principal whose "${key}" is not a list of valid patterns`,
       );
     }
+  }
+  const expiresAt = candidate.expiresAt;
+  if (expiresAt !== undefined && !(typeof expiresAt === 'number' && Number.isFinite(expiresAt))) {
+    throw new SwitchboardError(
+      ErrorCode.INTERNAL_ERROR,
+      'authenticate() returned a principal whose "expiresAt" is not a time in ms since 1970',
+    );
   }
   return { ...candidate, id } as Principal;
 }

@@ -30,6 +30,8 @@ import { settleSubscriptionLimit } from './router-options.ts';
 import { ServerConnection } from './server-connection.ts';
 import { drainConnections } from './shutdown-drain.ts';
 import { createSocketListeners } from './socket-listeners.ts';
+import { TokenExpiry } from './token-expiry.ts';
+import { TokenRefresh } from './token-refresh.ts';
 import { checkAnonymousAddress, checkAnonymousHost, Upgrade } from './upgrade.ts';
 
 export interface WSServerEvents {
@@ -38,6 +40,8 @@ export interface WSServerEvents {
   connection: (client: ClientInfo) => void;
   /** Handshake and authentication finished; the client got its welcome. */
   authenticated: (client: ClientInfo) => void;
+  /** An in-band `auth` frame replaced the principal of an open connection. */
+  'token-refreshed': (client: ClientInfo) => void;
   disconnection: (client: ClientInfo, code: number, reason: string) => void;
   /** Every valid frame from an authenticated client, before its stages and the router. */
   message: (client: ClientInfo, frame: ClientFrame) => void;
@@ -63,6 +67,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #stages = new FrameStages([authorizationStage]);
   readonly #rejection: FrameRejection;
   readonly #handshake: Handshake;
+  readonly #expiry: TokenExpiry;
+  readonly #refresh: TokenRefresh;
   readonly #pipeline: InboundPipeline;
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
@@ -86,11 +92,31 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#handshake = new Handshake(this.options, {
       rejection: this.#rejection,
       epoch: () => this.#handler?.epoch ?? 'none',
-      authenticated: (connection) => this.emit('authenticated', connection.info()),
+      authenticated: (connection) => {
+        this.#expiry.track(connection);
+        this.emit('authenticated', connection.info());
+      },
       error: (error) => this.#emitError(error),
       dispatch: (connection, frame) => this.#pipeline.dispatch(connection, frame),
     });
     const server = this;
+    this.#expiry = new TokenExpiry({
+      refreshRequired: (connection, expiresAt) =>
+        connection.send({ type: 'refresh-required', expiresAt: Math.ceil(expiresAt) }),
+      expired: (connection) =>
+        this.#closeAnnounced(connection, CloseCode.TOKEN_EXPIRED, 'Token expired', true),
+    });
+    this.#refresh = new TokenRefresh(this.options, {
+      rejection: this.#rejection,
+      get router() {
+        return server.#handler;
+      },
+      refreshed: (connection) => {
+        this.#expiry.track(connection);
+        this.emit('token-refreshed', connection.info());
+      },
+      error: (error) => this.#emitError(error),
+    });
     this.#pipeline = new InboundPipeline({
       maxPayload: this.options.maxPayload,
       handshake: this.#handshake,
@@ -100,6 +126,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       get router() {
         return server.#handler;
       },
+      refresh: (connection, frame) => this.#refresh.receive(connection, frame),
       message: (connection, frame) => {
         if (this.listenerCount('message') > 0) this.emit('message', connection.info(), frame);
       },
@@ -228,6 +255,21 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return true;
   }
 
+  /**
+   * Ends every connection of a principal now, with a `disconnect` frame (`reconnect: false`)
+   * and close 4009 (REVOKED: clients do not reconnect on their own). Returns how many were
+   * ended. It refuses nothing later: keep new connections out with `isRevoked`.
+   */
+  revoke(principalId: string, reason = 'Credentials revoked'): number {
+    let ended = 0;
+    for (const connection of this.#connections.values()) {
+      if (connection.state !== 'open' || connection.principal?.id !== principalId) continue;
+      this.#closeAnnounced(connection, CloseCode.REVOKED, reason, false);
+      ended += 1;
+    }
+    return ended;
+  }
+
   /** Serves `/health` and `/stats` on a server you own; returns false for other requests. */
   handleHttpRequest(request: IncomingMessage, response: ServerResponse): boolean {
     return handleHttpEndpoint(this, request, response);
@@ -322,9 +364,16 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.emit('client-error', connection.info(), SwitchboardError.from(error)),
   });
 
+  /** Tells the client why (the close frame may be lost), then closes. */
+  #closeAnnounced(connection: ServerConnection, code: number, reason: string, reconnect: boolean) {
+    connection.send({ type: 'disconnect', code, reason, reconnect });
+    connection.close(code, reason);
+  }
+
   #onClose(connection: ServerConnection, code: number, reason: string): void {
     connection.state = 'closed';
     this.#handshake.end(connection);
+    this.#expiry.end(connection);
     connection.output.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
