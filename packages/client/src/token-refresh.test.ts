@@ -89,6 +89,18 @@ describe('subscriptions the hub ends', () => {
       'task.#',
     ]);
   });
+
+  it('rejects a subscribe still waiting on an ended pattern with its code', async () => {
+    // The hub never answers the subscribe; it ends the pattern instead.
+    const hub = await h.hub({ silent: () => true });
+    const client = h.client(hub);
+    await client.connect();
+    const subscribing = client.subscribe('agent.#');
+    await vi.waitFor(() => expect(hub.framesOf(0).some((f) => f.type === 'subscribe')).toBe(true));
+    hub.broadcast({ type: 'unsubscribed', topics: ['agent.#'], code: 'FORBIDDEN', reason: 'no' });
+    await expect(subscribing).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(client.subscriptions.size).toBe(0);
+  });
 });
 
 describe('closes for expiry and revocation', () => {
