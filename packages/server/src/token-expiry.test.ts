@@ -86,6 +86,16 @@ describe('TokenExpiry', () => {
     vi.useRealTimers();
   });
 
+  /** A TokenExpiry that writes down what it was asked to do. */
+  function recordingExpiry() {
+    const calls: string[] = [];
+    const expiry = new TokenExpiry({
+      refreshRequired: () => calls.push('refresh-required'),
+      expired: () => calls.push('expired'),
+    });
+    return { calls, expiry };
+  }
+
   function connectionExpiringIn(ms: number): ServerConnection {
     return {
       state: 'open',
@@ -95,11 +105,7 @@ describe('TokenExpiry', () => {
 
   it('holds one timer per connection: the notice first, then the close', () => {
     vi.useFakeTimers();
-    const calls: string[] = [];
-    const expiry = new TokenExpiry({
-      refreshRequired: () => calls.push('refresh-required'),
-      expired: () => calls.push('expired'),
-    });
+    const { calls, expiry } = recordingExpiry();
     const connection = connectionExpiringIn(10_000);
     expiry.track(connection);
     expect(vi.getTimerCount()).toBe(1);
@@ -115,11 +121,7 @@ describe('TokenExpiry', () => {
 
   it('replaces the clock on track() and clears it on end()', () => {
     vi.useFakeTimers();
-    const calls: string[] = [];
-    const expiry = new TokenExpiry({
-      refreshRequired: () => calls.push('refresh-required'),
-      expired: () => calls.push('expired'),
-    });
+    const { calls, expiry } = recordingExpiry();
     const connection = connectionExpiringIn(1_000);
     expiry.track(connection);
     // A refresh: the new principal expires later, and the old clock is gone.
@@ -136,11 +138,7 @@ describe('TokenExpiry', () => {
 
   it('waits in steps a timer can take for credentials valid longer than 24.8 days', () => {
     vi.useFakeTimers();
-    const calls: string[] = [];
-    const expiry = new TokenExpiry({
-      refreshRequired: () => calls.push('refresh-required'),
-      expired: () => calls.push('expired'),
-    });
+    const { calls, expiry } = recordingExpiry();
     const days = 40;
     expiry.track(connectionExpiringIn(days * 86_400_000));
     vi.advanceTimersByTime((days - 1) * 86_400_000);
