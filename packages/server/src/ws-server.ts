@@ -10,6 +10,7 @@ import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switc
 import type WebSocket from 'ws';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
+import { Credentials } from './credentials.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import { FrameRejection } from './frame-rejection.ts';
 import { type FrameStage, FrameStages } from './frame-stage.ts';
@@ -30,8 +31,6 @@ import { settleSubscriptionLimit } from './router-options.ts';
 import { ServerConnection } from './server-connection.ts';
 import { drainConnections } from './shutdown-drain.ts';
 import { createSocketListeners } from './socket-listeners.ts';
-import { TokenExpiry } from './token-expiry.ts';
-import { TokenRefresh } from './token-refresh.ts';
 import { checkAnonymousAddress, checkAnonymousHost, Upgrade } from './upgrade.ts';
 
 export interface WSServerEvents {
@@ -67,8 +66,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #stages = new FrameStages([authorizationStage]);
   readonly #rejection: FrameRejection;
   readonly #handshake: Handshake;
-  readonly #expiry: TokenExpiry;
-  readonly #refresh: TokenRefresh;
+  readonly #credentials: Credentials;
   readonly #pipeline: InboundPipeline;
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
@@ -93,28 +91,19 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       rejection: this.#rejection,
       epoch: () => this.#handler?.epoch ?? 'none',
       authenticated: (connection) => {
-        this.#expiry.track(connection);
+        this.#credentials.opened(connection);
         this.emit('authenticated', connection.info());
       },
       error: (error) => this.#emitError(error),
       dispatch: (connection, frame) => this.#pipeline.dispatch(connection, frame),
     });
     const server = this;
-    this.#expiry = new TokenExpiry({
-      refreshRequired: (connection, expiresAt) =>
-        connection.send({ type: 'refresh-required', expiresAt: Math.ceil(expiresAt) }),
-      expired: (connection) =>
-        this.#closeAnnounced(connection, CloseCode.TOKEN_EXPIRED, 'Token expired', true),
-    });
-    this.#refresh = new TokenRefresh(this.options, {
+    this.#credentials = new Credentials(this.options, {
       rejection: this.#rejection,
       get router() {
         return server.#handler;
       },
-      refreshed: (connection) => {
-        this.#expiry.track(connection);
-        this.emit('token-refreshed', connection.info());
-      },
+      refreshed: (connection) => this.emit('token-refreshed', connection.info()),
       error: (error) => this.#emitError(error),
     });
     this.#pipeline = new InboundPipeline({
@@ -126,7 +115,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       get router() {
         return server.#handler;
       },
-      refresh: (connection, frame) => this.#refresh.receive(connection, frame),
+      refresh: (connection, frame) => this.#credentials.refresh(connection, frame),
       message: (connection, frame) => {
         if (this.listenerCount('message') > 0) this.emit('message', connection.info(), frame);
       },
@@ -261,13 +250,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
    * ended. It refuses nothing later: keep new connections out with `isRevoked`.
    */
   revoke(principalId: string, reason = 'Credentials revoked'): number {
-    let ended = 0;
-    for (const connection of this.#connections.values()) {
-      if (connection.state !== 'open' || connection.principal?.id !== principalId) continue;
-      this.#closeAnnounced(connection, CloseCode.REVOKED, reason, false);
-      ended += 1;
-    }
-    return ended;
+    return this.#credentials.revoke(this.#connections.values(), principalId, reason);
   }
 
   /** Serves `/health` and `/stats` on a server you own; returns false for other requests. */
@@ -364,16 +347,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.emit('client-error', connection.info(), SwitchboardError.from(error)),
   });
 
-  /** Tells the client why (the close frame may be lost), then closes. */
-  #closeAnnounced(connection: ServerConnection, code: number, reason: string, reconnect: boolean) {
-    connection.send({ type: 'disconnect', code, reason, reconnect });
-    connection.close(code, reason);
-  }
-
   #onClose(connection: ServerConnection, code: number, reason: string): void {
     connection.state = 'closed';
     this.#handshake.end(connection);
-    this.#expiry.end(connection);
+    this.#credentials.closed(connection);
     connection.output.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
