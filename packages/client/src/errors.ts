@@ -26,6 +26,8 @@ const CLOSE_CODE_ERRORS: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorC
   [CloseCode.GOING_AWAY, ErrorCode.SERVER_SHUTTING_DOWN],
   [CloseCode.MESSAGE_TOO_BIG, ErrorCode.PAYLOAD_TOO_LARGE],
   [CloseCode.TRY_AGAIN_LATER, ErrorCode.RATE_LIMITED],
+  [CloseCode.TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED],
+  [CloseCode.REVOKED, ErrorCode.AUTHENTICATION_FAILED],
 ]);
 
 // `ws` reports an HTTP refusal of the upgrade as "Unexpected server response: 401".

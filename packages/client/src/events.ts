@@ -4,6 +4,7 @@ import type {
   StreamPosition,
   SubscriptionOutcome,
   SwitchboardError,
+  UnsubscribedFrame,
   WelcomeFrame,
 } from '@switchboard/protocol';
 
@@ -50,6 +51,18 @@ export interface ResyncRequiredEvent {
   toOffset?: number;
 }
 
+export interface TokenRefreshedEvent {
+  /** When the new credential expires (ms since 1970), as the hub acked it; undefined: never. */
+  expiresAt: number | undefined;
+}
+
+export interface TokenRefreshFailedEvent {
+  /** Why: the token function failed, or the hub refused the new token (AUTHENTICATION_FAILED). */
+  error: SwitchboardError;
+  /** When the old credential expires and the hub closes the connection (4008). */
+  expiresAt: number;
+}
+
 /** Events of WSClient and their listeners. Only the client emits them. */
 export interface ClientEvents {
   /** The hub's welcome: after the first connect and after every reconnect. */
@@ -67,6 +80,15 @@ export interface ClientEvents {
   subscribed: (info: SubscribedEvent) => void;
   /** Missed events could not be recovered; never a silent partial replay. */
   'resync-required': (info: ResyncRequiredEvent) => void;
+  /** The hub accepted a fresh token in-band: same connection, subscriptions and queue. */
+  'token-refreshed': (info: TokenRefreshedEvent) => void;
+  /** A refresh the hub asked for failed; the old credential holds until it expires. */
+  'token-refresh-failed': (info: TokenRefreshFailedEvent) => void;
+  /**
+   * The hub ended subscriptions on its own (`code` FORBIDDEN: a refreshed token no longer
+   * allows them); they are no longer resubscribed.
+   */
+  unsubscribed: (info: Omit<UnsubscribedFrame, 'type'>) => void;
   /** Errors nobody awaits: error frames without an id, refused resubscribes, QUEUE_FULL. */
   error: (error: SwitchboardError) => void;
   /** Events of one concrete topic, e.g. `event:agent.42.status`. */

@@ -26,6 +26,7 @@ import {
   resolveOptions,
 } from './options.ts';
 import { Subscriber } from './subscriber.ts';
+import { TokenRefresher } from './token-refresh.ts';
 import type { WebSocketConstructor } from './websocket.ts';
 
 /**
@@ -50,6 +51,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   private lastFailure: SwitchboardError | undefined;
   private waiters: Deferred<void>[] = [];
   private readonly recovery: GapRecovery;
+  private readonly refresher: TokenRefresher;
 
   constructor(options: ClientOptions, platform: Platform) {
     super();
@@ -103,6 +105,21 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
           patterns: [...this.subscriber.patterns()],
           position: this.position,
         }),
+    });
+    this.refresher = this.createRefresher();
+  }
+
+  private createRefresher(): TokenRefresher {
+    return new TokenRefresher({
+      token: () => this.options.token,
+      online: () => this.current === 'connected',
+      nextId: this.nextId,
+      send: (frame) => this.dispatcher.expect(frame, this.options.messageTimeoutMs, false),
+      refreshed: (expiresAt) => this.emit('token-refreshed', { expiresAt }),
+      failed: (error, expiresAt) => {
+        this.emit('token-refresh-failed', { error, expiresAt });
+        this.emit('error', error);
+      },
     });
   }
 
@@ -185,6 +202,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   }
 
   private onWelcome(welcome: WelcomeFrame): void {
+    this.refresher.reset();
     this.welcome = welcome;
     this.lastPrincipal = welcome.principal;
     this.retries = 0;
@@ -219,8 +237,12 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   private onClosed(info: CloseInfo): void {
     this.connection = undefined;
     this.recovery.reset();
+    this.refresher.reset();
     const failure = closeFailure(info.code, info.reason);
-    const terminal = failure.terminal || info.disconnect?.reconnect === false;
+    // An expired token comes back only from a token function: a fixed string would be refused.
+    const expiredForGood =
+      info.code === CloseCode.TOKEN_EXPIRED && typeof this.options.token !== 'function';
+    const terminal = failure.terminal || info.disconnect?.reconnect === false || expiredForGood;
     const retry = this.options.reconnect && !terminal;
     const willReconnect = retry && this.options.maxReconnectAttempts > 0;
     const error = connectionClosed(failure.error.message, failure.error);
@@ -292,6 +314,18 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         this.emit('dropped', frame);
         this.recovery.onDropped(frame);
         break;
+      case 'refresh-required':
+        this.refresher.onRefreshRequired(frame);
+        break;
+      case 'unsubscribed': {
+        const { type: _type, ...info } = frame;
+        this.subscriber.ended(
+          frame.topics,
+          errorFromFrame({ code: frame.code, message: frame.reason }),
+        );
+        this.emit('unsubscribed', info);
+        break;
+      }
       default:
         // welcome, ping and disconnect belong to the connection.
         break;

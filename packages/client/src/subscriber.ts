@@ -126,6 +126,11 @@ export class Subscriber {
     this.registry.remove(patterns, offline);
   }
 
+  /** The hub ended these subscriptions (`unsubscribed`): never resubscribe them. */
+  ended(patterns: readonly string[], error: SwitchboardError): void {
+    this.registry.remove(patterns, error);
+  }
+
   /** The socket dropped and the client will reconnect. */
   dropped(error: SwitchboardError): void {
     this.registry.rejectOrphans(error);

@@ -140,7 +140,12 @@ describe('CloseCode', () => {
 
   it('marks as terminal only the codes a retry cannot fix', () => {
     expect([...TERMINAL_CLOSE_CODES].sort()).toEqual(
-      [CloseCode.AUTHENTICATION_FAILED, CloseCode.UNSUPPORTED_VERSION, CloseCode.KICKED].sort(),
+      [
+        CloseCode.AUTHENTICATION_FAILED,
+        CloseCode.UNSUPPORTED_VERSION,
+        CloseCode.KICKED,
+        CloseCode.REVOKED,
+      ].sort(),
     );
     for (const code of [
       CloseCode.NORMAL,
@@ -149,6 +154,8 @@ describe('CloseCode', () => {
       CloseCode.SLOW_CONSUMER,
       CloseCode.HEARTBEAT_TIMEOUT,
       CloseCode.AUTHENTICATION_TIMEOUT,
+      // A fresh token fixes an expiry: the client gets one and reconnects.
+      CloseCode.TOKEN_EXPIRED,
     ]) {
       expect(TERMINAL_CLOSE_CODES.has(code)).toBe(false);
     }

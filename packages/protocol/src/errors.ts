@@ -10,6 +10,8 @@ export const ErrorCode = {
   AUTHENTICATION_REQUIRED: 'AUTHENTICATION_REQUIRED',
   AUTHENTICATION_FAILED: 'AUTHENTICATION_FAILED',
   AUTHENTICATION_TIMEOUT: 'AUTHENTICATION_TIMEOUT',
+  /** The connection's credential expired without a successful refresh (close 4008). */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   FORBIDDEN: 'FORBIDDEN',
   /** A subscribe pattern whose containment in the allowed patterns is too costly to decide. */
   PATTERN_TOO_COMPLEX: 'PATTERN_TOO_COMPLEX',
@@ -98,6 +100,10 @@ export const CloseCode = {
   KICKED: 4006,
   /** The handshake frame was missing or malformed. */
   HANDSHAKE_FAILED: 4007,
+  /** The credential expired without a successful in-band refresh: reconnect with a fresh token. */
+  TOKEN_EXPIRED: 4008,
+  /** The principal's credentials were revoked (`server.revoke`): the same token will not do. */
+  REVOKED: 4009,
   /**
    * Refused by a rate limit too often under the `disconnect` policy (4029 echoes HTTP 429).
    * Reconnecting is allowed: with backoff, the buckets have refilled.
@@ -112,4 +118,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.AUTHENTICATION_FAILED,
   CloseCode.UNSUPPORTED_VERSION,
   CloseCode.KICKED,
+  CloseCode.REVOKED,
 ]);

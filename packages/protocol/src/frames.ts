@@ -63,6 +63,11 @@ export const StreamPosition = z.object({ epoch: Epoch, offset: Offset }).meta({
   description: 'The last event the client processed; the hub replays what came after it.',
 });
 
+const ExpiresAt = z.int().min(0).meta({
+  description:
+    "When the connection's credential expires, in ms since 1970-01-01 UTC; absent when it does not.",
+});
+
 const Versions = z.array(z.int().min(1).max(65535)).min(1).max(16);
 
 // ---- client to server -------------------------------------------------------------------
@@ -210,6 +215,7 @@ export const WelcomeFrame = z
       .min(0)
       .meta({ description: 'Largest inbound frame the server accepts, in bytes.' }),
     server: z.object({ name: z.string(), version: z.string() }),
+    expiresAt: ExpiresAt.optional(),
   })
   .meta({
     description: 'Answer to hello: the negotiated version, the log epoch and the server limits.',
@@ -242,6 +248,9 @@ export const AckFrame = z
       .array(SubscriptionOutcome)
       .optional()
       .meta({ description: 'For a subscribe: one outcome per pattern.' }),
+    expiresAt: ExpiresAt.optional().meta({
+      description: 'For an auth refresh: when the new credential expires (absent: never).',
+    }),
   })
   .meta({
     description:
@@ -319,6 +328,32 @@ export const DisconnectFrame = z
   })
   .meta({ description: 'Sent just before the server closes the connection, saying why.' });
 
+export const RefreshRequiredFrame = z
+  .object({
+    type: z.literal('refresh-required'),
+    expiresAt: ExpiresAt,
+  })
+  .meta({
+    description:
+      "The connection's credential expires at expiresAt: send an auth frame with a fresh token before then, or the hub closes the connection (4008).",
+  });
+
+export const UnsubscribedFrame = z
+  .object({
+    type: z.literal('unsubscribed'),
+    topics: z
+      .array(z.string())
+      .min(1)
+      .max(MAX_TOPICS_PER_FRAME)
+      .meta({ description: 'Patterns the hub removed, exactly as they were subscribed.' }),
+    code: z.enum(ERROR_CODES).meta({ description: 'Why, as an error code (e.g. FORBIDDEN).' }),
+    reason: z.string(),
+  })
+  .meta({
+    description:
+      'The hub ended these subscriptions on its own, e.g. because a refreshed principal may no longer subscribe to them. Do not subscribe to them again.',
+  });
+
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
   AckFrame,
@@ -329,6 +364,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   PongFrame,
   DroppedFrame,
   DisconnectFrame,
+  RefreshRequiredFrame,
+  UnsubscribedFrame,
 ]);
 
 export type RequestId = z.infer<typeof RequestId>;
@@ -350,6 +387,8 @@ export type ResponseFrame = z.infer<typeof ResponseFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export type DroppedFrame = z.infer<typeof DroppedFrame>;
 export type DisconnectFrame = z.infer<typeof DisconnectFrame>;
+export type RefreshRequiredFrame = z.infer<typeof RefreshRequiredFrame>;
+export type UnsubscribedFrame = z.infer<typeof UnsubscribedFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ClientFrameType = ClientFrame['type'];
 export type ServerFrameType = ServerFrame['type'];

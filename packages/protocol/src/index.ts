@@ -26,6 +26,7 @@ export {
   PingFrame,
   PongFrame,
   PublishFrame,
+  RefreshRequiredFrame,
   RequestFrame,
   RequestId,
   ResponseFrame,
@@ -34,6 +35,7 @@ export {
   SubscribeFrame,
   SubscriptionOutcome,
   Topic,
+  UnsubscribedFrame,
   UnsubscribeFrame,
   WelcomeFrame,
 } from './frames.ts';

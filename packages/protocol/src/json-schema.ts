@@ -11,10 +11,12 @@ import {
   PingFrame,
   PongFrame,
   PublishFrame,
+  RefreshRequiredFrame,
   RequestFrame,
   ResponseFrame,
   ServerFrame,
   SubscribeFrame,
+  UnsubscribedFrame,
   UnsubscribeFrame,
   WelcomeFrame,
 } from './frames.ts';
@@ -50,6 +52,8 @@ const DEFINITIONS = {
   ErrorFrame,
   DroppedFrame,
   DisconnectFrame,
+  RefreshRequiredFrame,
+  UnsubscribedFrame,
   HistoryRequest,
   HistoryResponse,
 } as const;

@@ -573,6 +573,18 @@ const SERVER_BASES: Record<
       { path: 'reconnect', values: [MISSING, 'yes', 1] },
     ],
   },
+  'refresh-required': {
+    base: { type: 'refresh-required', expiresAt: 1_700_000_060_000 },
+    cases: [{ path: 'expiresAt', values: [MISSING, -1, 1.5, '1700000060000', null] }],
+  },
+  unsubscribed: {
+    base: { type: 'unsubscribed', topics: ['task.#'], code: 'FORBIDDEN', reason: 'narrowed' },
+    cases: [
+      { path: 'topics', values: [MISSING, [], 'task.#', Array(101).fill('a')] },
+      { path: 'code', values: [MISSING, 'NOPE', 5] },
+      { path: 'reason', values: [MISSING, 5] },
+    ],
+  },
 };
 
 function withField(

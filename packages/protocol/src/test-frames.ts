@@ -32,17 +32,19 @@ export const CLIENT_FRAMES: ClientFrame[] = [
   { type: 'pong', id: 'p1', ts: 1_700_000_000_000 },
 ];
 
+const WELCOME: ServerFrame = {
+  type: 'welcome',
+  version: 1,
+  connectionId: 'c-1',
+  principal: { id: 'agent-7' },
+  epoch: 'e-1',
+  heartbeatIntervalMs: 30_000,
+  maxPayload: 1_048_576,
+  server: { name: 'switchboard', version: '0.1.0' },
+};
+
 export const SERVER_FRAMES: ServerFrame[] = [
-  {
-    type: 'welcome',
-    version: 1,
-    connectionId: 'c-1',
-    principal: { id: 'agent-7' },
-    epoch: 'e-1',
-    heartbeatIntervalMs: 30_000,
-    maxPayload: 1_048_576,
-    server: { name: 'switchboard', version: '0.1.0' },
-  },
+  WELCOME,
   {
     type: 'welcome',
     version: 1,
@@ -99,4 +101,13 @@ export const SERVER_FRAMES: ServerFrame[] = [
   { type: 'pong' },
   { type: 'dropped', epoch: 'e-1', fromOffset: 10, toOffset: 19, count: 4 },
   { type: 'disconnect', code: 1001, reason: 'server shutting down', reconnect: true },
+  { type: 'refresh-required', expiresAt: 1_700_000_060_000 },
+  {
+    type: 'unsubscribed',
+    topics: ['task.#', 'agent.7.#'],
+    code: 'FORBIDDEN',
+    reason: 'the refreshed principal may no longer subscribe to these patterns',
+  },
+  { type: 'ack', id: 'a2', ok: true, expiresAt: 1_700_000_120_000 },
+  { ...WELCOME, connectionId: 'c-3', expiresAt: 1_700_000_060_000 },
 ];

@@ -8,11 +8,12 @@ import {
   SwitchboardError,
   versionFromSubprotocol,
 } from '@switchboard/protocol';
+import { admitToken, authenticationFailure } from './authentication.ts';
 import type { FrameRejection } from './frame-rejection.ts';
-import type { ResolvedServerOptions } from './options.ts';
-import { toPrincipal } from './principal.ts';
+import type { AuthenticationMetadata, ResolvedServerOptions } from './options.ts';
 import type { ServerConnection } from './server-connection.ts';
 import { tokenFromRequest } from './token.ts';
+import { expiresAtField } from './token-expiry.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** Frames a connection may queue while its authentication is still running. */
@@ -33,7 +34,7 @@ export interface HandshakeState {
 /** @internal The server options the handshake reads. */
 export type HandshakeOptions = Pick<
   ResolvedServerOptions,
-  'authenticate' | 'authTimeoutMs' | 'heartbeatIntervalMs' | 'maxPayload' | 'name'
+  'authenticate' | 'isRevoked' | 'authTimeoutMs' | 'heartbeatIntervalMs' | 'maxPayload' | 'name'
 >;
 
 /** @internal What the handshake needs from its server. */
@@ -193,37 +194,24 @@ export class Handshake {
     transport: 'frame' | 'header' | 'query',
     authFrameId: string | undefined,
   ): void {
-    const authenticate = this.options.authenticate!;
-    const metadata = {
+    const metadata: AuthenticationMetadata = {
       connectionId: connection.id,
       remoteAddress: connection.remoteAddress,
       headers: connection.handshake?.request.headers ?? {},
       url: connection.handshake?.request.url ?? '/',
       transport,
+      refresh: false,
     };
-    Promise.resolve()
-      .then(() => authenticate(token, metadata))
-      .then((result) => {
+    admitToken(this.options, token, metadata)
+      .then(({ principal, named }) => {
         if (connection.state !== 'authenticating') return;
-        if (result === false || result === undefined || result === null) {
-          throw new SwitchboardError(
-            ErrorCode.AUTHENTICATION_FAILED,
-            'Authentication failed: token refused',
-          );
-        }
-        connection.principal = toPrincipal(result, connection.id);
-        if (typeof result === 'object' && typeof result.id === 'string') {
-          connection.dedupeScope = result.id;
-        }
+        connection.principal = principal;
+        if (named) connection.dedupeScope = principal.id;
         this.#welcome(connection, authFrameId);
       })
       .catch((error: unknown) => {
         if (connection.state !== 'authenticating') return;
-        const unexpected =
-          !(error instanceof SwitchboardError) || error.code === ErrorCode.INTERNAL_ERROR;
-        const failure = unexpected
-          ? new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, 'Authentication failed')
-          : new SwitchboardError(ErrorCode.AUTHENTICATION_FAILED, error.message);
+        const { failure, unexpected } = authenticationFailure(error);
         if (unexpected) this.host.error(error);
         this.host.rejection.refuse(
           connection,
@@ -247,6 +235,7 @@ export class Handshake {
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       maxPayload: this.options.maxPayload,
       server: { name: this.options.name, version: SERVER_VERSION },
+      ...expiresAtField(connection.principal),
     });
     if (authFrameId !== undefined) connection.send({ type: 'ack', id: authFrameId, ok: true });
     this.host.authenticated(connection);

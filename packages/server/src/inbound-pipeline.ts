@@ -1,4 +1,5 @@
 import {
+  type AuthFrame,
   type ClientFrame,
   CloseCode,
   ErrorCode,
@@ -27,6 +28,8 @@ export interface PipelineHost {
   readonly throttle: InboundThrottle;
   /** The attached router, if any. */
   readonly router: FrameHandler | undefined;
+  /** An `auth` frame of an open connection: an in-band token refresh (token-refresh.ts). */
+  refresh(connection: ServerConnection, frame: AuthFrame): void;
   /** The `message` hook: every valid frame of an open connection, before its stages. */
   message(connection: ServerConnection, frame: ClientFrame): void;
   /** A stage or the router threw (emits `error`). */
@@ -36,7 +39,7 @@ export interface PipelineHost {
 /**
  * @internal
  * Every inbound message, in order: size → parse → heartbeat → phase (the handshake until the
- * connection is open) → the `message` hook → stages (authorization first, then `use()`d ones)
+ * connection is open; then `auth` frames go to the token refresh) → the `message` hook → stages (authorization first, then `use()`d ones)
  * → the router. A step that refuses answers with an error frame carrying the frame's id; only
  * an oversized message closes the connection. Nothing here allocates per frame beyond the
  * parse, and no step returns a promise.
@@ -79,15 +82,17 @@ export class InboundPipeline {
         connection.send(errorFrame(refusal, frame.id));
         return;
       }
+      host.refresh(connection, frame);
+      return;
     }
-    if (frame.type === 'hello' || frame.type === 'auth') {
+    if (frame.type === 'hello') {
       host.rejection.reject(
         connection,
         new SwitchboardError(
           ErrorCode.INVALID_MESSAGE,
-          `Unexpected ${frame.type} frame: this connection is already authenticated`,
+          'Unexpected hello frame: this connection is already authenticated',
         ),
-        frame.type === 'auth' ? frame.id : undefined,
+        undefined,
       );
       return;
     }

@@ -1,7 +1,18 @@
 export type { ClientInfo, ConnectionState } from './client-info.ts';
 export type { FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
-export type { Authenticate, AuthenticationMetadata, WSServerOptions } from './options.ts';
+export type {
+  JwtAuthenticate,
+  JwtAuthenticatorOptions,
+} from './jwt-authenticator.ts';
+export { jwtAuthenticator } from './jwt-authenticator.ts';
+export type { ClaimPath, JwtClaimMapping, JwtPrincipal } from './jwt-claims.ts';
+export type {
+  Authenticate,
+  AuthenticationMetadata,
+  IsRevoked,
+  WSServerOptions,
+} from './options.ts';
 export { WS_SERVER_DEFAULTS } from './options.ts';
 export type { Principal } from './principal.ts';
 export type {
@@ -19,6 +30,7 @@ export type {
 export type { RouterStats } from './router-link.ts';
 export type { WSRouterOptions } from './router-options.ts';
 export { WS_ROUTER_DEFAULTS } from './router-options.ts';
+export { refreshLeadMs } from './token-expiry.ts';
 export type {
   MessageDroppedInfo,
   PublishResult,

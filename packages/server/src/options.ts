@@ -18,6 +18,11 @@ export interface AuthenticationMetadata {
   url: string;
   /** Where the token came from. */
   transport: 'frame' | 'header' | 'query';
+  /**
+   * True for an in-band refresh (an `auth` frame on an open connection). The upgrade request
+   * is not kept once a connection is open, so `headers` is then empty and `url` is `'/'`.
+   */
+  refresh: boolean;
 }
 
 /**
@@ -30,6 +35,13 @@ export type Authenticate = (
   metadata: AuthenticationMetadata,
 ) => boolean | Principal | Promise<boolean | Principal>;
 
+/**
+ * Says whether a credential that passed `authenticate` has been revoked since it was issued
+ * (e.g. a JWT `jti` on a denylist: `principal.claims.jti`). Checked at every authentication
+ * and every in-band refresh; `true` refuses it with AUTHENTICATION_FAILED.
+ */
+export type IsRevoked = (principal: Principal, token: string) => boolean | Promise<boolean>;
+
 export interface WSServerOptions {
   /** Port to listen on; 0 picks a free one (read it back from `server.port`). @default 0 */
   port?: number;
@@ -41,6 +53,8 @@ export interface WSServerOptions {
   path?: string;
   /** Token check; without it connections are anonymous (loopback only, see `allowAnonymous`). */
   authenticate?: Authenticate;
+  /** Checked after `authenticate`, at the handshake and on every refresh (see `IsRevoked`). */
+  isRevoked?: IsRevoked;
   /** Allow anonymous access on a non-loopback interface. @default false */
   allowAnonymous?: boolean;
   /** Time to finish the handshake and authentication before the socket is closed (4002). @default 10_000 */
@@ -137,6 +151,11 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   }
   checkRateLimitOptions(OWNER, 'rateLimit', options.rateLimit);
   checkType(OWNER, 'authenticate', options.authenticate, 'function');
+  checkType(OWNER, 'isRevoked', options.isRevoked, 'function');
+  if (options.isRevoked !== undefined && options.authenticate === undefined) {
+    // Without authenticate there are no credentials to revoke: refused rather than ignored.
+    throw new TypeError('WSServer option "isRevoked" needs "authenticate"');
+  }
   checkType(OWNER, 'server', options.server, 'object');
   for (const key of ['host', 'path', 'name'] as const) {
     checkType(OWNER, key, options[key], 'string');

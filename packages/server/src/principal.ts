@@ -5,6 +5,9 @@ import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-optio
  * Who is on the other end of a connection. `subscribe` and `publish` list the patterns the
  * principal may use, `request` the patterns over method names it may call (`tasks.*`);
  * absent means unrestricted. `rateLimits` overrides the server's `rateLimit`, key by key.
+ * `expiresAt` (ms since 1970-01-01 UTC, e.g. a JWT's `exp` * 1000) is when its credential
+ * stops being valid: the hub asks for a refresh before then and closes the connection (4008)
+ * after it.
  */
 export interface Principal {
   id: string;
@@ -12,6 +15,7 @@ export interface Principal {
   publish?: readonly string[];
   request?: readonly string[];
   rateLimits?: RateLimitOptions;
+  expiresAt?: number;
   [key: string]: unknown;
 }
 
@@ -45,6 +49,13 @@ export function toPrincipal(result: unknown, connectionId: string): Principal {
     throw new SwitchboardError(ErrorCode.INTERNAL_ERROR, (error as Error).message, {
       cause: error,
     });
+  }
+  const expiresAt = candidate.expiresAt;
+  if (expiresAt !== undefined && !(typeof expiresAt === 'number' && Number.isFinite(expiresAt))) {
+    throw new SwitchboardError(
+      ErrorCode.INTERNAL_ERROR,
+      'authenticate() returned a principal whose "expiresAt" is not a time in ms since 1970',
+    );
   }
   return { ...candidate, id } as Principal;
 }

@@ -144,7 +144,6 @@ export class RateLimitStage implements FrameStage {
   /** Ties a connection to its allowance: on its first frame, and after its principal changed. */
   #bind(context: FrameContext): ConnectionLimits {
     const previous = this.#connections.get(context);
-    if (previous !== undefined) this.#release(previous.allowance);
     const principal = context.principal;
     const limits = this.#limitsOf(principal);
     const now = this.clock();
@@ -159,6 +158,8 @@ export class RateLimitStage implements FrameStage {
       allowance.reconfigure(limits, now);
     }
     allowance.connections += 1;
+    // Released only now: a refreshed principal of the same id keeps its buckets' tokens.
+    if (previous !== undefined) this.#release(previous.allowance);
     const entry: ConnectionLimits = previous ?? {
       principal,
       allowance,

@@ -10,6 +10,7 @@ import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switc
 import type WebSocket from 'ws';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
+import { Credentials } from './credentials.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import { FrameRejection } from './frame-rejection.ts';
 import { type FrameStage, FrameStages } from './frame-stage.ts';
@@ -39,6 +40,8 @@ export interface WSServerEvents {
   connection: (client: ClientInfo) => void;
   /** Handshake and authentication finished; the client got its welcome. */
   authenticated: (client: ClientInfo) => void;
+  /** An in-band `auth` frame replaced the principal of an open connection. */
+  'token-refreshed': (client: ClientInfo) => void;
   disconnection: (client: ClientInfo, code: number, reason: string) => void;
   /** Every valid frame from an authenticated client, before its stages and the router. */
   message: (client: ClientInfo, frame: ClientFrame) => void;
@@ -65,6 +68,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #stages: FrameStages;
   readonly #rejection: FrameRejection;
   readonly #handshake: Handshake;
+  readonly #credentials: Credentials;
   readonly #pipeline: InboundPipeline;
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
@@ -93,11 +97,22 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#handshake = new Handshake(this.options, {
       rejection: this.#rejection,
       epoch: () => this.#handler?.epoch ?? 'none',
-      authenticated: (connection) => this.emit('authenticated', connection.info()),
+      authenticated: (connection) => {
+        this.#credentials.opened(connection);
+        this.emit('authenticated', connection.info());
+      },
       error: (error) => this.#emitError(error),
       dispatch: (connection, frame) => this.#pipeline.dispatch(connection, frame),
     });
     const server = this;
+    this.#credentials = new Credentials(this.options, {
+      rejection: this.#rejection,
+      get router() {
+        return server.#handler;
+      },
+      refreshed: (connection) => this.emit('token-refreshed', connection.info()),
+      error: (error) => this.#emitError(error),
+    });
     this.#pipeline = new InboundPipeline({
       maxPayload: this.options.maxPayload,
       handshake: this.#handshake,
@@ -108,6 +123,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       get router() {
         return server.#handler;
       },
+      refresh: (connection, frame) => this.#credentials.refresh(connection, frame),
       message: (connection, frame) => {
         if (this.listenerCount('message') > 0) this.emit('message', connection.info(), frame);
       },
@@ -244,6 +260,15 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return true;
   }
 
+  /**
+   * Ends every connection of a principal now, with a `disconnect` frame (`reconnect: false`)
+   * and close 4009 (REVOKED: clients do not reconnect on their own). Returns how many were
+   * ended. It refuses nothing later: keep new connections out with `isRevoked`.
+   */
+  revoke(principalId: string, reason = 'Credentials revoked'): number {
+    return this.#credentials.revoke(this.#connections.values(), principalId, reason);
+  }
+
   /** Serves `/health` and `/stats` on a server you own; returns false for other requests. */
   handleHttpRequest(request: IncomingMessage, response: ServerResponse): boolean {
     return handleHttpEndpoint(this, request, response);
@@ -347,6 +372,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     connection.state = 'closed';
     this.#handshake.end(connection);
     this.#stages.closed(connection, (error) => this.#emitError(error));
+    this.#credentials.closed(connection);
     connection.output.release();
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;

@@ -37,6 +37,8 @@ export interface FakeHubOptions {
   maxPayload?: number;
   /** Route handlers; one returning HANG never answers. */
   methods?: Record<string, (data: unknown) => unknown>;
+  /** `expiresAt` in the ack of an in-band `auth` refresh. */
+  refreshExpiresAt?: number;
   /** Connections (by index, from 0) that go silent after their welcome. */
   silent?: (index: number) => boolean;
 }
@@ -265,9 +267,28 @@ export class FakeHub {
       case 'ping':
         this.sendTo(connection, { type: 'pong', id: frame.id, ts: frame.ts });
         break;
+      case 'auth':
+        this.refresh(connection, frame.id ?? '', frame.token);
+        break;
       default:
         break;
     }
+  }
+
+  /** An in-band refresh: a known token for the same principal is acked, anything else refused. */
+  private refresh(connection: HubConnection, id: string, token: string): void {
+    const principal = this.options.tokens?.[token] ?? (this.options.tokens ? undefined : token);
+    if (principal === undefined || principal !== connection.principal) {
+      this.sendTo(connection, {
+        type: 'error',
+        id,
+        code: ErrorCode.AUTHENTICATION_FAILED,
+        message: 'refused: AUTHENTICATION_FAILED',
+      });
+      return;
+    }
+    const expiresAt = this.options.refreshExpiresAt;
+    this.sendTo(connection, { type: 'ack', id, ok: true, ...(expiresAt ? { expiresAt } : {}) });
   }
 
   private subscribe(connection: HubConnection, frame: SubscribeFrame): void {
