@@ -32,6 +32,8 @@ export interface ReaderHost {
   gap(gap: Gap): void;
   epochChanged(change: EpochChange): void;
   stalled(silentMs: number): void;
+  /** Ends the reader's blocking read early (from another connection); best effort. */
+  unblock(): void;
   error(error: unknown): void;
 }
 
@@ -148,8 +150,13 @@ export class Reader {
     const { streamKey, blockMs, readBatch } = this.#o;
     const after = `${this.#head}-${this.#tag}`;
     this.#readSince = Date.now();
+    const peek = this.#scripts.peek(client, this.#host.run()).then((log) => {
+      // The read after it waits on ids of the old epoch: end it instead of waiting blockMs.
+      if (log.epoch !== this.#epoch) this.#host.unblock();
+      return log;
+    });
     const [log, reply] = await Promise.all([
-      this.#scripts.peek(client, this.#host.run()),
+      peek,
       client.xread('COUNT', readBatch, 'BLOCK', blockMs, 'STREAMS', streamKey, after),
     ]).finally(() => {
       this.#readSince = undefined;

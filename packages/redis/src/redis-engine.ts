@@ -273,6 +273,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
           silentMs,
         });
       },
+      unblock: () => this.#poke(),
       error: (error) => this.#o.onError(error),
     };
   }
