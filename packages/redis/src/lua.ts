@@ -73,27 +73,29 @@ end
 
 -- Drops the oldest entries while a bound is exceeded. The newest entry always stays, so an
 -- acknowledged append is readable. A topic whose newest entry leaves keeps its last value in
--- RETAINED. Returns the number of entries left.
+-- RETAINED. Returns the number of entries left and the oldest offset still held (the newest
+-- plus one when history is empty).
 local function trim(log)
   local len = redis.call('XLEN', LOG)
   local cutoff = nil
   if TTL >= 0 then cutoff = NOW - TTL end
   local last = nil
+  local first = nil
   local start = '-'
-  while len > 0 do
+  while len > 0 and not first do
     -- Nothing can be over a bound: no need to look at the oldest entry.
     if len <= MAX_LEN and cutoff == nil and (MAX_BYTES < 0 or log.bytes <= MAX_BYTES) then break end
-    local want = math.min(math.max(len - MAX_LEN, 1), 100)
+    -- One more than the count bound drops, to learn the oldest offset that stays.
+    local want = math.min(math.max(len - MAX_LEN + 1, 1), 100)
     local batch = redis.call('XRANGE', LOG, start, '+', 'COUNT', want)
     if #batch == 0 then break end
-    local stop = false
     for i = 1, #batch do
       local id, f = batch[i][1], batch[i][2]
+      local offset = offset_of(id)
       local over = len > MAX_LEN
         or (len > 1 and MAX_BYTES >= 0 and log.bytes > MAX_BYTES)
         or (cutoff ~= nil and tonumber(f[4]) < cutoff)
-      if not over then stop = true break end
-      local offset = offset_of(id)
+      if not over then first = offset break end
       len = len - 1
       log.bytes = log.bytes - (#f[2] + #f[6] + #f[10])
       redis.call('HDEL', DEDUPE, f[2])
@@ -102,21 +104,17 @@ local function trim(log)
       end
       last = offset
     end
-    if stop then break end
-    start = fmt(last + 1)
+    if last then start = fmt(last + 1) end
   end
   if last then
     redis.call('XTRIM', LOG, 'MINID', fmt(last + 1))
     redis.call('HSET', META, 'bytes', log.bytes)
   end
-  return len
-end
-
--- The oldest offset still held (the newest plus one when history is empty).
-local function first_held(log)
-  local oldest = redis.call('XRANGE', LOG, '-', '+', 'COUNT', 1)
-  if #oldest == 0 then return log.offset + 1 end
-  return offset_of(oldest[1][1])
+  if len == 0 then return 0, log.offset + 1 end
+  if not first then
+    first = offset_of(redis.call('XRANGE', LOG, '-', '+', 'COUNT', 1)[1][1])
+  end
+  return len, first
 end
 
 -- Drops the state of the least recently updated topics beyond history, past the bound.
@@ -136,8 +134,7 @@ end
 
 -- Bounds applied: returns entries held, topics with state, topics pruned, first held offset.
 local function settle(log)
-  local len = trim(log)
-  local first = first_held(log)
+  local len, first = trim(log)
   local pruned = prune(first)
   return len, redis.call('ZCARD', TOPICS), pruned, first
 end
@@ -151,15 +148,17 @@ end
 const APPEND = `
 local log = open_log()
 local key, topic, payload = ARGV[10], ARGV[11], ARGV[12]
-trim(log)
 local dup = redis.call('HGET', DEDUPE, key)
 if dup then
   local found = redis.call('XRANGE', LOG, dup, dup)
-  if #found > 0 then
-    local f = found[1][2]
+  local f = found[1] and found[1][2]
+  -- An original past the age bound is as good as trimmed (the trim below drops it).
+  if f and not (TTL >= 0 and tonumber(f[4]) < NOW - TTL) then
     local held, topics, pruned = settle(log)
     return { 'dup', log.epoch, found[1][1], f[8], f[10], f[6], held, topics, pruned }
   end
+  -- The original is past the age bound: drop it (and its key) before appending anew.
+  trim(log)
 end
 local offset = log.offset + 1
 local seq = redis.call('HINCRBY', SEQ, topic, 1)
