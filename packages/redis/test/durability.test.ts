@@ -1,9 +1,10 @@
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import Redis from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { logKeys } from '../src/scripts.ts';
 import { engineFixture, eventually } from './support/engines.ts';
 import { RedisProcess } from './support/redis-process.ts';
+import { describeWithRedisServer } from './support/redis-service.ts';
 
 const engines = engineFixture();
 const servers: RedisProcess[] = [];
@@ -48,7 +49,7 @@ async function primaryWithReplica() {
   return { primary, replica: replicaClient };
 }
 
-describe("durability: 'wait'", () => {
+describeWithRedisServer("durability: 'wait'", () => {
   it('acknowledges an append once the replica has it', async () => {
     const { primary, replica } = await primaryWithReplica();
     const { engine, errors } = engines.make({ url: primary.url, durability: 'wait' });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_ENGINE_DEFAULTS, RedisEngine, type RedisEngineOptions } from '../src/index.ts';
 import { engineFixture } from './support/engines.ts';
 import { freePort, RedisProcess } from './support/redis-process.ts';
+import { describeWithRedisServer } from './support/redis-service.ts';
 
 const engines = engineFixture();
 let server: RedisProcess | undefined;
@@ -73,7 +74,7 @@ describe('RedisEngine options', () => {
   });
 });
 
-describe('RedisEngine open() and health()', () => {
+describeWithRedisServer('RedisEngine open() and health()', () => {
   it('rejects open() with NOT_CONNECTED when Redis is not there, and a later open() retries', async () => {
     const port = await freePort();
     const { engine, errors } = engines.make({ url: `redis://127.0.0.1:${port}` });

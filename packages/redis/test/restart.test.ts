@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { RedisEngine } from '../src/index.ts';
 import { engineFixture, eventually, range, reasons, record } from './support/engines.ts';
 import { RedisProcess } from './support/redis-process.ts';
+import { describeWithRedisServer } from './support/redis-service.ts';
 
 const ALWAYS = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
 const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
@@ -23,7 +24,7 @@ async function appendMany(engine: RedisEngine, count: number, from = 0) {
   );
 }
 
-describe('a Redis restart', () => {
+describeWithRedisServer('a Redis restart', () => {
   it('keeps every acknowledged entry and the epoch after kill -9 with appendfsync always', async () => {
     server = await RedisProcess.start(ALWAYS);
     const { engine, errors } = engines.make({ url: server.url });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { describe, it } from 'vitest';
@@ -31,16 +32,32 @@ export async function probeRedis(url = REDIS_URL): Promise<RedisProbe> {
   }
 }
 
+/** Is the `redis-server` binary there, for tests that run servers of their own? */
+export function probeRedisServer(): RedisProbe {
+  const run = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (run.status === 0) return { reachable: true };
+  return { reachable: false, reason: run.error?.message ?? `exit ${run.status}` };
+}
+
 /**
  * `describe` when Redis answered. Without it the run fails in CI (`CI` set) and is skipped
  * with a `[skip]` notice elsewhere: never a silent pass.
  */
 export function describeWithRedis(name: string, probe: RedisProbe, body: () => void): void {
+  describeWith(name, `Redis not reachable at ${redact(REDIS_URL)}`, probe, body);
+}
+
+/** `describeWithRedis` for tests that start `redis-server` themselves. */
+export function describeWithRedisServer(name: string, body: () => void): void {
+  describeWith(name, 'redis-server cannot be started', probeRedisServer(), body);
+}
+
+function describeWith(name: string, what: string, probe: RedisProbe, body: () => void): void {
   if (probe.reachable) {
     describe(name, body);
     return;
   }
-  const where = `Redis not reachable at ${redact(REDIS_URL)} (${probe.reason})`;
+  const where = `${what} (${probe.reason})`;
   if (process.env.CI) {
     describe(name, () => {
       it('needs Redis', () => {
