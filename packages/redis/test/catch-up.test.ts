@@ -50,10 +50,7 @@ describeWithRedis('a node that falls behind', redis, () => {
   }
 
   it('catches up after its reader connection is killed, with no entry lost or repeated', async () => {
-    const { engine: a, errors } = engines.make();
-    await a.open();
-    const { engine: b } = engines.peer(a);
-    await b.open();
+    const { a, b, errors } = await engines.openPair();
     const seenA = record(a);
     const seenB = record(b);
     for (const first of [1, 101, 201]) {
@@ -77,10 +74,10 @@ describeWithRedis('a node that falls behind', redis, () => {
 
   it('reports a gap, never a silent one, when what it missed was trimmed while it was cut off', async () => {
     proxy = await TcpProxy.start(REDIS_URL);
-    const { engine: a, errors } = engines.make({ url: proxy.url, historySize: 10 });
-    await a.open();
-    const { engine: b } = engines.peer(a, { historySize: 10 });
-    await b.open();
+    const { a, b, errors } = await engines.openPair(
+      { url: proxy.url, historySize: 10 },
+      { historySize: 10 },
+    );
     const seen = record(a);
     const gaps: Gap[] = [];
     a.on('gap', (gap) => gaps.push(gap));
@@ -105,14 +102,11 @@ describeWithRedis('a node that falls behind', redis, () => {
 
   it('reconnects a reader whose connection went silent without closing', async () => {
     proxy = await TcpProxy.start(REDIS_URL);
-    const { engine: a, errors } = engines.make({
+    const { a, b, errors } = await engines.openPair({
       url: proxy.url,
       blockMs: 100,
       stallTimeoutMs: 400,
     });
-    await a.open();
-    const { engine: b } = engines.peer(a);
-    await b.open();
     const seen = record(a);
     const stalls: number[] = [];
     a.on('stalled', ({ silentMs }) => stalls.push(silentMs));
@@ -131,10 +125,7 @@ describeWithRedis('a node that falls behind', redis, () => {
   });
 
   it("moves to a new epoch when the log's keys are deleted while it runs", async () => {
-    const { engine: a, errors } = engines.make();
-    await a.open();
-    const { engine: b } = engines.peer(a);
-    await b.open();
+    const { a, b, errors } = await engines.openPair();
     const seen = record(a);
     await publishAll(b, 1, 3);
     await seen.until((got) => got.length === 3);

@@ -3,23 +3,20 @@ import Redis from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 import { logKeys } from '../src/scripts.ts';
 import { engineFixture, eventually } from './support/engines.ts';
-import { RedisProcess } from './support/redis-process.ts';
 import { describeWithRedisServer } from './support/redis-service.ts';
 
 const engines = engineFixture();
-const servers: RedisProcess[] = [];
 const clients: Redis[] = [];
 
 afterEach(async () => {
-  await engines.closeAll([]);
   for (const client of clients.splice(0)) client.disconnect();
-  for (const server of servers.splice(0)) await server.stop();
+  await engines.closeAll();
 });
 
 /** A primary and one replica, both owned by the test. */
 async function primaryWithReplica() {
   // A replica's first sync starts at once, not after the default 5 s.
-  const primary = await RedisProcess.start([
+  const primary = await engines.startServer([
     '--save',
     '',
     '--appendonly',
@@ -27,8 +24,7 @@ async function primaryWithReplica() {
     '--repl-diskless-sync-delay',
     '0',
   ]);
-  servers.push(primary);
-  const replica = await RedisProcess.start([
+  const replica = await engines.startServer([
     '--save',
     '',
     '--appendonly',
@@ -37,7 +33,6 @@ async function primaryWithReplica() {
     '127.0.0.1',
     String(primary.port),
   ]);
-  servers.push(replica);
   const admin = new Redis(primary.url);
   clients.push(admin);
   await eventually(async () => {

@@ -2,17 +2,11 @@ import { ErrorCode } from '@switchboard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_ENGINE_DEFAULTS, RedisEngine, type RedisEngineOptions } from '../src/index.ts';
 import { engineFixture } from './support/engines.ts';
-import { freePort, RedisProcess } from './support/redis-process.ts';
+import { freePort } from './support/redis-process.ts';
 import { describeWithRedisServer } from './support/redis-service.ts';
 
 const engines = engineFixture();
-let server: RedisProcess | undefined;
-
-afterEach(async () => {
-  await engines.closeAll(server ? [server.url] : []);
-  await server?.stop();
-  server = undefined;
-});
+afterEach(() => engines.closeAll());
 
 describe('RedisEngine options', () => {
   it.each<[RedisEngineOptions, RegExp]>([
@@ -60,7 +54,7 @@ describe('RedisEngine options', () => {
   });
 
   it('connects to REDIS_URL when no url is given', async () => {
-    server = await RedisProcess.start(['--save', '', '--appendonly', 'no']);
+    const server = await engines.startServer(['--save', '', '--appendonly', 'no']);
     const saved = process.env.REDIS_URL;
     process.env.REDIS_URL = server.url;
     try {
@@ -81,7 +75,7 @@ describeWithRedisServer('RedisEngine open() and health()', () => {
     await expect(engine.open()).rejects.toMatchObject({ code: ErrorCode.NOT_CONNECTED });
     expect(() => engine.epoch).toThrow(expect.objectContaining({ code: ErrorCode.NOT_CONNECTED }));
     expect(engine.health()).toMatchObject({ ok: false, state: 'not-open' });
-    server = await RedisProcess.start(['--save', '', '--appendonly', 'no'], port);
+    await engines.startServer(['--save', '', '--appendonly', 'no'], port);
     await engine.open();
     expect(engine.health()).toMatchObject({ ok: true, state: 'live', head: 0, lag: 0 });
     const { entry } = await engine.append({ id: 'a', topic: 't', data: 1 });

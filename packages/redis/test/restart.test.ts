@@ -1,20 +1,15 @@
 import { afterEach, expect, it } from 'vitest';
-import type { RedisEngine } from '../src/index.ts';
+import type { RedisEngine, RedisEngineOptions } from '../src/index.ts';
 import { engineFixture, eventually, range, reasons, record } from './support/engines.ts';
-import { RedisProcess } from './support/redis-process.ts';
+import type { RedisProcess } from './support/redis-process.ts';
 import { describeWithRedisServer } from './support/redis-service.ts';
 
 const ALWAYS = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+const EVERYSEC = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''];
 const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
 
 const engines = engineFixture();
-let server: RedisProcess | undefined;
-
-afterEach(async () => {
-  await engines.closeAll(server ? [server.url] : []);
-  await server?.stop();
-  server = undefined;
-});
+afterEach(() => engines.closeAll());
 
 async function appendMany(engine: RedisEngine, count: number, from = 0) {
   return Promise.all(
@@ -26,7 +21,7 @@ async function appendMany(engine: RedisEngine, count: number, from = 0) {
 
 describeWithRedisServer('a Redis restart', () => {
   it('keeps every acknowledged entry and the epoch after kill -9 with appendfsync always', async () => {
-    server = await RedisProcess.start(ALWAYS);
+    const server = await engines.startServer(ALWAYS);
     const { engine, errors } = engines.make({ url: server.url });
     await engine.open();
     const seen = record(engine);
@@ -52,7 +47,7 @@ describeWithRedisServer('a Redis restart', () => {
   });
 
   it('starts a new epoch when Redis restarts without persistence, so an old position is incomplete', async () => {
-    server = await RedisProcess.start(NO_PERSISTENCE);
+    const server = await engines.startServer(NO_PERSISTENCE);
     const { engine, errors } = engines.make({ url: server.url });
     await engine.open();
     const seen = record(engine);
@@ -79,43 +74,26 @@ describeWithRedisServer('a Redis restart', () => {
   });
 
   it('starts a new epoch after a restart with appendfsync everysec, which may have lost the last second', async () => {
-    server = await RedisProcess.start([
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-    ]);
-    const { engine, errors } = engines.make({ url: server.url });
-    await engine.open();
-    const old = engine.epoch;
-    await appendMany(engine, 20);
-    await server.kill();
-    await server.restart();
-    await eventually(() => expect(engine.epoch).not.toBe(old));
-    expect(reasons(errors)).toEqual(['epoch-changed']);
+    const engine = await crashIntoNewEpoch(EVERYSEC, {}, async (server, node) => {
+      await appendMany(node, 20);
+      await server.kill();
+    });
     expect((await engine.read({ after: 0, patterns: ['#'], limit: 10 })).head).toBe(0);
   });
 
   it("starts a new epoch when the restarted Redis holds less than this node saw, even with restartPolicy 'trust'", async () => {
-    server = await RedisProcess.start(NO_PERSISTENCE);
-    const { engine, errors } = engines.make({ url: server.url, restartPolicy: 'trust' });
-    await engine.open();
-    const old = engine.epoch;
-    await appendMany(engine, 5);
-    // A snapshot of offset 5; the next five are only in memory when the server dies.
-    await snapshot(server);
-    await appendMany(engine, 5, 5);
-    await eventually(() => expect(engine.head().offset).toBe(10));
-    await server.kill();
-    await server.restart();
-    await eventually(() => expect(engine.epoch).not.toBe(old));
-    expect(reasons(errors)).toEqual(['epoch-changed']);
+    await crashIntoNewEpoch(NO_PERSISTENCE, { restartPolicy: 'trust' }, async (server, node) => {
+      await appendMany(node, 5);
+      // A snapshot of offset 5; the next five are only in memory when the server dies.
+      await snapshot(server);
+      await appendMany(node, 5, 5);
+      await eventually(() => expect(node.head().offset).toBe(10));
+      await server.kill();
+    });
   });
 
   it("keeps the epoch with restartPolicy 'trust' when the restarted Redis holds everything", async () => {
-    server = await RedisProcess.start(NO_PERSISTENCE);
+    const server = await engines.startServer(NO_PERSISTENCE);
     const { engine, errors } = engines.make({ url: server.url, restartPolicy: 'trust' });
     await engine.open();
     const { epoch } = engine;
@@ -130,24 +108,32 @@ describeWithRedisServer('a Redis restart', () => {
   });
 
   it("starts a new epoch with restartPolicy 'reset' even when appendfsync always kept the log", async () => {
-    server = await RedisProcess.start([
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--save',
-      '',
-    ]);
-    const { engine, errors } = engines.make({ url: server.url, restartPolicy: 'reset' });
-    await engine.open();
-    const old = engine.epoch;
-    await appendMany(engine, 3);
-    await server.kill();
-    await server.restart();
-    await eventually(() => expect(engine.epoch).not.toBe(old));
-    expect(reasons(errors)).toEqual(['epoch-changed']);
+    await crashIntoNewEpoch(ALWAYS, { restartPolicy: 'reset' }, async (server, node) => {
+      await appendMany(node, 3);
+      await server.kill();
+    });
   });
 });
+
+/**
+ * Starts a server with `args` and a node on it, lets `crash` append and kill it, restarts
+ * the server, and checks the node moved to a new epoch and said so, and nothing else.
+ */
+async function crashIntoNewEpoch(
+  args: string[],
+  options: RedisEngineOptions,
+  crash: (server: RedisProcess, node: RedisEngine) => Promise<void>,
+): Promise<RedisEngine> {
+  const server = await engines.startServer(args);
+  const { engine, errors } = engines.make({ ...options, url: server.url });
+  await engine.open();
+  const old = engine.epoch;
+  await crash(server, engine);
+  await server.restart();
+  await eventually(() => expect(engine.epoch).not.toBe(old));
+  expect(reasons(errors)).toEqual(['epoch-changed']);
+  return engine;
+}
 
 /** Writes dump.rdb now (SAVE), so a restart without AOF loads this state. */
 async function snapshot(server: RedisProcess): Promise<void> {

@@ -2,12 +2,23 @@ import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import type { LogEntry } from '@switchboard/router';
 import { expect, vi } from 'vitest';
 import { RedisEngine, type RedisEngineOptions } from '../../src/index.ts';
+import { RedisProcess } from './redis-process.ts';
 import { deleteLogs, REDIS_URL, testPrefix } from './redis-service.ts';
 
-/** Engines of one test file: `make()` them, `closeAll()` in afterEach (keys deleted too). */
+/**
+ * Engines (and redis-server processes) of one test file: `make()` them, `closeAll()` in
+ * afterEach: engines closed, their keys on the shared Redis deleted, owned servers stopped.
+ */
 export function engineFixture() {
   const made: { engine: RedisEngine; url: string }[] = [];
+  const servers: RedisProcess[] = [];
   return {
+    /** A redis-server of this test's own (see `RedisProcess`). */
+    async startServer(args: string[], port?: number): Promise<RedisProcess> {
+      const server = await RedisProcess.start(args, port);
+      servers.push(server);
+      return server;
+    },
     /** A new engine, not opened; its errors are collected instead of logged. */
     make(options: RedisEngineOptions = {}) {
       const errors: unknown[] = [];
@@ -25,11 +36,23 @@ export function engineFixture() {
     peer(engine: RedisEngine, options: RedisEngineOptions = {}) {
       return this.make({ ...options, keyPrefix: engine.keyPrefix });
     },
-    async closeAll(keysAt: string[] = [REDIS_URL]) {
+    /** Opens a node and a second one on its log. */
+    async openPair(options: RedisEngineOptions = {}, peerOptions: RedisEngineOptions = {}) {
+      const first = this.make(options);
+      await first.engine.open();
+      const second = this.peer(first.engine, peerOptions);
+      await second.engine.open();
+      return { a: first.engine, errors: first.errors, b: second.engine };
+    },
+    async closeAll() {
       const closing = made.splice(0);
       await Promise.all(closing.map(({ engine }) => engine.close()));
-      const prefixes = new Set(closing.map(({ engine }) => engine.keyPrefix));
-      for (const url of keysAt) await deleteLogs(prefixes, url).catch(() => {});
+      // Logs on owned servers go with them; the rest are on the shared Redis (directly or
+      // through a proxy).
+      const owned = new Set(servers.map((server) => server.url));
+      const shared = closing.filter(({ url }) => !owned.has(url));
+      await deleteLogs(new Set(shared.map(({ engine }) => engine.keyPrefix))).catch(() => {});
+      for (const server of servers.splice(0)) await server.stop();
     },
   };
 }
