@@ -84,11 +84,6 @@ export class RedisLink {
     });
   }
 
-  /** Runs the handshake again on the current socket (the server may have changed). */
-  async recheck(): Promise<void> {
-    await this.#handshake(this.client);
-  }
-
   /** Drops the socket and reconnects: for a connection that went silent without closing. */
   reconnect(): void {
     if (!this.#closed) this.client.disconnect(true);

@@ -1,4 +1,5 @@
 import type { LogEntry } from '@switchboard/router';
+import type Redis from 'ioredis';
 import { decodeEntry } from './codec.ts';
 import type { RedisLink } from './link.ts';
 import {
@@ -28,6 +29,8 @@ export interface EpochChange {
 export interface ReaderHost {
   /** The Redis run id the node checked the log under (every script call carries it). */
   run(): string;
+  /** A script refused that run id: check the server again on this connection. */
+  recheck(client: Redis): Promise<void>;
   deliver(entry: LogEntry): void;
   gap(gap: Gap): void;
   epochChanged(change: EpochChange): void;
@@ -134,7 +137,7 @@ export class Reader {
       } catch (error) {
         if (this.#stopped) return;
         if (isStale(error)) {
-          await this.#link.recheck().catch((e: unknown) => this.#host.error(e));
+          await this.#host.recheck(this.#link.client).catch((e: unknown) => this.#host.error(e));
         } else if (this.#link.isReady) {
           // Not the connection (ready() waits for that): report, and do not spin.
           this.#host.error(error);

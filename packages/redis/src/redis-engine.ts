@@ -251,6 +251,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
       this.#o.onError(new SwitchboardError(ErrorCode.INTERNAL_ERROR, message, { details }));
     return {
       run: () => this.#runs.run,
+      recheck: (client) => this.#runs.recheck(client),
       deliver: (entry) => this.#listeners.deliver(entry, () => !this.#closed, this.#o.onError),
       gap: (gap) => {
         this.emit('gap', gap);
@@ -300,7 +301,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
       return await call(link.client, this.#runs.run);
     } catch (error) {
       if (!isStale(error)) throw commandError(error, this.#closed);
-      await link.recheck();
+      await this.#runs.recheck(link.client);
       return await call(link.client, this.#runs.run).catch((e: unknown) => {
         throw commandError(e, this.#closed);
       });

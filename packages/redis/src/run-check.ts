@@ -40,6 +40,16 @@ export class RunCheck {
     return this.#run;
   }
 
+  /**
+   * A script refused the run id: the log's meta names another server process than the one
+   * this node checked (restored keys, a failover it has not noticed). Check again from
+   * scratch on `client`.
+   */
+  async recheck(client: Redis): Promise<void> {
+    this.#run = '';
+    await this.check(client);
+  }
+
   async check(client: Redis): Promise<void> {
     const info = await client.info('server');
     const run = /run_id:([0-9a-f]+)/.exec(info)?.[1];

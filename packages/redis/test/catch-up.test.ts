@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { RedisEngine } from '../src/index.ts';
 import type { Gap } from '../src/reader.ts';
+import { logKeys } from '../src/scripts.ts';
 import {
   engineFixture,
   eventually,
@@ -139,5 +140,29 @@ describeWithRedis('a node that falls behind', redis, () => {
     expect(seen.entries[3]).toEqual(entry);
     expect(a.head()).toEqual({ epoch: entry.epoch, offset: 1 });
     expect(reasons(errors)).toEqual(['epoch-changed']);
+  });
+
+  it('re-checks a log whose meta names another Redis process before writing to it', async () => {
+    const [, meta] = logKeys('unused');
+    const { a: trusting, errors } = await engines.openPair({ restartPolicy: 'trust' });
+    const metaKey = meta!.replace('unused', trusting.keyPrefix);
+    const run = await admin.hget(metaKey, 'run');
+    const { epoch } = trusting;
+    await trusting.append({ id: 'one', topic: 'job.1', data: 1 });
+    // As if the keys were restored from a dump taken under another server process.
+    await admin.hset(metaKey, 'run', 'f'.repeat(40));
+    const { entry } = await trusting.append({ id: 'two', topic: 'job.1', data: 2 });
+    expect(entry).toMatchObject({ epoch, offset: 2 });
+    expect(await admin.hget(metaKey, 'run')).toBe(run);
+    expect(errors).toEqual([]);
+    // Without trust (this Redis has no AOF), such a log cannot be vouched for: a new epoch.
+    const { engine: verifying } = engines.make();
+    await verifying.open();
+    const otherMeta = meta!.replace('unused', verifying.keyPrefix);
+    await verifying.append({ id: 'one', topic: 'job.1', data: 1 });
+    await admin.hset(otherMeta, 'run', 'f'.repeat(40));
+    const fresh = await verifying.append({ id: 'two', topic: 'job.1', data: 2 });
+    expect(fresh.entry.offset).toBe(1);
+    expect(fresh.entry.epoch).not.toBe(epoch);
   });
 });
