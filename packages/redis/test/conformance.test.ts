@@ -1,0 +1,33 @@
+import { describeEngine, type EngineTestConfig } from '@switchboard/engine-conformance';
+import { RedisEngine } from '../src/index.ts';
+import {
+  deleteLogs,
+  describeWithRedis,
+  probeRedis,
+  REDIS_URL,
+  testPrefix,
+} from './support/redis-service.ts';
+
+const redis = await probeRedis();
+const prefixes = new Set<string>();
+
+function options(keyPrefix: string, { historySize, historyTtlMs, now, onError }: EngineTestConfig) {
+  return { url: REDIS_URL, keyPrefix, historySize, historyTtlMs, now, onError };
+}
+
+describeWithRedis('RedisEngine on a real Redis', redis, () => {
+  describeEngine<RedisEngine>('RedisEngine', {
+    capabilities: { clock: true },
+    create: (config) => {
+      const keyPrefix = testPrefix();
+      prefixes.add(keyPrefix);
+      return new RedisEngine(options(keyPrefix, config));
+    },
+    // A second hub node: same Redis, same key prefix.
+    peer: (engine, config) => new RedisEngine(options(engine.keyPrefix, config)),
+    cleanup: async () => {
+      await deleteLogs(prefixes);
+      prefixes.clear();
+    },
+  });
+});
