@@ -63,8 +63,8 @@ describeWithRedis('two hubs on one Redis', redis, () => {
     const subscriber = new WSClient({
       url: 'ws://hub.invalid',
       WebSocket: Steered,
-      reconnectInterval: 20,
-      maxReconnectInterval: 50,
+      reconnectIntervalMs: 20,
+      maxReconnectIntervalMs: 50,
     });
     clients.push(subscriber);
     const publisher = new WSClient({ url: b.server.url });
