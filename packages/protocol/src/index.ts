@@ -59,6 +59,7 @@ export {
   MAX_FRAME_DEPTH,
   parseClientFrame,
   parseServerFrame,
+  withinIdLength,
 } from './parse.ts';
 export { isPatternAllowed, patternContains } from './pattern-containment.ts';
 export type { TopicCheck } from './topic.ts';
