@@ -24,6 +24,11 @@ export interface RouterOutput {
   /** Live events wait while a recovery is in flight. */
   beginRecovery(): void;
   finishRecovery(): void;
+  /**
+   * Runs `start` (which begins a recovery) once no replay of the connection is in flight;
+   * false when `bytes` more would take the subscribes waiting past `budget`.
+   */
+  whenReplayIdle(start: () => void, bytes: number, budget: number): boolean;
 }
 
 /** @internal What the router sees of a connection: its session and its write path. */

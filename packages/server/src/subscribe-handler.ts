@@ -29,6 +29,43 @@ export class SubscribeHandler {
   ) {}
 
   subscribe(connection: RouterConnection, frame: SubscribeFrame): void {
+    if (frame.position === undefined && frame.since === undefined) {
+      this.#subscribe(connection, frame);
+      return;
+    }
+    // One replay at a time per connection; a subscribe with history waits for the one ahead.
+    const budget = this.core.options.replayQueueBytes;
+    let waited = false;
+    const start = () => {
+      // At once: a throw reaches the pipeline, which answers INTERNAL_ERROR and reports it.
+      if (!waited) return this.#subscribe(connection, frame);
+      if (connection.state !== 'open') return;
+      try {
+        this.#subscribe(connection, frame);
+      } catch {
+        fail(
+          connection,
+          frame.id,
+          new SwitchboardError(ErrorCode.INTERNAL_ERROR, 'Internal error'),
+        );
+      }
+    };
+    const queued = connection.output.whenReplayIdle(start, JSON.stringify(frame).length, budget);
+    waited = true;
+    if (!queued) {
+      fail(
+        connection,
+        frame.id,
+        new SwitchboardError(
+          ErrorCode.RATE_LIMITED,
+          `Subscribes waiting for their history replay exceed replayQueueBytes (${budget}); read the replays under way first`,
+          { details: { replayQueueBytes: budget } },
+        ),
+      );
+    }
+  }
+
+  #subscribe(connection: RouterConnection, frame: SubscribeFrame): void {
     const { engine, subscriptions, options } = this.core;
     const patterns = [...new Set(frame.topics)];
     const added = patterns.filter((pattern) => !connection.subscriptions.has(pattern));

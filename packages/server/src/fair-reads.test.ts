@@ -1,0 +1,113 @@
+import type { EventFrame } from '@switchboard/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import type { FrameStage } from './frame-stage.ts';
+import { useHubFixture } from './test-support/fixture.ts';
+import type { RawPeer } from './test-support/raw-peer.ts';
+
+const { hub, peer, welcomed } = useHubFixture();
+
+/** A peer past hello/welcome, and the id the hub gave it. */
+async function identified(url: string): Promise<{ peer: RawPeer; id: string }> {
+  const p = await peer(url);
+  p.send({ type: 'hello', versions: [1] });
+  return { peer: p, id: (await p.next('welcome')).connectionId };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('fair reads', () => {
+  it('reads a quiet client after a few budgets of a flooding one, not after its whole socket read', async () => {
+    const budget = 16;
+    const { url, server } = await hub({ readBudgetFrames: budget });
+    const subscribers = await Promise.all(range(20).map(() => welcomed(url)));
+    for (const [i, subscriber] of subscribers.entries()) {
+      subscriber.send({ type: 'subscribe', id: `s${i}`, topics: ['flood.#'] });
+      await subscriber.reply(`s${i}`);
+    }
+    const flooder = await identified(url);
+    const quiet = await identified(url);
+    let flooded = 0;
+    let floodedBeforeQuiet: number | undefined;
+    const probe: FrameStage = {
+      name: 'probe',
+      check(_frame, client) {
+        if (client.id === quiet.id) floodedBeforeQuiet ??= flooded;
+        else if (client.id === flooder.id && ++flooded === 1) {
+          // Sent while the hub works through the flood: it lands behind the first read.
+          quiet.peer.send({ type: 'publish', id: 'q', topic: 'quiet.1', data: 0 });
+        }
+        return undefined;
+      },
+    };
+    server.use(probe);
+    const total = 3_000;
+    // About 200 KB in one write: the hub's first read of it holds some 900 frames.
+    flooder.peer.sendInOneWrite(
+      range(total).map((i) => ({
+        type: 'publish',
+        id: `f${i}`,
+        topic: `flood.${i % 3}`,
+        data: i,
+        ack: false,
+      })),
+    );
+    expect(await quiet.peer.reply('q')).toMatchObject({ type: 'ack' });
+    // The flooder's next budget (one turn) and the one after may go first, not its whole read.
+    expect(floodedBeforeQuiet).toBeLessThanOrEqual(4 * budget);
+    await vi.waitFor(() => expect(flooded).toBe(total), { timeout: 10_000 });
+    expect(server.stats().published).toBe(total + 1);
+  });
+
+  it('keeps the order of frames that wait for the next turn and handles them when the client closes', async () => {
+    const { url } = await hub({ readBudgetFrames: 8, readBudgetBytes: 512 });
+    const subscriber = await welcomed(url);
+    subscriber.send({ type: 'subscribe', id: 's', topics: ['order.#'] });
+    await subscriber.reply('s');
+    const seen: number[] = [];
+    subscriber.socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as EventFrame;
+      if (frame.type === 'event') seen.push(frame.data as number);
+    });
+    const publisher = await welcomed(url);
+    const total = 2_000;
+    publisher.sendInOneWrite(
+      range(total).map((i) => ({
+        type: 'publish',
+        id: `o${i}`,
+        topic: `order.${i % 5}`,
+        data: i,
+        ack: false,
+      })),
+    );
+    // Most of these still wait in the hub when its close arrives: none may be lost.
+    publisher.socket.close();
+    await vi.waitFor(() => expect(seen).toHaveLength(total), { timeout: 10_000 });
+    expect(seen).toEqual(range(total));
+  });
+
+  it('counts bytes too: a connection sending large frames waits after its byte budget', async () => {
+    const { url, server } = await hub({ readBudgetFrames: 1_000, readBudgetBytes: 4_096 });
+    const flooder = await identified(url);
+    const quiet = await identified(url);
+    let flooded = 0;
+    let floodedBeforeQuiet: number | undefined;
+    server.use({
+      name: 'probe',
+      check(_frame, client) {
+        if (client.id === quiet.id) floodedBeforeQuiet ??= flooded;
+        else if (client.id === flooder.id && ++flooded === 1) {
+          quiet.peer.send({ type: 'publish', id: 'q', topic: 'quiet.1', data: 0 });
+        }
+        return undefined;
+      },
+    });
+    // 64 frames of about 1 KiB: four fit in one turn's byte budget.
+    const data = 'x'.repeat(1_000);
+    flooder.peer.sendInOneWrite(
+      range(64).map((i) => ({ type: 'publish', id: `b${i}`, topic: 'big.1', data, ack: false })),
+    );
+    await quiet.peer.reply('q');
+    expect(floodedBeforeQuiet).toBeLessThanOrEqual(4 * 5);
+    await vi.waitFor(() => expect(flooded).toBe(64));
+  });
+});

@@ -1,0 +1,83 @@
+import { ErrorCode, type ServerFrame } from '@switchboard/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { rawSocketOf } from './raw-socket.ts';
+import { useHubFixture } from './test-support/fixture.ts';
+import type { RawPeer } from './test-support/raw-peer.ts';
+
+const { hub, peer, welcomed } = useHubFixture();
+
+async function identified(url: string): Promise<{ peer: RawPeer; id: string }> {
+  const p = await peer(url);
+  p.send({ type: 'hello', versions: [1] });
+  return { peer: p, id: (await p.next('welcome')).connectionId };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('replays under a client that does not read', () => {
+  it('holds one replay per connection, makes repeats wait within replayQueueBytes and refuses the rest', async () => {
+    const events = 100;
+    const { url, server, router } = await hub({}, { replayQueueBytes: 1_024 });
+    const payload = 'x'.repeat(2_000);
+    for (const i of range(events)) await router.publish(`replay.${i % 4}`, { i, payload });
+    const { peer: reader, id } = await identified(url);
+    rawSocketOf(reader.socket)!.pause();
+    const repeats = 200;
+    reader.sendInOneWrite(
+      range(repeats).map((i) => ({
+        type: 'subscribe',
+        id: `s${i}`,
+        topics: ['replay.#'],
+        since: 0,
+      })),
+    );
+    const connection = () => server.getConnection(id)!;
+    await vi.waitFor(() => expect(connection().messagesIn).toBe(1 + repeats));
+    // The hub's own accounting: at most one replay of `events` entries is held (the ones the
+    // kernel took are gone), plus the answers queued for the refused repeats.
+    expect(connection().output.queuedMessages).toBeLessThanOrEqual(events + repeats);
+    expect(connection().output.waitingReplayBytes).toBeLessThanOrEqual(1_024);
+
+    rawSocketOf(reader.socket)!.resume();
+    const answers = await Promise.all(range(repeats).map((i) => reader.reply(`s${i}`, 20_000)));
+    const acked = answers.filter((answer) => answer.type === 'ack');
+    const refused = answers.filter((answer) => answer.type === 'error');
+    expect(acked.length + refused.length).toBe(repeats);
+    expect(acked.length).toBeGreaterThan(1);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) {
+      expect(error).toMatchObject({
+        code: ErrorCode.RATE_LIMITED,
+        details: { replayQueueBytes: 1_024 },
+      });
+    }
+    // Every acknowledged replay was complete.
+    for (const ack of acked) {
+      expect(ack).toMatchObject({ subscriptions: [{ recovered: true, replayed: events }] });
+    }
+    await vi.waitFor(() =>
+      expect(reader.frames.filter((frame) => frame.type === 'event')).toHaveLength(
+        acked.length * events,
+      ),
+    );
+  });
+
+  it('replays a repeat sent while the first is in flight, in order, to the same client', async () => {
+    const { url, router } = await hub();
+    await router.publish('task.t1.completed', { ok: true });
+    const reader = await welcomed(url);
+    // Two waits on one task's retained value from one client (two waitForCompletion calls).
+    reader.send({ type: 'subscribe', id: 'w1', topics: ['task.t1.#'], since: 'last' });
+    reader.send({ type: 'subscribe', id: 'w2', topics: ['task.t1.#'], since: 'last' });
+    const order: string[] = [];
+    reader.socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      order.push(
+        frame.type === 'event' ? 'event' : `${frame.type}:${'id' in frame ? frame.id : ''}`,
+      );
+    });
+    expect(await reader.reply('w1')).toMatchObject({ subscriptions: [{ replayed: 1 }] });
+    expect(await reader.reply('w2')).toMatchObject({ subscriptions: [{ replayed: 1 }] });
+    expect(order).toEqual(['event', 'ack:w1', 'event', 'ack:w2']);
+  });
+});

@@ -1,0 +1,81 @@
+/** A subscribe with history waiting for the replay ahead of it. */
+interface Waiting {
+  start: () => void;
+  bytes: number;
+}
+
+/**
+ * @internal
+ * The replays of one connection, one at a time and in order. A replay is in flight from its
+ * subscribe until its last event was handed to the socket; a subscribe that asks for history
+ * meanwhile waits here (as its frame, nothing read from history yet) and starts when the one
+ * ahead of it is done. So however many `since` or `position` subscribes a client sends without
+ * reading, the hub holds at most one replay for it (at most `maxReplay` log entries, framed
+ * only as the socket takes them), and the frames waiting are bounded in bytes by the caller.
+ *
+ * Why wait rather than refuse a repeat: one client may legitimately ask for the same topic's
+ * retained value twice at once (two `waitForCompletion` calls on one task), and each asker
+ * must see its replay.
+ */
+export class ReplayGate {
+  #state: 'idle' | 'running' | 'starting' = 'idle';
+  #waiting: Waiting[] = [];
+  #waitingBytes = 0;
+
+  /** `idle()` tells whether the writer has no recovery and no replayed event left. */
+  constructor(private readonly idle: () => boolean) {}
+
+  /** Bytes of the subscribe frames waiting for their replay. */
+  get waitingBytes(): number {
+    return this.#waitingBytes;
+  }
+
+  /**
+   * Runs `start` (which begins the replay) now if no replay is in flight or waiting, else
+   * after those. False, and `start` never runs, when its `bytes` would take the frames waiting
+   * past `budget`.
+   */
+  enter(start: () => void, bytes: number, budget: number): boolean {
+    if (this.#state === 'idle') {
+      this.#run(start);
+      return true;
+    }
+    if (this.#waitingBytes + bytes > budget) return false;
+    this.#waiting.push({ start, bytes });
+    this.#waitingBytes += bytes;
+    return true;
+  }
+
+  /** The writer's recovery or replay may have ended: start the next one if so. */
+  check(): void {
+    if (this.#state !== 'running' || !this.idle()) return;
+    const next = this.#waiting.shift();
+    if (next === undefined) {
+      this.#state = 'idle';
+      return;
+    }
+    this.#waitingBytes -= next.bytes;
+    this.#state = 'starting';
+    // Not from inside a flush or a handler: the next subscribe registers patterns and reads
+    // history. Until it runs, newer subscribes keep waiting behind it.
+    queueMicrotask(() => {
+      if (this.#state === 'starting') this.#run(next.start);
+    });
+  }
+
+  /** The connection closed: nothing waiting will run. */
+  clear(): void {
+    this.#state = 'idle';
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+  }
+
+  #run(start: () => void): void {
+    this.#state = 'running';
+    try {
+      start();
+    } finally {
+      this.check();
+    }
+  }
+}
