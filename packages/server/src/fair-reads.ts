@@ -105,7 +105,8 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
   receive(connection: C, data: RawData, isBinary: boolean): void {
     const reads = connection.reads;
     if (reads.holds !== 0 || reads.backlog !== undefined) {
-      (reads.backlog ??= []).push(data, isBinary);
+      if (reads.backlog === undefined) reads.backlog = [data, isBinary];
+      else reads.backlog.push(data, isBinary);
       return;
     }
     this.#handleOne(connection, reads, data, isBinary);

@@ -50,7 +50,9 @@ export class OriginPolicy {
       const scheme = lower.slice(0, star);
       const rest = lower.slice(star + 5);
       this.#wildcards.push(
-        new RegExp(`^${escape(scheme)}://[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.${escape(rest)}$`),
+        new RegExp(
+          `^${escapeRegExp(scheme)}://[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.${escapeRegExp(rest)}$`,
+        ),
       );
     }
   }
@@ -66,6 +68,6 @@ export class OriginPolicy {
   }
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -146,17 +146,18 @@ export class OutboundWriter implements Flushable {
     return this.#queue?.replyCharge ?? 0;
   }
 
-  /** Bytes of subscribe frames waiting for their replay (see `whenReplayIdle`). */
+  /** Bytes of subscribe and unsubscribe frames waiting behind a replay (see `inReplayOrder`). */
   get waitingReplayBytes(): number {
     return this.#replayGate.waitingBytes;
   }
 
   /**
-   * Runs `start`, which begins a recovery, once no replay of this connection is in flight;
-   * false (and it never runs) when `bytes` more would take the subscribes waiting past `budget`.
+   * Runs `start` in the connection's replay order (see ReplayGate): a subscribe that replays
+   * history (`replay`) once no replay is in flight, any other as soon as none waits. False (and
+   * it never runs) when its `size()` would take the frames waiting past `budget` bytes.
    */
-  whenReplayIdle(start: () => void, bytes: number, budget: number): boolean {
-    return this.#replayGate.enter(start, bytes, budget);
+  inReplayOrder(start: () => void, size: () => number, budget: number, replay: boolean): boolean {
+    return this.#replayGate.enter(start, size, budget, replay);
   }
 
   /** Queues a replay; its events go out ahead of everything in the live queue. */

@@ -16,13 +16,14 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('replays under a client that does not read', () => {
   it('holds one replay per connection, makes repeats wait within replayQueueBytes and refuses the rest', async () => {
-    const events = 100;
-    const { url, server, router } = await hub({}, { replayQueueBytes: 1_024 });
-    const payload = 'x'.repeat(2_000);
+    // 10 MB of history: more than the kernel's buffers take from a reader that does not read.
+    const events = 1_000;
+    const { url, server, router } = await hub({}, { replayQueueBytes: 256 });
+    const payload = 'x'.repeat(10_000);
     for (const i of range(events)) await router.publish(`replay.${i % 4}`, { i, payload });
     const { peer: reader, id } = await identified(url);
     rawSocketOf(reader.socket)!.pause();
-    const repeats = 200;
+    const repeats = 50;
     reader.sendInOneWrite(
       range(repeats).map((i) => ({
         type: 'subscribe',
@@ -33,10 +34,12 @@ describe('replays under a client that does not read', () => {
     );
     const connection = () => server.getConnection(id)!;
     await vi.waitFor(() => expect(connection().messagesIn).toBe(1 + repeats));
-    // The hub's own accounting: at most one replay of `events` entries is held (the ones the
-    // kernel took are gone), plus the answers queued for the refused repeats.
+    // The hub's own accounting: one replay of `events` entries at most (less what the kernel
+    // took), plus the answers queued for the refused repeats.
     expect(connection().output.queuedMessages).toBeLessThanOrEqual(events + repeats);
-    expect(connection().output.waitingReplayBytes).toBeLessThanOrEqual(1_024);
+    // The first replay stalled in the socket and some repeats wait for it.
+    expect(connection().output.waitingReplayBytes).toBeGreaterThan(0);
+    expect(connection().output.waitingReplayBytes).toBeLessThanOrEqual(256);
 
     rawSocketOf(reader.socket)!.resume();
     const answers = await Promise.all(range(repeats).map((i) => reader.reply(`s${i}`, 20_000)));
@@ -48,7 +51,7 @@ describe('replays under a client that does not read', () => {
     for (const error of refused) {
       expect(error).toMatchObject({
         code: ErrorCode.RATE_LIMITED,
-        details: { replayQueueBytes: 1_024 },
+        details: { replayQueueBytes: 256 },
       });
     }
     // Every acknowledged replay was complete.
@@ -60,6 +63,29 @@ describe('replays under a client that does not read', () => {
         acked.length * events,
       ),
     );
+  });
+
+  it('keeps subscribes and unsubscribes sent behind a waiting replay in the order sent', async () => {
+    const { url, server, router } = await hub();
+    const payload = 'x'.repeat(10_000);
+    // 10 MB: more than the kernel's buffers take from a reader that does not read.
+    for (const i of range(1_000)) await router.publish(`a.${i % 4}`, { i, payload });
+    const { peer: reader, id } = await identified(url);
+    rawSocketOf(reader.socket)!.pause();
+    reader.sendInOneWrite([
+      { type: 'subscribe', id: 's1', topics: ['a.#'], since: 0 },
+      { type: 'subscribe', id: 's2', topics: ['b.#'], since: 0 },
+      { type: 'unsubscribe', id: 'u2', topics: ['b.#'] },
+      { type: 'subscribe', id: 's3', topics: ['c.#'] },
+    ]);
+    await vi.waitFor(() => expect(server.getConnection(id)!.messagesIn).toBe(5));
+    // The first replay is in flight; everything after the waiting one waits behind it.
+    expect(router.getSubscriptions(id)).toEqual(['a.#']);
+    rawSocketOf(reader.socket)!.resume();
+    for (const reply of ['s1', 's2', 'u2', 's3']) {
+      expect((await reader.reply(reply, 20_000)).type).toBe('ack');
+    }
+    expect(router.getSubscriptions(id).sort()).toEqual(['a.#', 'c.#']);
   });
 
   it('replays a repeat sent while the first is in flight, in order, to the same client', async () => {

@@ -25,10 +25,11 @@ export interface RouterOutput {
   beginRecovery(): void;
   finishRecovery(): void;
   /**
-   * Runs `start` (which begins a recovery) once no replay of the connection is in flight;
-   * false when `bytes` more would take the subscribes waiting past `budget`.
+   * Runs `start` in the connection's replay order: a subscribe that replays history once no
+   * replay is in flight, other subscribes and unsubscribes once none waits; false when
+   * `size()` more bytes would take the frames waiting past `budget`.
    */
-  whenReplayIdle(start: () => void, bytes: number, budget: number): boolean;
+  inReplayOrder(start: () => void, size: () => number, budget: number, replay: boolean): boolean;
 }
 
 /** @internal What the router sees of a connection: its session and its write path. */

@@ -29,19 +29,32 @@ export class SubscribeHandler {
   ) {}
 
   subscribe(connection: RouterConnection, frame: SubscribeFrame): void {
-    if (frame.position === undefined && frame.since === undefined) {
-      this.#subscribe(connection, frame);
-      return;
-    }
-    // One replay at a time per connection; a subscribe with history waits for the one ahead.
+    const replay = frame.position !== undefined || frame.since !== undefined;
+    this.#inOrder(connection, frame, replay, () => this.#subscribe(connection, frame));
+  }
+
+  unsubscribe(connection: RouterConnection, frame: UnsubscribeFrame): void {
+    this.#inOrder(connection, frame, false, () => this.#unsubscribe(connection, frame));
+  }
+
+  /**
+   * One replay at a time per connection: a subscribe with history waits for the one in
+   * flight, and the subscribes and unsubscribes sent after a waiting one wait behind it.
+   */
+  #inOrder(
+    connection: RouterConnection,
+    frame: SubscribeFrame | UnsubscribeFrame,
+    replay: boolean,
+    run: () => void,
+  ): void {
     const budget = this.core.options.replayQueueBytes;
     let waited = false;
     const start = () => {
       // At once: a throw reaches the pipeline, which answers INTERNAL_ERROR and reports it.
-      if (!waited) return this.#subscribe(connection, frame);
+      if (!waited) return run();
       if (connection.state !== 'open') return;
       try {
-        this.#subscribe(connection, frame);
+        run();
       } catch {
         fail(
           connection,
@@ -50,7 +63,8 @@ export class SubscribeHandler {
         );
       }
     };
-    const queued = connection.output.whenReplayIdle(start, JSON.stringify(frame).length, budget);
+    const size = () => JSON.stringify(frame).length;
+    const queued = connection.output.inReplayOrder(start, size, budget, replay);
     waited = true;
     if (!queued) {
       fail(
@@ -58,7 +72,7 @@ export class SubscribeHandler {
         frame.id,
         new SwitchboardError(
           ErrorCode.RATE_LIMITED,
-          `Subscribes waiting for their history replay exceed replayQueueBytes (${budget}); read the replays under way first`,
+          `Frames waiting behind history replays exceed replayQueueBytes (${budget}); read the replays under way first`,
           { details: { replayQueueBytes: budget } },
         ),
       );
@@ -115,7 +129,7 @@ export class SubscribeHandler {
       .finally(() => connection.output.finishRecovery());
   }
 
-  unsubscribe(connection: RouterConnection, frame: UnsubscribeFrame): void {
+  #unsubscribe(connection: RouterConnection, frame: UnsubscribeFrame): void {
     const removed: string[] = [];
     for (const pattern of new Set(frame.topics)) {
       if (this.core.subscriptions.remove(connection, pattern)) removed.push(pattern);
