@@ -1,19 +1,33 @@
 import type { EventFrame } from '@switchboard/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import type { FrameStage } from './frame-stage.ts';
-import { useHubFixture } from './test-support/fixture.ts';
-import type { RawPeer } from './test-support/raw-peer.ts';
+import { range, useHubFixture } from './test-support/fixture.ts';
+import type { WSServer } from './ws-server.ts';
 
-const { hub, peer, welcomed } = useHubFixture();
+const { hub, identified, welcomed } = useHubFixture();
 
-/** A peer past hello/welcome, and the id the hub gave it. */
-async function identified(url: string): Promise<{ peer: RawPeer; id: string }> {
-  const p = await peer(url);
-  p.send({ type: 'hello', versions: [1] });
-  return { peer: p, id: (await p.next('welcome')).connectionId };
+type Identified = Awaited<ReturnType<typeof identified>>;
+
+/**
+ * Counts the flooder's frames as the hub handles them; when the first is handled, the quiet
+ * client sends one frame, which lands behind the flood's first socket read. `before` is how
+ * many flood frames the hub handled before the quiet one.
+ */
+function raceQuietAgainstFlood(server: WSServer, flooder: Identified, quiet: Identified) {
+  const counts = { flooded: 0, before: undefined as number | undefined };
+  const probe: FrameStage = {
+    name: 'probe',
+    check(_frame, client) {
+      if (client.id === quiet.id) counts.before ??= counts.flooded;
+      else if (client.id === flooder.id && ++counts.flooded === 1) {
+        quiet.peer.send({ type: 'publish', id: 'q', topic: 'quiet.1', data: 0 });
+      }
+      return undefined;
+    },
+  };
+  server.use(probe);
+  return counts;
 }
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('fair reads', () => {
   it('reads a quiet client after a few budgets of a flooding one, not after its whole socket read', async () => {
@@ -26,20 +40,7 @@ describe('fair reads', () => {
     }
     const flooder = await identified(url);
     const quiet = await identified(url);
-    let flooded = 0;
-    let floodedBeforeQuiet: number | undefined;
-    const probe: FrameStage = {
-      name: 'probe',
-      check(_frame, client) {
-        if (client.id === quiet.id) floodedBeforeQuiet ??= flooded;
-        else if (client.id === flooder.id && ++flooded === 1) {
-          // Sent while the hub works through the flood: it lands behind the first read.
-          quiet.peer.send({ type: 'publish', id: 'q', topic: 'quiet.1', data: 0 });
-        }
-        return undefined;
-      },
-    };
-    server.use(probe);
+    const counts = raceQuietAgainstFlood(server, flooder, quiet);
     const total = 3_000;
     // About 200 KB in one write: the hub's first read of it holds some 900 frames.
     flooder.peer.sendInOneWrite(
@@ -53,8 +54,8 @@ describe('fair reads', () => {
     );
     expect(await quiet.peer.reply('q')).toMatchObject({ type: 'ack' });
     // The flooder's next budget (one turn) and the one after may go first, not its whole read.
-    expect(floodedBeforeQuiet).toBeLessThanOrEqual(4 * budget);
-    await vi.waitFor(() => expect(flooded).toBe(total), { timeout: 10_000 });
+    expect(counts.before).toBeLessThanOrEqual(4 * budget);
+    await vi.waitFor(() => expect(counts.flooded).toBe(total), { timeout: 10_000 });
     expect(server.stats().published).toBe(total + 1);
   });
 
@@ -89,25 +90,14 @@ describe('fair reads', () => {
     const { url, server } = await hub({ readBudgetFrames: 1_000, readBudgetBytes: 4_096 });
     const flooder = await identified(url);
     const quiet = await identified(url);
-    let flooded = 0;
-    let floodedBeforeQuiet: number | undefined;
-    server.use({
-      name: 'probe',
-      check(_frame, client) {
-        if (client.id === quiet.id) floodedBeforeQuiet ??= flooded;
-        else if (client.id === flooder.id && ++flooded === 1) {
-          quiet.peer.send({ type: 'publish', id: 'q', topic: 'quiet.1', data: 0 });
-        }
-        return undefined;
-      },
-    });
+    const counts = raceQuietAgainstFlood(server, flooder, quiet);
     // 64 frames of about 1 KiB: four fit in one turn's byte budget.
     const data = 'x'.repeat(1_000);
     flooder.peer.sendInOneWrite(
       range(64).map((i) => ({ type: 'publish', id: `b${i}`, topic: 'big.1', data, ack: false })),
     );
     await quiet.peer.reply('q');
-    expect(floodedBeforeQuiet).toBeLessThanOrEqual(4 * 5);
-    await vi.waitFor(() => expect(flooded).toBe(64));
+    expect(counts.before).toBeLessThanOrEqual(4 * 5);
+    await vi.waitFor(() => expect(counts.flooded).toBe(64));
   });
 });

@@ -1,18 +1,9 @@
 import { ErrorCode, type ServerFrame } from '@switchboard/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { rawSocketOf } from './raw-socket.ts';
-import { useHubFixture } from './test-support/fixture.ts';
-import type { RawPeer } from './test-support/raw-peer.ts';
+import { range, useHubFixture } from './test-support/fixture.ts';
 
-const { hub, peer, welcomed } = useHubFixture();
-
-async function identified(url: string): Promise<{ peer: RawPeer; id: string }> {
-  const p = await peer(url);
-  p.send({ type: 'hello', versions: [1] });
-  return { peer: p, id: (await p.next('welcome')).connectionId };
-}
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const { hub, identified, welcomed } = useHubFixture();
 
 describe('replays under a client that does not read', () => {
   it('holds one replay per connection, makes repeats wait within replayQueueBytes and refuses the rest', async () => {

@@ -2,15 +2,8 @@ import { CloseCode } from '@switchboard/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { rawSocketOf } from './raw-socket.ts';
 import { useHubFixture } from './test-support/fixture.ts';
-import type { RawPeer } from './test-support/raw-peer.ts';
 
-const { hub, peer } = useHubFixture();
-
-async function identified(url: string): Promise<{ peer: RawPeer; id: string }> {
-  const p = await peer(url);
-  p.send({ type: 'hello', versions: [1] });
-  return { peer: p, id: (await p.next('welcome')).connectionId };
-}
+const { hub, identified } = useHubFixture();
 
 describe('replies to a client that does not read them', () => {
   it('count against replyQueueBytes; past it the connection is closed with 4004, not left to grow', async () => {
