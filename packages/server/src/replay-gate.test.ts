@@ -97,4 +97,17 @@ describe('replays under a client that does not read', () => {
     expect(await reader.reply('w2')).toMatchObject({ subscriptions: [{ replayed: 1 }] });
     expect(order).toEqual(['event', 'ack:w1', 'event', 'ack:w2']);
   });
+
+  it('replays at most maxReplay retained values across the patterns of one subscribe, the newest', async () => {
+    const { url, router } = await hub({}, { maxReplay: 3 });
+    for (const i of range(4)) await router.publish(`left.${i}`, i);
+    for (const i of range(4)) await router.publish(`right.${i}`, 4 + i);
+    const reader = await welcomed(url);
+    reader.send({ type: 'subscribe', id: 's', topics: ['left.*', 'right.*'], since: 'last' });
+    expect(await reader.reply('s')).toMatchObject({
+      subscriptions: [{ replayed: 3 }, { replayed: 3 }],
+    });
+    const replayed = reader.frames.filter((frame) => frame.type === 'event');
+    expect(replayed.map((event) => event.data)).toEqual([5, 6, 7]);
+  });
 });
