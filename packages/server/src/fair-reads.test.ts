@@ -1,5 +1,7 @@
 import type { EventFrame } from '@switchboard/protocol';
 import { describe, expect, it, vi } from 'vitest';
+import type WebSocket from 'ws';
+import { type ConnectionReads, FairReads } from './fair-reads.ts';
 import type { FrameStage } from './frame-stage.ts';
 import { range, useHubFixture } from './test-support/fixture.ts';
 import type { WSServer } from './ws-server.ts';
@@ -99,5 +101,58 @@ describe('fair reads', () => {
     await quiet.peer.reply('q');
     expect(counts.before).toBeLessThanOrEqual(4 * 5);
     await vi.waitFor(() => expect(counts.flooded).toBe(64));
+  });
+});
+
+describe('FairReads', () => {
+  /** Stands in for a ws socket: only what fair reads use. */
+  function fakeSocket() {
+    return {
+      paused: false,
+      pause() {
+        this.paused = true;
+      },
+      resume() {
+        this.paused = false;
+      },
+    };
+  }
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  function setUp(frames: number) {
+    const handled: string[] = [];
+    const reads = new FairReads<{ reads: ConnectionReads }>(
+      { frames, bytes: 1 << 20 },
+      (_c, data) => handled.push(String(data)),
+    );
+    const socket = fakeSocket();
+    const connection = {} as { reads: ConnectionReads };
+    Object.assign(connection, { reads: reads.track(connection, socket as unknown as WebSocket) });
+    const message = (text: string) => reads.receive(connection, Buffer.from(text), false);
+    return { reads, connection, socket, handled, message };
+  }
+
+  it('hands a connection held by the throttle over a turn boundary back once the throttle lets go', async () => {
+    const { connection, socket, handled, message } = setUp(1);
+    message('a');
+    message('b');
+    expect(handled).toEqual(['a']);
+    expect(socket.paused).toBe(true);
+    // The throttle pauses it too, then a turn passes while it holds it.
+    connection.reads.pause();
+    await nextTurn();
+    expect(handled).toEqual(['a']);
+    connection.reads.resume();
+    await nextTurn();
+    expect(handled).toEqual(['a', 'b']);
+    await nextTurn();
+    expect(socket.paused).toBe(false);
+  });
+
+  it('handles what waits when the connection closes, in order', () => {
+    const { reads, connection, handled, message } = setUp(1);
+    for (const text of ['a', 'b', 'c']) message(text);
+    reads.close(connection);
+    expect(handled).toEqual(['a', 'b', 'c']);
   });
 });

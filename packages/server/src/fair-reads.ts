@@ -180,16 +180,17 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
     this.#waiting = [];
     for (const reads of waiting) {
       reads.waiting = false;
+      // A new turn: the budget no longer holds it, whatever else does.
+      reads.holds &= ~BUDGET;
       const connection = this.#owners.get(reads);
-      // Closed meanwhile (close() handled its backlog), or the throttle holds it and will
-      // put it back when it lets go.
-      if (connection === undefined || (reads.holds & THROTTLE) !== 0) continue;
+      // Closed meanwhile (close() handled its backlog), or the throttle holds it and puts it
+      // back when it lets go.
+      if (connection === undefined || reads.holds !== 0) continue;
       this.#drain(connection, reads);
     }
   };
 
   #drain(connection: C, reads: ConnectionReads): void {
-    reads.holds &= ~BUDGET;
     const backlog = reads.backlog;
     if (backlog !== undefined) {
       // The socket stays paused meanwhile, so nothing is appended while this runs.
