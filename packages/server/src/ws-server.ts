@@ -130,7 +130,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       accept: (ws, request) => this.#accept(ws, request),
     });
     this.#http.on('upgrade', this.#upgrade.handle);
-    // On its own server the hub counts and times connections from their first byte.
+    // On its own server the hub counts and times connections from their arrival.
     if (this.#ownsHttp) this.#http.on('connection', this.#upgrade.connection);
     if (this.#ownsHttp && this.options.httpEndpoints) {
       this.#http.on('request', (request, response) => {
