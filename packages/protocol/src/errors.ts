@@ -16,8 +16,9 @@ export const ErrorCode = {
   /** A subscribe pattern whose containment in the allowed patterns is too costly to decide. */
   PATTERN_TOO_COMPLEX: 'PATTERN_TOO_COMPLEX',
   /**
-   * Not a rate limit: the hub is overloaded or at capacity (what close 1013 means to a client)
-   * or a cap on frames queued before authentication. Rate limits answer RATE_LIMIT_EXCEEDED.
+   * Not a rate limit: the hub is overloaded or at capacity (what close 1013 means to a client),
+   * a refresh is already being checked, or frames waiting behind replays hit their budget.
+   * Rate limits answer RATE_LIMIT_EXCEEDED.
    */
   RATE_LIMITED: 'RATE_LIMITED',
   /** A rate limit refused this frame; `details.retryAfterMs` says when one will pass. */

@@ -61,6 +61,7 @@ export {
   MAX_FRAME_DEPTH,
   parseClientFrame,
   parseServerFrame,
+  withinIdLength,
 } from './parse.ts';
 export type { Containment, PatternAuthorization } from './pattern-containment.ts';
 export {

@@ -18,6 +18,7 @@ import {
   type ParseResult,
   parseClientFrame,
   parseServerFrame,
+  withinIdLength,
 } from './parse.ts';
 import { CLIENT_FRAMES, SERVER_FRAMES } from './test-frames.ts';
 
@@ -42,7 +43,8 @@ function expectWellFormed(
   if (result.id !== undefined) {
     expect(typeof result.id).toBe('string');
     expect(result.id.length).toBeGreaterThan(0);
-    expect(result.id.length).toBeLessThanOrEqual(MAX_ID_LENGTH);
+    // Counted in code points, as the schema counts it.
+    expect(withinIdLength(result.id)).toBe(true);
   }
 }
 
@@ -109,6 +111,22 @@ describe('input kinds', () => {
     expect(result).toMatchObject({ ok: true, frame: { topic: 'café.日本', data: '😀' } });
     for (let i = 0; i <= bytes.length; i++) {
       expect(parseClientFrame([bytes.subarray(0, i), bytes.subarray(i)]).ok).toBe(true);
+    }
+  });
+
+  it('ignores a leading byte order mark in text and binary messages alike', () => {
+    const expected = { ok: true, frame: { type: 'publish', id: 'm1', topic: 'a.b', data: 1 } };
+    expect(parseClientFrame(`\ufeff${text}`)).toEqual(expected);
+    expect(parseClientFrame(Buffer.from(`\ufeff${text}`))).toEqual(expected);
+    expect(parseClientFrame(new Uint8Array(Buffer.from(`\ufeff${text}`)).buffer)).toEqual(expected);
+    expect(parseServerFrame(`\ufeff{"type":"pong"}`)).toEqual({
+      ok: true,
+      frame: { type: 'pong' },
+    });
+    // Only one, and only in front: anything else is not JSON, in both kinds.
+    for (const bad of [`\ufeff\ufeff${text}`, ` \ufeff${text}`]) {
+      expectError(parseClientFrame(bad), { message: /JSON/ });
+      expectError(parseClientFrame(Buffer.from(bad)), { message: /JSON/ });
     }
   });
 
@@ -246,6 +264,27 @@ describe('type and id', () => {
       id: longest,
     });
     expectError(parseClientFrame(publish({ ack: 'yes' })), { field: 'ack', id: 'm1' });
+  });
+
+  it('counts an id in code points, as the schema does, also when another field is bad', () => {
+    // 100 emoji: 100 code points but 200 UTF-16 units; the schema accepts the id, so the
+    // error for another field must carry it as the ack of a valid frame would.
+    const emoji = '😀'.repeat(100);
+    const valid = parseClientFrame(publish({ id: emoji }));
+    expect(valid).toMatchObject({ ok: true, frame: { id: emoji } });
+    expectError(parseClientFrame(publish({ id: emoji, topic: 'a..b' })), {
+      code: ErrorCode.INVALID_TOPIC,
+      id: emoji,
+    });
+    const longest = '😀'.repeat(MAX_ID_LENGTH);
+    expect(parseClientFrame(publish({ id: longest })).ok).toBe(true);
+    expect(parseClientFrame(publish({ id: longest, ack: 'yes' }))).toHaveProperty('id', longest);
+    const tooLong = '😀'.repeat(MAX_ID_LENGTH + 1);
+    expectError(parseClientFrame(publish({ id: tooLong })), { field: 'id' });
+    expect(parseClientFrame(publish({ id: tooLong, ack: 'yes' }))).not.toHaveProperty('id');
+    expect(withinIdLength(longest)).toBe(true);
+    expect(withinIdLength(tooLong)).toBe(false);
+    expect(withinIdLength('i'.repeat(MAX_ID_LENGTH + 1))).toBe(false);
   });
 });
 

@@ -26,7 +26,9 @@ export type ParseResult<T> =
  */
 export const MAX_FRAME_DEPTH = 64;
 
+// Strips one leading byte order mark (ignoreBOM is false).
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const BOM = 0xfeff;
 
 function fail(code: ErrorCode, message: string, id?: string, field?: string): ParseResult<never> {
   const error = new SwitchboardError(code, message, field ? { details: { field } } : {});
@@ -45,7 +47,9 @@ type Decoded = { ok: true; value: unknown; text?: string } | { ok: false; messag
 function decode(input: unknown): Decoded {
   let text: string;
   if (typeof input === 'string') {
-    text = input;
+    // A leading byte order mark is ignored (RFC 8259 8.1 allows it), in text messages as the
+    // decoder below does in binary ones.
+    text = input.charCodeAt(0) === BOM ? input.slice(1) : input;
   } else if (isArrayBuffer(input) || ArrayBuffer.isView(input)) {
     const bytes = ArrayBuffer.isView(input)
       ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
@@ -123,7 +127,19 @@ function tooDeep(record: Record<string, unknown>, text: string): string | undefi
 
 function usableId(value: Record<string, unknown>): string | undefined {
   const id = Object.hasOwn(value, 'id') ? value.id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH ? id : undefined;
+  return typeof id === 'string' && id.length > 0 && withinIdLength(id) ? id : undefined;
+}
+
+/**
+ * Whether `id` has at most MAX_ID_LENGTH code points, which is how the schema counts it (zod's
+ * `max` on strings, and `maxLength` in JSON Schema): an emoji is one, though two UTF-16 units.
+ */
+export function withinIdLength(id: string): boolean {
+  if (id.length <= MAX_ID_LENGTH) return true;
+  if (id.length > 2 * MAX_ID_LENGTH) return false;
+  let codePoints = 0;
+  for (const _ of id) codePoints += 1;
+  return codePoints <= MAX_ID_LENGTH;
 }
 
 function describeField(path: readonly PropertyKey[]): string {

@@ -11,13 +11,11 @@ import {
 import { admitToken, authenticationFailure } from './authentication.ts';
 import type { FrameRejection } from './frame-rejection.ts';
 import type { AuthenticationMetadata, ResolvedServerOptions } from './options.ts';
+import { preAuthRefusal } from './pre-auth-budget.ts';
 import type { ServerConnection } from './server-connection.ts';
 import { tokenFromRequest } from './token.ts';
 import { expiresAtField } from './token-expiry.ts';
 import { SERVER_VERSION } from './version.ts';
-
-/** Frames a connection may queue while its authentication is still running. */
-const MAX_PENDING_FRAMES = 1_000;
 
 /** @internal A connection's handshake data; dropped once the connection is open. */
 export interface HandshakeState {
@@ -27,6 +25,8 @@ export interface HandshakeState {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Frames that arrived before authentication finished, dispatched in order afterwards. */
   pending: ClientFrame[] | undefined;
+  /** Bytes of the messages in `pending`, against `preAuthBytes`. */
+  pendingBytes: number;
   /** Authentication needs an `auth` frame: no token came with hello, header or query. */
   awaitingAuthFrame: boolean;
 }
@@ -34,7 +34,14 @@ export interface HandshakeState {
 /** @internal The server options the handshake reads. */
 export type HandshakeOptions = Pick<
   ResolvedServerOptions,
-  'authenticate' | 'isRevoked' | 'authTimeoutMs' | 'heartbeatIntervalMs' | 'maxPayload' | 'name'
+  | 'authenticate'
+  | 'isRevoked'
+  | 'authTimeoutMs'
+  | 'heartbeatIntervalMs'
+  | 'maxPayload'
+  | 'name'
+  | 'preAuthBytes'
+  | 'preAuthFrames'
 >;
 
 /** @internal What the handshake needs from its server. */
@@ -69,6 +76,7 @@ export class Handshake {
       request: { headers: request.headers, url: request.url ?? '/' },
       timer: undefined,
       pending: undefined,
+      pendingBytes: 0,
       awaitingAuthFrame: false,
     };
     connection.handshake = state;
@@ -101,10 +109,26 @@ export class Handshake {
     }
   }
 
-  /** A frame of a connection that is handshaking or authenticating. */
-  receive(connection: ServerConnection, frame: ClientFrame): void {
+  /** A frame of a connection that is handshaking or authenticating; `size` is its message's. */
+  receive(connection: ServerConnection, frame: ClientFrame, size: number): void {
     if (connection.state === 'handshaking') this.#hello(connection, frame);
-    else if (connection.state === 'authenticating') this.#whileAuthenticating(connection, frame);
+    else if (connection.state === 'authenticating') {
+      this.#whileAuthenticating(connection, frame, size);
+    }
+  }
+
+  /** The first message was not a valid `hello`: INVALID_MESSAGE and close 4007. */
+  refuseFirstFrame(connection: ServerConnection, error: SwitchboardError, id?: string): void {
+    this.host.rejection.refuse(
+      connection,
+      new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        `The first frame must be a valid hello: ${error.message}`,
+        error.details === undefined ? {} : { details: error.details },
+      ),
+      CloseCode.HANDSHAKE_FAILED,
+      id,
+    );
   }
 
   /** The connection closed: its handshake, if any, ends with it. */
@@ -115,39 +139,28 @@ export class Handshake {
 
   #hello(connection: ServerConnection, frame: ClientFrame): void {
     const state = connection.handshake!;
-    let version: number;
-    let frameToken: string | undefined;
-    let authFrameId: string | undefined;
-    if (frame.type === 'hello') {
-      const negotiation = negotiateVersion(frame.versions);
-      if (!negotiation.ok) {
-        this.host.rejection.refuse(connection, negotiation.error, CloseCode.UNSUPPORTED_VERSION);
-        return;
-      }
-      version = negotiation.version;
-      frameToken = frame.token;
-    } else {
-      // No hello: the subprotocol (or v1) fixes the version; the frame itself is kept.
-      version =
-        (connection.socket.protocol && versionFromSubprotocol(connection.socket.protocol)) ||
-        PROTOCOL_VERSIONS[0];
-      if (frame.type === 'auth') {
-        frameToken = frame.token;
-        authFrameId = frame.id;
-      } else {
-        state.pending ??= [];
-        state.pending.push(frame);
-      }
+    if (frame.type !== 'hello') {
+      this.refuseFirstFrame(
+        connection,
+        new SwitchboardError(ErrorCode.INVALID_MESSAGE, `got a ${frame.type} frame`),
+        'id' in frame ? frame.id : undefined,
+      );
+      return;
     }
-    connection.protocolVersion = version;
+    const negotiation = negotiateVersion(frame.versions);
+    if (!negotiation.ok) {
+      this.host.rejection.refuse(connection, negotiation.error, CloseCode.UNSUPPORTED_VERSION);
+      return;
+    }
+    connection.protocolVersion = negotiation.version;
     connection.state = 'authenticating';
     if (!this.options.authenticate) {
       connection.principal = { id: connection.id };
-      this.#welcome(connection, authFrameId);
+      this.#welcome(connection, undefined);
       return;
     }
-    if (frameToken !== undefined) {
-      this.#authenticate(connection, frameToken, 'frame', authFrameId);
+    if (frame.token !== undefined) {
+      this.#authenticate(connection, frame.token, 'frame', undefined);
       return;
     }
     const carried = tokenFromRequest(state.request);
@@ -159,7 +172,7 @@ export class Handshake {
     state.awaitingAuthFrame = true;
   }
 
-  #whileAuthenticating(connection: ServerConnection, frame: ClientFrame): void {
+  #whileAuthenticating(connection: ServerConnection, frame: ClientFrame, size: number): void {
     const state = connection.handshake!;
     if (frame.type === 'auth' && state.awaitingAuthFrame) {
       state.awaitingAuthFrame = false;
@@ -173,18 +186,15 @@ export class Handshake {
         ),
         frame.type === 'auth' ? frame.id : undefined,
       );
-    } else if ((state.pending?.length ?? 0) >= MAX_PENDING_FRAMES) {
-      this.host.rejection.reject(
-        connection,
-        new SwitchboardError(
-          ErrorCode.RATE_LIMITED,
-          `More than ${MAX_PENDING_FRAMES} frames sent before authentication finished`,
-        ),
-        frame.id,
-      );
     } else {
+      const refusal = preAuthRefusal(this.options, state, size);
+      if (refusal !== undefined) {
+        this.host.rejection.reject(connection, refusal, frame.id);
+        return;
+      }
       state.pending ??= [];
       state.pending.push(frame);
+      state.pendingBytes += size;
     }
   }
 

@@ -23,21 +23,22 @@ export async function replayHistory(
   const outcome = (recovered: boolean, replayed: number, wasRecovering: boolean) =>
     patterns.map((pattern) => ({ pattern, wasRecovering, recovered, replayed }));
   if (frame.since === 'last') {
-    let replayed = 0;
     const entries: LogEntry[] = [];
     for (const pattern of patterns)
       entries.push(...(await engine.lastValues(pattern, options.maxReplay)));
     const seen = new Set<number>();
     entries.sort((a, b) => a.offset - b.offset);
-    const selected: LogEntry[] = [];
+    let selected: LogEntry[] = [];
     for (const entry of entries) {
       if (entry.offset > head || seen.has(entry.offset)) continue;
       seen.add(entry.offset);
       selected.push(entry);
-      replayed += 1;
     }
+    // Each pattern gives its `maxReplay` most recently updated values; across patterns the
+    // replay is bounded the same way, so one replay never holds more than `maxReplay` entries.
+    if (selected.length > options.maxReplay) selected = selected.slice(-options.maxReplay);
     connection.output.replay(new ReplayStream(selected, serializeReplayed));
-    return outcome(true, replayed, false);
+    return outcome(true, selected.length, false);
   }
   const wasRecovering = frame.position !== undefined;
   let after: number;

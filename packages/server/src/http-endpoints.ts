@@ -20,6 +20,8 @@ export interface StatsReport {
   pausedReads: number;
   /** Times a connection's reads were paused that way since the start. */
   readPauses: number;
+  /** TCP connections not upgraded yet (they count against the connection limits). */
+  pendingUpgrades: number;
 }
 
 export interface EndpointSource {

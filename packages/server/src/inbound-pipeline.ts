@@ -11,7 +11,7 @@ import type { RawData } from 'ws';
 import type { FrameRejection } from './frame-rejection.ts';
 import type { FrameStages } from './frame-stage.ts';
 import type { Handshake } from './handshake.ts';
-import { answerHeartbeat, payloadTooLarge } from './inbound-stages.ts';
+import { answerHeartbeat, payloadTooLarge, rawSize } from './inbound-stages.ts';
 import type { InboundThrottle } from './inbound-throttle.ts';
 import type { RateLimitStage } from './rate-limit-stage.ts';
 import type { FrameHandler } from './router-link.ts';
@@ -20,6 +20,8 @@ import type { ServerConnection } from './server-connection.ts';
 /** @internal What the pipeline needs from its server. */
 export interface PipelineHost {
   readonly maxPayload: number;
+  /** The largest message before `welcome` (see pre-auth-budget.ts). */
+  readonly preAuthMessageLimit: number;
   readonly handshake: Handshake;
   readonly stages: FrameStages;
   /** Also limits `auth` frames of open connections (token refresh), which no stage sees. */
@@ -38,11 +40,13 @@ export interface PipelineHost {
 
 /**
  * @internal
- * Every inbound message, in order: size → parse → heartbeat → phase (the handshake until the
- * connection is open; then `auth` frames go to the token refresh) → the `message` hook → stages (authorization first, then `use()`d ones)
- * → the router. A step that refuses answers with an error frame carrying the frame's id; only
- * an oversized message closes the connection. Nothing here allocates per frame beyond the
- * parse, and no step returns a promise.
+ * Every inbound message, in order: size (`maxPayload`; before `welcome` the pre-authentication
+ * limit) → parse (a first message that is not a valid hello closes with 4007) → heartbeat →
+ * phase (the handshake until the connection is open; then `auth` frames go to the token
+ * refresh) → the `message` hook → stages (authorization first, then `use()`d ones) → the
+ * router. A step that refuses answers with an error frame carrying the frame's id; only an
+ * oversized message and a bad first frame close the connection. Nothing here allocates per
+ * frame beyond the parse, and no step returns a promise.
  */
 export class InboundPipeline {
   constructor(private readonly host: PipelineHost) {}
@@ -52,24 +56,30 @@ export class InboundPipeline {
     connection.messagesIn += 1;
     if (connection.state === 'closing' || connection.state === 'closed') return;
     const host = this.host;
-    const tooLarge = payloadTooLarge(data, host.maxPayload);
+    const open = connection.state === 'open';
+    const size = rawSize(data);
+    const tooLarge = open
+      ? payloadTooLarge(size, host.maxPayload)
+      : payloadTooLarge(size, host.preAuthMessageLimit, 'preAuthBytes');
     if (tooLarge !== undefined) {
       host.rejection.refuse(connection, tooLarge, CloseCode.MESSAGE_TOO_BIG);
       return;
     }
     const parsed = parseClientFrame(isBinary ? data : data.toString());
     if (!parsed.ok) {
-      host.rejection.reject(connection, parsed.error, parsed.id);
+      if (connection.state === 'handshaking') {
+        host.handshake.refuseFirstFrame(connection, parsed.error, parsed.id);
+      } else host.rejection.reject(connection, parsed.error, parsed.id);
       return;
     }
     const frame = parsed.frame;
     if (answerHeartbeat(connection, frame)) return;
-    if (connection.state !== 'open') {
-      host.handshake.receive(connection, frame);
+    if (!open) {
+      host.handshake.receive(connection, frame, size);
       return;
     }
     this.dispatch(connection, frame);
-    host.throttle.afterFrame(connection.socket);
+    host.throttle.afterFrame(connection.reads);
   }
 
   /** A frame of an open connection (also those that waited for authentication). */

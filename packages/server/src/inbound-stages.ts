@@ -4,16 +4,21 @@ import type { ServerConnection } from './server-connection.ts';
 
 /**
  * @internal
- * The size stage: a message over `maxPayload` (but under the hard cap at which `ws` cuts the
- * connection itself) is refused before it is parsed.
+ * The size stage: a message over `maxPayload`, or before `welcome` over the pre-authentication
+ * limit (but under the hard cap at which `ws` cuts the connection itself), is refused before it
+ * is parsed.
  */
-export function payloadTooLarge(data: RawData, maxPayload: number): SwitchboardError | undefined {
-  const size = rawSize(data);
-  if (size <= maxPayload) return undefined;
+export function payloadTooLarge(
+  size: number,
+  limit: number,
+  name: 'maxPayload' | 'preAuthBytes' = 'maxPayload',
+): SwitchboardError | undefined {
+  if (size <= limit) return undefined;
+  const what = name === 'maxPayload' ? 'maxPayload' : 'what may be sent before authentication';
   return new SwitchboardError(
     ErrorCode.PAYLOAD_TOO_LARGE,
-    `Message of ${size} bytes exceeds maxPayload of ${maxPayload} bytes`,
-    { details: { maxPayload } },
+    `Message of ${size} bytes exceeds ${what} of ${limit} bytes`,
+    { details: { [name]: limit } },
   );
 }
 
@@ -35,7 +40,8 @@ export function answerHeartbeat(connection: ServerConnection, frame: ClientFrame
   return frame.type === 'pong';
 }
 
-function rawSize(data: RawData): number {
+/** @internal Bytes of a message as ws hands it over. */
+export function rawSize(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
   return (data as Buffer | ArrayBuffer).byteLength;
 }

@@ -1,4 +1,4 @@
-import type WebSocket from 'ws';
+import type { Pausable } from './fair-reads.ts';
 import type { FlushScheduler } from './flush-scheduler.ts';
 
 /** Longest a connection stays unread; then everyone paused is read again (and may pause again). */
@@ -15,7 +15,7 @@ export const DEFAULT_MAX_PAUSE_MS = 50;
  * server-side publishes): reads, pongs and acks keep moving.
  */
 export class InboundThrottle {
-  #paused: WebSocket[] = [];
+  #paused: Pausable[] = [];
   #pauses = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -36,8 +36,8 @@ export class InboundThrottle {
     return this.#pauses;
   }
 
-  /** Called after a frame from `socket` was handled. */
-  afterFrame(socket: WebSocket): void {
+  /** Called after a frame from `socket` (a connection's reads) was handled. */
+  afterFrame(socket: Pausable): void {
     if (!this.scheduler.behind || socket.isPaused) return;
     socket.pause();
     this.#paused.push(socket);

@@ -60,6 +60,29 @@ describe('garbage frames', () => {
   });
 });
 
+describe('ids and byte order marks', () => {
+  it('echoes an id of 100 emoji in the ack of a valid frame and in the error of an invalid one', async () => {
+    const { url } = await hub();
+    const peer = await welcomed(url);
+    const id = '😀'.repeat(100);
+    peer.send({ type: 'publish', id, topic: 'ids.1', data: 1 });
+    expect(await peer.reply(id)).toMatchObject({ type: 'ack' });
+    const bad = '🎉'.repeat(100);
+    peer.send({ type: 'publish', id: bad, topic: 'ids..1', data: 1 });
+    expect(await peer.reply(bad)).toMatchObject({ type: 'error', code: ErrorCode.INVALID_TOPIC });
+  });
+
+  it('ignores a leading byte order mark in text frames as in binary ones', async () => {
+    const { url } = await hub();
+    const peer = await welcomed(url);
+    peer.send(`\ufeff${JSON.stringify({ type: 'ping', id: 'text' })}`);
+    peer.send(Buffer.from(`\ufeff${JSON.stringify({ type: 'ping', id: 'binary' })}`));
+    await peer.next('pong', 'text');
+    await peer.next('pong', 'binary');
+    expect(peer.frames.filter((frame) => frame.type === 'error')).toEqual([]);
+  });
+});
+
 describe('maxConnections', () => {
   it('refuses connections beyond the limit at upgrade with HTTP 503 and counts freed slots', async () => {
     const { url, server } = await hub({ maxConnections: 2 });

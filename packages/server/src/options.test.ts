@@ -94,8 +94,43 @@ describe('WSRouter options', () => {
     expect(() => new WSRouter(server(), { queueSize: 0 })).toThrow(/"queueSize"/);
     expect(() => new WSRouter(server(), { queueBytes: 1.5 })).toThrow(/"queueBytes"/);
     expect(() => new WSRouter(server(), { maxReplay: -1 })).toThrow(/"maxReplay"/);
+    expect(() => new WSRouter(server(), { replayQueueBytes: 0 })).toThrow(/"replayQueueBytes"/);
     expect(() => new WSRouter(server(), { slowConsumerPolicy: 'pray' as never })).toThrow(
       /"slowConsumerPolicy" must be one of "drop-oldest", "disconnect"/,
+    );
+  });
+});
+
+describe('budgets', () => {
+  it('have documented defaults', () => {
+    expect(new WSServer().options).toMatchObject({
+      readBudgetFrames: 64,
+      readBudgetBytes: 65_536,
+      replyQueueBytes: 8_388_608,
+      preAuthBytes: 65_536,
+      preAuthFrames: 100,
+      upgradeTimeoutMs: 5_000,
+      requireOrigin: false,
+    });
+    expect(new WSServer().options.maxConnectionsPerIp).toBeUndefined();
+    expect(new WSServer().options.allowedOrigins).toBeUndefined();
+    expect(new WSRouter(new WSServer()).options.replayQueueBytes).toBe(65_536);
+  });
+
+  it('reject bad values with a TypeError naming the option', () => {
+    for (const key of [
+      'readBudgetFrames',
+      'readBudgetBytes',
+      'replyQueueBytes',
+      'preAuthBytes',
+      'preAuthFrames',
+    ] as const) {
+      for (const value of [0, 1.5, '10']) {
+        expect(() => new WSServer({ [key]: value as number })).toThrow(new RegExp(`"${key}"`));
+      }
+    }
+    expect(() => new WSServer({ upgradeTimeoutMs: MAX_TIMER_MS + 1 })).toThrow(
+      /"upgradeTimeoutMs"/,
     );
   });
 });

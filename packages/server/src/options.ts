@@ -6,7 +6,9 @@ import {
   MAX_TIMER_MS,
   withDefaults,
 } from '@switchboard/protocol';
+import { DEFAULT_READ_BUDGET } from './fair-reads.ts';
 import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
+import { checkOrigins } from './origin-policy.ts';
 import type { Principal } from './principal.ts';
 import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-options.ts';
 
@@ -85,6 +87,51 @@ export interface WSServerOptions {
   flushSliceMs?: number;
   /** Serve `GET /health` and `GET /stats` on the HTTP server the hub creates. @default true */
   httpEndpoints?: boolean;
+  /**
+   * Frames of one connection handled per turn of the event loop; then its socket is paused
+   * until the next turn, so one flooding client cannot keep the others waiting (see the
+   * README, "Fair reads"). @default 64
+   */
+  readBudgetFrames?: number;
+  /** Bytes of frames of one connection handled per turn (at least one frame is). @default 65_536 */
+  readBudgetBytes?: number;
+  /**
+   * Bytes of replies (acks, pongs, errors, responses) and server sends (`sendMessage`,
+   * `broadcast`) one connection may have waiting in the hub, each counted up to a quarter of
+   * this (so one large answer fits). Replies are never dropped: a client that sends requests
+   * but does not read the answers is closed with 4004 once they exceed it. @default 8_388_608
+   */
+  replyQueueBytes?: number;
+  /**
+   * Bytes a connection may send before its `welcome`: a bigger message closes it with 1009
+   * without being buffered, and frames sent while `authenticate` runs wait within this budget
+   * (past it they get AUTHENTICATION_REQUIRED). @default 65_536
+   */
+  preAuthBytes?: number;
+  /** Frames that may wait while `authenticate` runs; past it they get AUTHENTICATION_REQUIRED. @default 100 */
+  preAuthFrames?: number;
+  /**
+   * Time from the TCP connection (or, on a server you pass in, from its `upgrade` event) to the
+   * open WebSocket; a connection that has not upgraded by then is destroyed. Such connections
+   * count against `maxConnections` and `maxConnectionsPerIp` meanwhile. @default 5_000
+   */
+  upgradeTimeoutMs?: number;
+  /**
+   * Origins a browser may connect from: exact origins (`https://app.example.com`) or with `*`
+   * standing for one or more labels of the host (`https://*.example.com`). Other origins get
+   * HTTP 403. Unset: any origin.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Refuse upgrades without an `Origin` header (HTTP 403). Browsers always send one; other
+   * clients (Node, CLIs) usually do not, so they are allowed unless this is set. @default false
+   */
+  requireOrigin?: boolean;
+  /**
+   * Connections from one IP address (the TCP peer's; behind a proxy that is the proxy's),
+   * upgrades in progress included; beyond it upgrades get HTTP 429. Unset: no limit.
+   */
+  maxConnectionsPerIp?: number;
   /** Name reported in the welcome frame and `/health`. @default 'switchboard' */
   name?: string;
   /**
@@ -108,6 +155,13 @@ export const WS_SERVER_DEFAULTS = {
   flushSliceMs: DEFAULT_FLUSH_SLICE_MS,
   httpEndpoints: true,
   name: 'switchboard',
+  readBudgetFrames: DEFAULT_READ_BUDGET.frames,
+  readBudgetBytes: DEFAULT_READ_BUDGET.bytes,
+  replyQueueBytes: 8_388_608,
+  preAuthBytes: 65_536,
+  preAuthFrames: 100,
+  upgradeTimeoutMs: 5_000,
+  requireOrigin: false,
 } as const;
 
 type Widened<T> = T extends number ? number : T extends boolean ? boolean : string;
@@ -143,13 +197,24 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   checkInteger(OWNER, 'port', options.port, { min: 0 });
   checkInteger(OWNER, 'flushSliceMs', options.flushSliceMs, { min: 0 });
   // Whole milliseconds a timer can wait (heartbeatIntervalMs goes out in `welcome` as an integer).
-  for (const key of [...ALIASES.flat(), 'shutdownTimeoutMs'] as const) {
+  for (const key of [...ALIASES.flat(), 'shutdownTimeoutMs', 'upgradeTimeoutMs'] as const) {
     checkInteger(OWNER, key, options[key], { min: 1, max: MAX_TIMER_MS });
   }
-  for (const key of ['maxConnections', 'maxPayload', 'maxSubscriptionsPerClient'] as const) {
+  for (const key of [
+    'maxConnections',
+    'maxPayload',
+    'maxSubscriptionsPerClient',
+    'readBudgetFrames',
+    'readBudgetBytes',
+    'replyQueueBytes',
+    'preAuthBytes',
+    'preAuthFrames',
+    'maxConnectionsPerIp',
+  ] as const) {
     checkInteger(OWNER, key, options[key], { min: 1 });
   }
   checkRateLimitOptions(OWNER, 'rateLimit', options.rateLimit);
+  checkOrigins(OWNER, 'allowedOrigins', options.allowedOrigins);
   checkType(OWNER, 'authenticate', options.authenticate, 'function');
   checkType(OWNER, 'isRevoked', options.isRevoked, 'function');
   if (options.isRevoked !== undefined && options.authenticate === undefined) {
@@ -160,7 +225,7 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   for (const key of ['host', 'path', 'name'] as const) {
     checkType(OWNER, key, options[key], 'string');
   }
-  for (const key of ['allowAnonymous', 'httpEndpoints'] as const) {
+  for (const key of ['allowAnonymous', 'httpEndpoints', 'requireOrigin'] as const) {
     checkType(OWNER, key, options[key], 'boolean');
   }
   const canonical: Record<string, unknown> = { ...options };

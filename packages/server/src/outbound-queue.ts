@@ -54,6 +54,18 @@ export class OutboundQueue {
   #eventCursor = 0;
   /** Frames before this index were already passed through `detached`. */
   #checked = 0;
+  #replyCharge = 0;
+
+  /** `replyChargeCap`: the most one control frame counts in `replyCharge`. */
+  constructor(private readonly replyChargeCap = Number.POSITIVE_INFINITY) {}
+
+  /**
+   * Bytes of control frames (replies, server sends) waiting, each counted up to
+   * `replyChargeCap`: what WSServer's `replyQueueBytes` bounds.
+   */
+  get replyCharge(): number {
+    return this.#replyCharge;
+  }
 
   get length(): number {
     return this.#length;
@@ -82,6 +94,8 @@ export class OutboundQueue {
     if (offset > 0) {
       this.#events += 1;
       this.#eventBytes += frame.length;
+    } else {
+      this.#replyCharge += Math.min(frame.length, this.replyChargeCap);
     }
   }
 
@@ -99,6 +113,8 @@ export class OutboundQueue {
     if (offsets[at]! > 0) {
       this.#events -= 1;
       this.#eventBytes -= frame.length;
+    } else {
+      this.#replyCharge -= Math.min(frame.length, this.replyChargeCap);
     }
     frames[at] = EMPTY;
     this.#topics[at] = undefined;
@@ -157,6 +173,7 @@ export class OutboundQueue {
     this.#events = 0;
     this.#eventCursor = 0;
     this.#checked = 0;
+    this.#replyCharge = 0;
   }
 
   #compact(): void {

@@ -6,6 +6,7 @@ import { encodeTextFrame } from './frame-encoder.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
 import { rawSocketOf } from './raw-socket.ts';
+import { ReplayGate } from './replay-gate.ts';
 import type { ReplayStream } from './replay-stream.ts';
 
 /** Most bytes handed to the kernel per flush before waiting for `drain`. */
@@ -15,8 +16,11 @@ const SOCKET_HIGH_WATER = 256 * 1024;
 export interface WriterOwner {
   /** The `drop-oldest` policy dropped this event. */
   dropped(topic: string, offset: number): void;
-  /** The `disconnect` policy gave up on this slow consumer: the connection must close (4004). */
-  slowConsumer(): void;
+  /**
+   * The connection must close (4004): the `disconnect` policy gave up on this slow consumer
+   * (`events`), or its replies, which are never dropped, exceed `replyQueueBytes` (`replies`).
+   */
+  slowConsumer(cause: 'events' | 'replies'): void;
 }
 
 /**
@@ -50,21 +54,30 @@ export class OutboundWriter implements Flushable {
   #runRoom = 0;
   /** Live frames; created on demand and dropped when empty, so idle connections stay small. */
   #queue: OutboundQueue | undefined;
-  /** Replays in order: bounded by the router's `maxReplay`, exempt from the live bounds. */
+  /** Replays in order: one at a time (ReplayGate), each bounded by the router's `maxReplay`. */
   #replays: ReplayStream[] | undefined;
   readonly #highWater: number;
   readonly #raw: Socket | undefined;
   #droppedRange: DroppedRange | undefined;
   #epoch = '';
   #waitingForDrain = false;
+  /** Replays of this connection, one at a time (see ReplayGate). */
+  readonly #replayGate = new ReplayGate(
+    () => this.#recovering === 0 && this.#replays === undefined,
+  );
+
+  readonly #replyChargeCap: number;
 
   constructor(
     readonly socket: WebSocket,
     private readonly limits: OutboundLimits,
     private readonly scheduler: FlushScheduler,
     private readonly owner: WriterOwner,
+    /** Bytes of replies and server sends that may wait in the hub (WSServer `replyQueueBytes`). */
+    private readonly replyQueueBytes: number = Number.POSITIVE_INFINITY,
   ) {
     this.#raw = rawSocketOf(socket);
+    this.#replyChargeCap = Math.max(1, Math.floor(replyQueueBytes / 4));
     this.#highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.queueBytes >> 1));
   }
 
@@ -124,6 +137,29 @@ export class OutboundWriter implements Flushable {
     this.#enqueue(chunk.frame(index), chunk.offsets[index]!, chunk.topics[index]!);
   }
 
+  /**
+   * Bytes of replies and server sends waiting in the hub (not yet handed to the socket), each
+   * counted up to a quarter of `replyQueueBytes`: one large answer (a `$history` page) never
+   * closes a client that reads, while a client that does not read is closed after a few.
+   */
+  get queuedReplyBytes(): number {
+    return this.#queue?.replyCharge ?? 0;
+  }
+
+  /** Bytes of subscribe and unsubscribe frames waiting behind a replay (see `inReplayOrder`). */
+  get waitingReplayBytes(): number {
+    return this.#replayGate.waitingBytes;
+  }
+
+  /**
+   * Runs `start` in the connection's replay order (see ReplayGate): a subscribe that replays
+   * history (`replay`) once no replay is in flight, any other as soon as none waits. False (and
+   * it never runs) when its `size()` would take the frames waiting past `budget` bytes.
+   */
+  inReplayOrder(start: () => void, size: () => number, budget: number, replay: boolean): boolean {
+    return this.#replayGate.enter(start, size, budget, replay);
+  }
+
   /** Queues a replay; its events go out ahead of everything in the live queue. */
   replay(stream: ReplayStream): void {
     if (this.socket.readyState !== WebSocket.OPEN || stream.remaining === 0) return;
@@ -141,6 +177,7 @@ export class OutboundWriter implements Flushable {
   finishRecovery(): void {
     this.#recovering -= 1;
     if (this.#recovering === 0) this.scheduler.schedule(this);
+    this.#replayGate.check();
   }
 
   /**
@@ -185,6 +222,7 @@ export class OutboundWriter implements Flushable {
     let budget = force ? Number.POSITIVE_INFINITY : this.#highWater - raw.writableLength;
     if (this.#replays !== undefined) {
       budget = this.#takeReplays(frames, budget);
+      if (this.#replays === undefined) this.#replayGate.check();
     }
     // Replay buffers carry many events each and were counted as they were framed.
     const firstLive = frames.length;
@@ -221,6 +259,7 @@ export class OutboundWriter implements Flushable {
     this.#queue = undefined;
     this.#replays = undefined;
     this.#droppedRange = undefined;
+    this.#replayGate.clear();
   }
 
   /** Frames replayed events into `frames` until `budget` bytes are used; returns what is left. */
@@ -258,7 +297,7 @@ export class OutboundWriter implements Flushable {
     const run = this.#run;
     if (run === undefined) return;
     this.#run = undefined;
-    this.#queue ??= new OutboundQueue();
+    this.#queue ??= new OutboundQueue(this.#replyChargeCap);
     for (let i = this.#runFrom; i < this.#runTo; i++) {
       this.#queue.push(run.frame(i), run.offsets[i]!, run.topics[i]!);
     }
@@ -266,14 +305,22 @@ export class OutboundWriter implements Flushable {
 
   #enqueue(frame: Buffer, offset: number, topic: string | undefined): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
-    this.#queue ??= new OutboundQueue();
+    this.#queue ??= new OutboundQueue(this.#replyChargeCap);
     this.#queue.push(frame, offset, topic);
-    if (offset > 0 && this.#isOverLimit()) this.#overflow();
+    if (offset > 0) {
+      if (this.#isOverLimit()) this.#overflow();
+    } else if (this.queuedReplyBytes > this.replyQueueBytes) {
+      // A reply the client never sees would be a lie (an ack that never arrives); closing is
+      // honest: the client reconnects and retries what was not acknowledged, with the same ids.
+      this.#queue = undefined;
+      this.owner.slowConsumer('replies');
+      return false;
+    }
     this.scheduler.schedule(this);
     return true;
   }
 
-  /** Live backlog only: replies and replayed history are bounded elsewhere. */
+  /** Live backlog only: replies (replyQueueBytes) and replays (ReplayGate) are bounded apart. */
   #isOverLimit(): boolean {
     return (
       (this.#queue?.events ?? 0) > this.limits.queueSize ||
@@ -284,7 +331,7 @@ export class OutboundWriter implements Flushable {
   #overflow(): void {
     if (this.limits.slowConsumerPolicy === 'disconnect') {
       this.#queue = undefined;
-      this.owner.slowConsumer();
+      this.owner.slowConsumer('events');
       return;
     }
     const queue = this.#queue;

@@ -5,8 +5,9 @@ import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { encodeTextFrame } from './frame-encoder.ts';
-import { rawSocketOf } from './raw-socket.ts';
+import { rawSocketOf, setMessageLimit } from './raw-socket.ts';
 import { useHubFixture } from './test-support/fixture.ts';
+import { clientTextFrames } from './test-support/raw-peer.ts';
 
 /**
  * What the hub's write path assumes of `ws` (see raw-socket.ts), pinned against the version
@@ -138,6 +139,53 @@ describe(`ws ${version} under the raw write path`, () => {
     server.ping();
     expect(raw.writableLength).toBe(before + 2);
     expect(server.bufferedAmount).toBe(raw.writableLength);
+  });
+});
+
+describe(`ws ${version} under fair reads and the pre-authentication limit`, () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('emits the rest of the current socket read after pause(), then nothing until resume()', async () => {
+    const { server, client } = await pair();
+    let received = 0;
+    let inFirstRead: number | undefined;
+    server.on('message', () => {
+      received += 1;
+      if (received === 1) {
+        server.pause();
+        // What ws emits before control returns to the event loop came from the same read.
+        setImmediate(() => {
+          inFirstRead = received;
+        });
+      }
+    });
+    // One write of 200 frames: one read of the server's socket holds all of them.
+    rawSocketOf(client)!.write(clientTextFrames(Array.from({ length: 200 }, (_, i) => `m${i}`)));
+    await expect.poll(() => inFirstRead).toBe(200);
+    expect(server.isPaused).toBe(true);
+    await new Promise<void>((resolve) => client.send('late', () => resolve()));
+    for (let i = 0; i < 5; i++) await turn();
+    expect(received).toBe(200);
+    server.resume();
+    await expect.poll(() => received).toBe(201);
+  });
+
+  it('reads the message limit per frame from the receiver, so it can change on an open socket', async () => {
+    const { server, client } = await pair();
+    server.on('error', () => {});
+    const messages: number[] = [];
+    server.on('message', (data: Buffer) => messages.push(data.length));
+    expect(setMessageLimit(server, 1_000)).toBe(true);
+    client.send('x'.repeat(900));
+    await expect.poll(() => messages).toEqual([900]);
+    expect(setMessageLimit(server, 2_000)).toBe(true);
+    client.send('y'.repeat(1_500));
+    await expect.poll(() => messages).toEqual([900, 1_500]);
+    setMessageLimit(server, 1_000);
+    const closed = new Promise<number>((resolve) => client.once('close', resolve));
+    client.send('z'.repeat(1_001));
+    expect(await closed).toBe(1009);
+    expect(messages).toEqual([900, 1_500]);
   });
 });
 

@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 
 /**
- * The TCP socket under a `ws` WebSocket: the one place that reads ws's private `_socket`.
+ * The TCP socket under a `ws` WebSocket: the one place (with `setMessageLimit`) that reads
+ * ws's private fields.
  *
  * The hub writes pre-framed bytes to it, so that everything bound for one socket in a turn
  * leaves in one write (ws has no batch API); tests and the benchmark use it to pause or cut a
@@ -19,4 +20,17 @@ import type WebSocket from 'ws';
  */
 export function rawSocketOf(socket: WebSocket): Socket | undefined {
   return (socket as unknown as { _socket?: Socket | null })._socket ?? undefined;
+}
+
+/**
+ * Sets the largest message `ws` buffers for `socket` (its receiver's `_maxPayload`, which the
+ * receiver reads per frame); beyond it ws closes with 1009 without buffering the rest. The hub
+ * keeps it small until a connection is authenticated. False when the field is not there.
+ */
+export function setMessageLimit(socket: WebSocket, bytes: number): boolean {
+  const receiver = (socket as unknown as { _receiver?: { _maxPayload?: unknown } | null })
+    ._receiver;
+  if (typeof receiver?._maxPayload !== 'number') return false;
+  receiver._maxPayload = bytes;
+  return true;
 }

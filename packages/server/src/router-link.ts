@@ -24,6 +24,12 @@ export interface RouterOutput {
   /** Live events wait while a recovery is in flight. */
   beginRecovery(): void;
   finishRecovery(): void;
+  /**
+   * Runs `start` in the connection's replay order: a subscribe that replays history once no
+   * replay is in flight, other subscribes and unsubscribes once none waits; false when
+   * `size()` more bytes would take the frames waiting past `budget`.
+   */
+  inReplayOrder(start: () => void, size: () => number, budget: number, replay: boolean): boolean;
 }
 
 /** @internal What the router sees of a connection: its session and its write path. */

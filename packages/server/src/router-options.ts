@@ -20,6 +20,12 @@ export interface WSRouterOptions {
   /** Most events one subscribe may replay from history. @default 10_000 */
   maxReplay?: number;
   /**
+   * A connection's replays run one at a time (so the hub holds at most `maxReplay` events of
+   * history for it); subscribes with `since` or `position` sent meanwhile wait. This bounds the
+   * bytes of those waiting frames; past it a subscribe gets RATE_LIMITED. @default 65_536
+   */
+  replayQueueBytes?: number;
+  /**
    * Subscriptions one connection may hold; beyond it subscribe gets TOO_MANY_SUBSCRIPTIONS.
    * Also accepted on WSServer, where earlier versions took it; giving it to both with
    * different values is a TypeError. @default 1_000
@@ -32,6 +38,7 @@ export const WS_ROUTER_DEFAULTS = {
   queueBytes: DEFAULT_OUTBOUND_LIMITS.queueBytes,
   slowConsumerPolicy: DEFAULT_OUTBOUND_LIMITS.slowConsumerPolicy,
   maxReplay: 10_000,
+  replayQueueBytes: 65_536,
   maxSubscriptionsPerClient: 1_000,
 } as const;
 
@@ -45,6 +52,7 @@ export function resolveRouterOptions(options: WSRouterOptions): ResolvedRouterOp
     'queueSize',
     'queueBytes',
     'maxReplay',
+    'replayQueueBytes',
     'maxSubscriptionsPerClient',
   ] as const) {
     checkInteger(OWNER, key, options[key], { min: 1 });

@@ -1,6 +1,7 @@
 import { CloseCode, encodeFrame, type ServerFrame } from '@switchboard/protocol';
 import WebSocket from 'ws';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
+import type { ConnectionReads, FairReads } from './fair-reads.ts';
 import type { FlushScheduler } from './flush-scheduler.ts';
 import type { FrameContext } from './frame-stage.ts';
 import type { HandshakeState } from './handshake.ts';
@@ -14,6 +15,22 @@ const SLOW_CLOSE_GRACE_MS = 1_000;
 
 /** @internal Called for each event the `drop-oldest` policy dropped. */
 export type DropListener = (connection: ServerConnection, topic: string, offset: number) => void;
+
+/** @internal What a connection gets from its server. */
+export interface ConnectionContext {
+  /** Bounds of the live queue (the router's, handed over when it attached). */
+  readonly limits: OutboundLimits;
+  readonly scheduler: FlushScheduler;
+  readonly reads: FairReads<ServerConnection>;
+  /** WSServer `replyQueueBytes`. */
+  readonly replyQueueBytes: number;
+  readonly onDrop: DropListener;
+}
+
+const SLOW_CONSUMER_REASONS = {
+  events: 'Slow consumer: outbound queue overflowed',
+  replies: 'Slow consumer: replies not read',
+} as const;
 
 /**
  * @internal
@@ -41,16 +58,25 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   /** Upgrade request, auth timer and frames queued meanwhile; dropped once the connection opens. */
   handshake: HandshakeState | undefined;
   readonly output: OutboundWriter;
+  /** What this connection used of its read budget this turn (see FairReads). */
+  readonly reads: ConnectionReads;
+  readonly #onDrop: DropListener;
 
   constructor(
     readonly id: string,
     readonly socket: WebSocket,
     readonly remoteAddress: string | undefined,
-    limits: OutboundLimits,
-    scheduler: FlushScheduler,
-    private readonly onDrop: DropListener,
+    context: ConnectionContext,
   ) {
-    this.output = new OutboundWriter(socket, limits, scheduler, this);
+    this.#onDrop = context.onDrop;
+    this.output = new OutboundWriter(
+      socket,
+      context.limits,
+      context.scheduler,
+      this,
+      context.replyQueueBytes,
+    );
+    this.reads = context.reads.track(this, socket);
   }
 
   get isOpen(): boolean {
@@ -87,12 +113,12 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   }
 
   dropped(topic: string, offset: number): void {
-    this.onDrop(this, topic, offset);
+    this.#onDrop(this, topic, offset);
   }
 
-  slowConsumer(): void {
+  slowConsumer(cause: 'events' | 'replies'): void {
     this.state = 'closing';
-    this.socket.close(CloseCode.SLOW_CONSUMER, 'Slow consumer: outbound queue overflowed');
+    this.socket.close(CloseCode.SLOW_CONSUMER, SLOW_CONSUMER_REASONS[cause]);
     // The peer is not reading, so it may never answer the close frame.
     setTimeout(() => this.socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
   }

@@ -29,6 +29,57 @@ export class SubscribeHandler {
   ) {}
 
   subscribe(connection: RouterConnection, frame: SubscribeFrame): void {
+    const replay = frame.position !== undefined || frame.since !== undefined;
+    this.#inOrder(connection, frame, replay, () => this.#subscribe(connection, frame));
+  }
+
+  unsubscribe(connection: RouterConnection, frame: UnsubscribeFrame): void {
+    this.#inOrder(connection, frame, false, () => this.#unsubscribe(connection, frame));
+  }
+
+  /**
+   * One replay at a time per connection: a subscribe with history waits for the one in
+   * flight, and the subscribes and unsubscribes sent after a waiting one wait behind it.
+   */
+  #inOrder(
+    connection: RouterConnection,
+    frame: SubscribeFrame | UnsubscribeFrame,
+    replay: boolean,
+    run: () => void,
+  ): void {
+    const budget = this.core.options.replayQueueBytes;
+    let waited = false;
+    const start = () => {
+      // At once: a throw reaches the pipeline, which answers INTERNAL_ERROR and reports it.
+      if (!waited) return run();
+      if (connection.state !== 'open') return;
+      try {
+        run();
+      } catch {
+        fail(
+          connection,
+          frame.id,
+          new SwitchboardError(ErrorCode.INTERNAL_ERROR, 'Internal error'),
+        );
+      }
+    };
+    const size = () => JSON.stringify(frame).length;
+    const queued = connection.output.inReplayOrder(start, size, budget, replay);
+    waited = true;
+    if (!queued) {
+      fail(
+        connection,
+        frame.id,
+        new SwitchboardError(
+          ErrorCode.RATE_LIMITED,
+          `Frames waiting behind history replays exceed replayQueueBytes (${budget}); read the replays under way first`,
+          { details: { replayQueueBytes: budget } },
+        ),
+      );
+    }
+  }
+
+  #subscribe(connection: RouterConnection, frame: SubscribeFrame): void {
     const { engine, subscriptions, options } = this.core;
     const patterns = [...new Set(frame.topics)];
     const added = patterns.filter((pattern) => !connection.subscriptions.has(pattern));
@@ -78,7 +129,7 @@ export class SubscribeHandler {
       .finally(() => connection.output.finishRecovery());
   }
 
-  unsubscribe(connection: RouterConnection, frame: UnsubscribeFrame): void {
+  #unsubscribe(connection: RouterConnection, frame: UnsubscribeFrame): void {
     const removed: string[] = [];
     for (const pattern of new Set(frame.topics)) {
       if (this.core.subscriptions.remove(connection, pattern)) removed.push(pattern);

@@ -1,14 +1,25 @@
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { selectSubprotocol, versionFromSubprotocol } from '@switchboard/protocol';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import type { ResolvedServerOptions } from './options.ts';
+import { OriginPolicy } from './origin-policy.ts';
+import { UpgradeAdmission } from './upgrade-admission.ts';
 
 /** @internal What the upgrade needs from its server. */
 export interface UpgradeHost {
-  readonly options: Pick<ResolvedServerOptions, 'path' | 'maxConnections' | 'maxPayload'>;
+  readonly options: Pick<
+    ResolvedServerOptions,
+    | 'path'
+    | 'maxConnections'
+    | 'maxPayload'
+    | 'maxConnectionsPerIp'
+    | 'upgradeTimeoutMs'
+    | 'allowedOrigins'
+    | 'requireOrigin'
+  >;
   /** Whether the server created the HTTP server (then it answers upgrades for other paths). */
   readonly ownsHttp: boolean;
   /** Connections that finished their upgrade and are not closed yet. */
@@ -20,13 +31,14 @@ export interface UpgradeHost {
 
 /**
  * @internal
- * HTTP upgrade to WebSocket: the path, the shutdown and the connection limit (upgrades still
- * in progress count, so a burst cannot overshoot it) are checked before `ws` allocates
+ * HTTP upgrade to WebSocket: the path, the shutdown, the origin, and the connection limits
+ * (upgrades still in progress count, see UpgradeAdmission) are checked before `ws` allocates
  * anything, and the subprotocol is chosen.
  */
 export class Upgrade {
   readonly #wss: WebSocketServer;
-  #pending = 0;
+  readonly #admission: UpgradeAdmission;
+  readonly #origins: OriginPolicy;
 
   constructor(private readonly host: UpgradeHost) {
     this.#wss = new WebSocketServer({
@@ -39,7 +51,19 @@ export class Upgrade {
       clientTracking: false,
       handleProtocols: pickSubprotocol,
     });
+    this.#admission = new UpgradeAdmission(host.options, () => host.connectionCount);
+    this.#origins = new OriginPolicy(host.options.allowedOrigins, host.options.requireOrigin);
   }
+
+  /** Connections counted that have not finished their upgrade. */
+  get pending(): number {
+    return this.#admission.pending;
+  }
+
+  /** The `connection` listener of an HTTP server the hub created: its clock starts now. */
+  readonly connection = (socket: Socket): void => {
+    this.#admission.track(socket, socket.remoteAddress);
+  };
 
   /** The `upgrade` listener of the HTTP server. */
   readonly handle = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -54,27 +78,24 @@ export class Upgrade {
       rejectUpgrade(socket, 503, 'Service Unavailable');
       return;
     }
-    if (host.connectionCount + this.#pending >= host.options.maxConnections) {
-      rejectUpgrade(socket, 503, 'Service Unavailable', 'Too many connections');
+    this.#admission.track(socket, request.socket.remoteAddress);
+    if (!this.#origins.allows(request.headers.origin)) {
+      rejectUpgrade(socket, 403, 'Forbidden', 'Origin not allowed');
       return;
     }
-    this.#pending += 1;
-    let settled = false;
-    const settle = () => {
-      if (!settled) {
-        settled = true;
-        this.#pending -= 1;
-      }
-    };
-    socket.once('close', settle);
+    const refusal = this.#admission.check(socket);
+    if (refusal !== undefined) {
+      rejectUpgrade(socket, refusal.status, refusal.text, refusal.body);
+      return;
+    }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      settle();
-      socket.off('close', settle);
+      this.#admission.opened(socket);
       host.accept(ws, request);
     });
   };
 
   close(): Promise<void> {
+    this.#admission.destroyPending();
     return new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }

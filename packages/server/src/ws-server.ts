@@ -11,6 +11,7 @@ import type WebSocket from 'ws';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
 import { Credentials } from './credentials.ts';
+import { FairReads } from './fair-reads.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import { FrameRejection } from './frame-rejection.ts';
 import { type FrameStage, FrameStages } from './frame-stage.ts';
@@ -26,7 +27,9 @@ import {
   type WSServerOptions,
 } from './options.ts';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
+import { preAuthMessageLimit } from './pre-auth-budget.ts';
 import { disconnectRateLimited, RateLimitStage } from './rate-limit-stage.ts';
+import { setMessageLimit } from './raw-socket.ts';
 import type { AttachRequest, FrameHandler, ServerLink } from './router-link.ts';
 import { settleSubscriptionLimit } from './router-options.ts';
 import { ServerConnection } from './server-connection.ts';
@@ -72,6 +75,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #pipeline: InboundPipeline;
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
+  readonly #reads: FairReads<ServerConnection>;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -99,6 +103,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       epoch: () => this.#handler?.epoch ?? 'none',
       authenticated: (connection) => {
         this.#credentials.opened(connection);
+        // The pre-authentication cap on message size ends with the handshake.
+        setMessageLimit(connection.socket, this.options.maxPayload * 2);
         this.emit('authenticated', connection.info());
       },
       error: (error) => this.#emitError(error),
@@ -115,6 +121,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     });
     this.#pipeline = new InboundPipeline({
       maxPayload: this.options.maxPayload,
+      preAuthMessageLimit: preAuthMessageLimit(this.options),
       handshake: this.#handshake,
       stages: this.#stages,
       rateLimit: this.#rateLimit,
@@ -129,6 +136,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       },
       error: (error) => this.#emitError(error),
     });
+    this.#reads = new FairReads(
+      { frames: this.options.readBudgetFrames, bytes: this.options.readBudgetBytes },
+      (connection, data, isBinary) => this.#pipeline.receive(connection, data, isBinary),
+    );
     this.#upgrade = new Upgrade({
       options: this.options,
       ownsHttp: this.#ownsHttp,
@@ -141,6 +152,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       accept: (ws, request) => this.#accept(ws, request),
     });
     this.#http.on('upgrade', this.#upgrade.handle);
+    // On its own server the hub counts and times connections from their arrival.
+    if (this.#ownsHttp) this.#http.on('connection', this.#upgrade.connection);
     if (this.#ownsHttp && this.options.httpEndpoints) {
       this.#http.on('request', (request, response) => {
         if (!this.handleHttpRequest(request, response)) {
@@ -302,6 +315,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       dropped: router?.dropped ?? 0,
       pausedReads: this.#throttle.paused,
       readPauses: this.#throttle.pauses,
+      pendingUpgrades: this.#upgrade.pending,
     };
   }
 
@@ -341,14 +355,15 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   }
 
   #accept(ws: WebSocket, request: IncomingMessage): void {
-    const connection = new ServerConnection(
-      randomUUID(),
-      ws,
-      request.socket.remoteAddress,
-      this.#outboundLimits,
-      this.#scheduler,
-      this.#onDrop,
-    );
+    const connection = new ServerConnection(randomUUID(), ws, request.socket.remoteAddress, {
+      limits: this.#outboundLimits,
+      scheduler: this.#scheduler,
+      reads: this.#reads,
+      replyQueueBytes: this.options.replyQueueBytes,
+      onDrop: this.#onDrop,
+    });
+    // Until welcome, ws buffers no message beyond twice the pre-authentication limit.
+    setMessageLimit(ws, preAuthMessageLimit(this.options) * 2);
     this.#connections.set(connection.id, connection);
     this.#socketListeners.listen(connection);
     this.#handshake.begin(connection, request);
@@ -361,7 +376,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   };
 
   readonly #socketListeners = createSocketListeners({
-    message: (connection, data, isBinary) => this.#pipeline.receive(connection, data, isBinary),
+    message: (connection, data, isBinary) => {
+      // A sign of life even when the message waits for the connection's next read turn.
+      connection.alive = true;
+      this.#reads.receive(connection, data, isBinary);
+    },
     close: (connection, code, reason) => this.#onClose(connection, code, reason),
     error: (connection, error) =>
       // ws closes the socket itself (e.g. 1009 past the hard payload cap); just report.
@@ -369,6 +388,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   });
 
   #onClose(connection: ServerConnection, code: number, reason: string): void {
+    // What ws read before the close is handled first, as it would have been without the budget.
+    this.#reads.close(connection);
     connection.state = 'closed';
     this.#handshake.end(connection);
     this.#stages.closed(connection, (error) => this.#emitError(error));

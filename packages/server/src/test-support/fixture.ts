@@ -34,5 +34,14 @@ export function useHubFixture() {
     async welcomed(url: string, token?: string): Promise<RawPeer> {
       return track(await RawPeer.welcomed(url, token));
     },
+    /** A peer past hello/welcome, and the id the hub gave its connection. */
+    async identified(url: string): Promise<{ peer: RawPeer; id: string }> {
+      const peer = track(await RawPeer.open(url));
+      peer.send({ type: 'hello', versions: [1] });
+      return { peer, id: (await peer.next('welcome')).connectionId };
+    },
   };
 }
+
+/** 0, 1, ... n - 1. */
+export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -1,5 +1,6 @@
 import { type ServerFrame, subprotocolFor } from '@switchboard/protocol';
 import WebSocket, { type ClientOptions } from 'ws';
+import { rawSocketOf } from '../raw-socket.ts';
 
 export interface RawPeerOptions extends ClientOptions {
   protocols?: string[];
@@ -56,6 +57,17 @@ export class RawPeer {
     return peer;
   }
 
+  /**
+   * Sends the frames in one TCP write, so that they reach the hub as one socket read (up to
+   * its 64 KiB buffer) rather than as many writes as frames.
+   */
+  sendInOneWrite(frames: readonly unknown[]): void {
+    const texts = frames.map((frame) =>
+      typeof frame === 'string' ? frame : JSON.stringify(frame),
+    );
+    rawSocketOf(this.socket)!.write(clientTextFrames(texts));
+  }
+
   send(frame: unknown): void {
     this.socket.send(
       typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame),
@@ -109,4 +121,30 @@ export class RawPeer {
     this.socket.close();
     return this.closed;
   }
+}
+
+/**
+ * Client-to-server text frames, back to back. Clients must mask; a zero mask key is a valid
+ * one that leaves the payload as it is.
+ */
+export function clientTextFrames(texts: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const text of texts) {
+    const payload = Buffer.from(text);
+    const length = payload.length;
+    const header =
+      length < 126
+        ? Buffer.from([0x81, 0x80 | length])
+        : length < 65_536
+          ? Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff])
+          : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), bigEndian64(length)]);
+    parts.push(header, Buffer.alloc(4), payload);
+  }
+  return Buffer.concat(parts);
+}
+
+function bigEndian64(value: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64BE(BigInt(value));
+  return bytes;
 }

@@ -1,0 +1,213 @@
+import type WebSocket from 'ws';
+import type { RawData } from 'ws';
+import { rawSize } from './inbound-stages.ts';
+
+/** How much of one connection's input the hub handles per turn of the event loop. */
+export interface ReadBudget {
+  /** Frames handled per turn before the connection waits for the next one. */
+  frames: number;
+  /** Bytes of frames handled per turn (at least one frame always is). */
+  bytes: number;
+}
+
+export const DEFAULT_READ_BUDGET: Readonly<ReadBudget> = { frames: 64, bytes: 64 * 1024 };
+
+/** Something whose reads can be paused, as InboundThrottle pauses publishers. */
+export interface Pausable {
+  readonly isPaused: boolean;
+  pause(): void;
+  resume(): void;
+}
+
+/** What a connection's reads tell their scheduler. */
+interface ReadHolds {
+  hold(reads: ConnectionReads, reason: number): void;
+  release(reads: ConnectionReads, reason: number): void;
+}
+
+/** Why a connection is not being read: the turn's budget is spent, or the throttle holds it. */
+const BUDGET = 1;
+const THROTTLE = 2;
+
+/**
+ * @internal
+ * One connection's side of fair reads: what it used of this turn's budget, why it is held,
+ * and the messages `ws` still emitted after its socket was paused.
+ */
+export class ConnectionReads implements Pausable {
+  /** The turn `frames` and `bytes` were counted in. */
+  turn = -1;
+  frames = 0;
+  bytes = 0;
+  holds = 0;
+  /** Waiting in the scheduler for the next turn. */
+  waiting = false;
+  /** Messages ws emitted while the connection was held, in order: data, isBinary, ... */
+  backlog: (RawData | boolean)[] | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly scheduler: ReadHolds,
+  ) {}
+
+  /** Held by the throttle (the budget's holds are not a pause the throttle made). */
+  get isPaused(): boolean {
+    return (this.holds & THROTTLE) !== 0;
+  }
+
+  pause(): void {
+    this.scheduler.hold(this, THROTTLE);
+  }
+
+  resume(): void {
+    this.scheduler.release(this, THROTTLE);
+  }
+}
+
+/** @internal A connection with fair reads. */
+export interface ReadTarget {
+  readonly reads: ConnectionReads;
+}
+
+/**
+ * @internal
+ * Fair reads: each connection gets at most `budget.frames` frames (or `budget.bytes` bytes) of
+ * work per turn of the event loop, then its socket is paused and it waits for the next turn,
+ * while every other connection gets its turn. Without it one socket read of a flooding client
+ * (64 KiB, a thousand small publishes, each fanned out to every subscriber) is handled in one
+ * go, and nothing else runs until it is done.
+ *
+ * Pausing the socket alone is not enough: `ws` keeps parsing the frames already read and emits
+ * them synchronously (`allowSynchronousEvents`). Those wait here, in order, and are handled
+ * first on the next turn; at most one socket read waits per connection, as views of that read's
+ * buffer. `raw-socket.test.ts` pins that `ws` emits no more than the rest of the current read
+ * once the socket is paused.
+ */
+export class FairReads<C extends ReadTarget> implements ReadHolds {
+  #turn = 0;
+  #turnScheduled = false;
+  #waiting: ConnectionReads[] = [];
+  readonly #owners = new WeakMap<ConnectionReads, C>();
+
+  constructor(
+    readonly budget: ReadBudget,
+    private readonly handle: (connection: C, data: RawData, isBinary: boolean) => void,
+  ) {}
+
+  /** The read state of a new connection. */
+  track(connection: C, socket: WebSocket): ConnectionReads {
+    const reads = new ConnectionReads(socket, this);
+    this.#owners.set(reads, connection);
+    return reads;
+  }
+
+  /** A message `ws` emitted for `connection`: handled now, or after what waits before it. */
+  receive(connection: C, data: RawData, isBinary: boolean): void {
+    const reads = connection.reads;
+    if (reads.holds !== 0 || reads.backlog !== undefined) {
+      if (reads.backlog === undefined) reads.backlog = [data, isBinary];
+      else reads.backlog.push(data, isBinary);
+      return;
+    }
+    this.#handleOne(connection, reads, data, isBinary);
+  }
+
+  /** Stops reading `reads` until `release` with the same reason. */
+  hold(reads: ConnectionReads, reason: number): void {
+    if ((reads.holds & reason) !== 0) return;
+    if (reads.holds === 0) reads.socket.pause();
+    reads.holds |= reason;
+  }
+
+  release(reads: ConnectionReads, reason: number): void {
+    if ((reads.holds & reason) === 0) return;
+    reads.holds &= ~reason;
+    if (reads.holds !== 0) return;
+    if (reads.backlog === undefined) reads.socket.resume();
+    else this.#wait(reads);
+  }
+
+  /**
+   * The connection closed: what ws read before the close is handled now, as it would have been
+   * without the budget (a publish sent just before a close is not lost).
+   */
+  close(connection: C): void {
+    const reads = connection.reads;
+    this.#owners.delete(reads);
+    const backlog = reads.backlog;
+    reads.backlog = undefined;
+    if (backlog === undefined) return;
+    for (let i = 0; i < backlog.length; i += 2) {
+      this.handle(connection, backlog[i] as RawData, backlog[i + 1] as boolean);
+    }
+  }
+
+  #handleOne(connection: C, reads: ConnectionReads, data: RawData, isBinary: boolean): void {
+    if (reads.turn !== this.#turn) {
+      reads.turn = this.#turn;
+      reads.frames = 0;
+      reads.bytes = 0;
+      this.#scheduleTurn();
+    }
+    reads.frames += 1;
+    reads.bytes += rawSize(data);
+    this.handle(connection, data, isBinary);
+    if (reads.frames >= this.budget.frames || reads.bytes >= this.budget.bytes) {
+      this.hold(reads, BUDGET);
+      this.#wait(reads);
+    }
+  }
+
+  #wait(reads: ConnectionReads): void {
+    if (!reads.waiting) {
+      reads.waiting = true;
+      this.#waiting.push(reads);
+    }
+    this.#scheduleTurn();
+  }
+
+  #scheduleTurn(): void {
+    if (this.#turnScheduled) return;
+    this.#turnScheduled = true;
+    setImmediate(this.#nextTurn);
+  }
+
+  /** A new turn: every waiting connection gets its budget again, backlog first. */
+  readonly #nextTurn = (): void => {
+    this.#turnScheduled = false;
+    this.#turn += 1;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const reads of waiting) {
+      reads.waiting = false;
+      // A new turn: the budget no longer holds it, whatever else does.
+      reads.holds &= ~BUDGET;
+      const connection = this.#owners.get(reads);
+      // Closed meanwhile (close() handled its backlog), or the throttle holds it and puts it
+      // back when it lets go.
+      if (connection === undefined || reads.holds !== 0) continue;
+      this.#drain(connection, reads);
+    }
+  };
+
+  #drain(connection: C, reads: ConnectionReads): void {
+    const backlog = reads.backlog;
+    if (backlog !== undefined) {
+      // The socket stays paused meanwhile, so nothing is appended while this runs.
+      let at = 0;
+      while (at < backlog.length && reads.holds === 0) {
+        const data = backlog[at] as RawData;
+        const isBinary = backlog[at + 1] as boolean;
+        at += 2;
+        this.#handleOne(connection, reads, data, isBinary);
+      }
+      if (at < backlog.length) {
+        // Held again (budget spent, or the throttle): the rest waits for the next turn.
+        backlog.splice(0, at);
+        return;
+      }
+      reads.backlog = undefined;
+    }
+    if (reads.holds === 0) reads.socket.resume();
+  }
+}

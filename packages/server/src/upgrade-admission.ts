@@ -1,0 +1,123 @@
+import type { Duplex } from 'node:stream';
+import type { ResolvedServerOptions } from './options.ts';
+
+/** Time a connection that arrives beyond a limit gets to send its request and read the refusal. */
+const REFUSAL_WINDOW_MS = 1_000;
+
+/** One TCP connection from its arrival until it closes. */
+interface Ticket {
+  readonly ip: string;
+  pending: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Why an upgrade is refused, as the HTTP answer. */
+export interface Refusal {
+  status: number;
+  text: string;
+  body: string;
+}
+
+/** @internal The options admission reads. */
+export type AdmissionOptions = Pick<
+  ResolvedServerOptions,
+  'maxConnections' | 'maxConnectionsPerIp' | 'upgradeTimeoutMs'
+>;
+
+/**
+ * @internal
+ * Connections that are not WebSockets yet count against the limits, so neither a burst of
+ * upgrades nor thousands of half-open ones (a partial HTTP request, or none at all) can
+ * overshoot `maxConnections` or hold file descriptors the limit does not see. Each TCP
+ * connection of the hub's own HTTP server is counted from its arrival (on a server passed in,
+ * from its `upgrade` event) and must be a WebSocket within `upgradeTimeoutMs`, else it is
+ * destroyed; one that arrives beyond a limit gets a second to read its refusal. Open
+ * connections count per IP until their socket closes.
+ */
+export class UpgradeAdmission {
+  #pending = 0;
+  readonly #perIp = new Map<string, number>();
+  readonly #tickets = new WeakMap<Duplex, Ticket>();
+  readonly #waiting = new Set<Duplex>();
+
+  constructor(
+    private readonly options: AdmissionOptions,
+    /** WebSockets open now (upgraded, not closed). */
+    private readonly openCount: () => number,
+  ) {}
+
+  /** Connections counted that have not finished their upgrade. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** A TCP connection arrived (or an upgrade request on a server passed in): start its clock. */
+  track(socket: Duplex, remoteAddress: string | undefined): void {
+    if (this.#tickets.has(socket)) return;
+    const ip = remoteAddress ?? '';
+    const overLimit = this.#refusal(ip, 0) !== undefined;
+    const ticket: Ticket = { ip, pending: true, timer: undefined };
+    this.#tickets.set(socket, ticket);
+    this.#pending += 1;
+    this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
+    this.#waiting.add(socket);
+    const limit = overLimit
+      ? Math.min(REFUSAL_WINDOW_MS, this.options.upgradeTimeoutMs)
+      : this.options.upgradeTimeoutMs;
+    ticket.timer = setTimeout(() => socket.destroy(), limit);
+    ticket.timer.unref?.();
+    socket.once('close', () => this.#release(socket, ticket));
+  }
+
+  /** The refusal for an upgrade request on `socket` (already tracked), if a limit is reached. */
+  check(socket: Duplex): Refusal | undefined {
+    const ticket = this.#tickets.get(socket);
+    // Counted itself: it may proceed while the others leave room for it.
+    return ticket === undefined ? undefined : this.#refusal(ticket.ip, 1);
+  }
+
+  /** The upgrade finished: the connection is open and counts as such from now on. */
+  opened(socket: Duplex): void {
+    const ticket = this.#tickets.get(socket);
+    if (ticket === undefined || !ticket.pending) return;
+    ticket.pending = false;
+    clearTimeout(ticket.timer);
+    this.#pending -= 1;
+    this.#waiting.delete(socket);
+  }
+
+  /** Destroys every connection that has not upgraded (at shutdown). */
+  destroyPending(): void {
+    for (const socket of this.#waiting) socket.destroy();
+  }
+
+  #refusal(ip: string, self: number): Refusal | undefined {
+    const { maxConnectionsPerIp, maxConnections } = this.options;
+    if (
+      maxConnectionsPerIp !== undefined &&
+      (this.#perIp.get(ip) ?? 0) - self >= maxConnectionsPerIp
+    ) {
+      return {
+        status: 429,
+        text: 'Too Many Requests',
+        body: `Too many connections from this address (maxConnectionsPerIp ${maxConnectionsPerIp})`,
+      };
+    }
+    if (this.openCount() + this.#pending - self >= maxConnections) {
+      return { status: 503, text: 'Service Unavailable', body: 'Too many connections' };
+    }
+    return undefined;
+  }
+
+  #release(socket: Duplex, ticket: Ticket): void {
+    if (ticket.pending) {
+      ticket.pending = false;
+      clearTimeout(ticket.timer);
+      this.#pending -= 1;
+      this.#waiting.delete(socket);
+    }
+    const left = (this.#perIp.get(ticket.ip) ?? 1) - 1;
+    if (left > 0) this.#perIp.set(ticket.ip, left);
+    else this.#perIp.delete(ticket.ip);
+  }
+}
