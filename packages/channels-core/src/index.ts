@@ -18,6 +18,14 @@ export type {
   SubscribeOptions,
 } from './channel-types.ts';
 export type {
+  EventPayload,
+  EventPayloadInput,
+  EventSchema,
+  EventSchemaOptions,
+  FieldAliases,
+} from './event-schema.ts';
+export { aliasOf, eventSchema } from './event-schema.ts';
+export type {
   EventMeta,
   HubClient,
   HubEvent,
