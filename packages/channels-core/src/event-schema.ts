@@ -58,7 +58,7 @@ export function aliasOf(schema: z.ZodType, field: string): string | undefined {
  *   reading either name gets the value. Both given and different: INVALID_MESSAGE naming
  *   the second name. Neither given for a required field: the error names the field.
  */
-export function eventSchema<T extends z.ZodObject, const A extends FieldAliases<T> = {}>(
+export function eventSchema<T extends z.ZodObject, const A extends FieldAliases<T> = Record<never, never>>(
   schema: T,
   options: EventSchemaOptions<T, A> = {},
 ): EventSchema<T, A> {
