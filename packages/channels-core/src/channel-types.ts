@@ -56,10 +56,13 @@ type SubIdField<S extends ChannelSpec> = S extends { readonly subIds: infer M }
 export type Listener<T> = (event: T, meta: EventMeta) => void;
 
 /**
- * What the publish methods take: the payload, with `at` filled in when left out. (A mapped
- * type rather than `Omit`, which loses the named fields of a payload with an index signature.)
+ * `T` without the fields `K`: `Omit` for payloads with an index signature (passthrough),
+ * whose named fields `Omit` would lose.
  */
-export type Input<T> = { [F in keyof T as F extends 'at' ? never : F]: T[F] } & { at?: number };
+export type Without<T, K extends PropertyKey> = { [F in keyof T as F extends K ? never : F]: T[F] };
+
+/** What the publish methods take: the payload, with `at` filled in when left out. */
+export type Input<T> = Without<T, 'at'> & { at?: number };
 
 /** What publishing a kind takes: its schema's input (defaults optional), `at` optional. */
 export type InputOf<S extends ChannelSpec, K extends KindOf<S>> = Input<z.input<S['schemas'][K]>>;

@@ -58,10 +58,10 @@ export function aliasOf(schema: z.ZodType, field: string): string | undefined {
  *   reading either name gets the value. Both given and different: INVALID_MESSAGE naming
  *   the second name. Neither given for a required field: the error names the field.
  */
-export function eventSchema<T extends z.ZodObject, const A extends FieldAliases<T> = Record<never, never>>(
-  schema: T,
-  options: EventSchemaOptions<T, A> = {},
-): EventSchema<T, A> {
+export function eventSchema<
+  T extends z.ZodObject,
+  const A extends FieldAliases<T> = Record<never, never>,
+>(schema: T, options: EventSchemaOptions<T, A> = {}): EventSchema<T, A> {
   const aliases = Object.entries((options.aliases ?? {}) as Record<string, string>);
   const fields = schema.shape as Record<string, z.ZodType>;
   // Both names optional at first: which one was given is sorted out below.

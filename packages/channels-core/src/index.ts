@@ -16,6 +16,7 @@ export type {
   ParsedTopic,
   PayloadOf,
   SubscribeOptions,
+  Without,
 } from './channel-types.ts';
 export type {
   EventPayload,
