@@ -255,6 +255,12 @@ describe('the seed API of the swarm channel', () => {
     expect(swarm.members('s1')).toEqual([]);
   });
 
+  it('getSubscribedSwarms lists the swarms subscribed one by one', async () => {
+    const { dashboard } = await setup();
+    await dashboard.subscribeToSwarm('s2', { kinds: ['topology'] });
+    expect(dashboard.getSubscribedSwarms().sort()).toEqual(['s1', 's2']);
+  });
+
   it('coordination events', async () => {
     const { swarm, dashboard } = await setup();
     const event = new Promise((resolve) => dashboard.once('coordination:s1', resolve));

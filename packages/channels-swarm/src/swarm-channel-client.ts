@@ -44,6 +44,11 @@ export class SwarmChannelClient extends ChannelClient<SwarmChannelSpec> {
     return this.unsubscribeFrom(swarmId);
   }
 
+  /** Swarms this client subscribed to one by one. */
+  getSubscribedSwarms(): string[] {
+    return this.subscribedIds();
+  }
+
   /**
    * Votes through the hub's `swarm.vote` route. The hub counts the vote for this connection's
    * principal. `voterId` (the seed API's fourth argument) must be that principal, except on

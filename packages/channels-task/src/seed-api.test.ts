@@ -37,6 +37,14 @@ describe('the seed API of the task channel', () => {
     });
   });
 
+  it('getSubscribedTasks lists the tasks subscribed one by one', async () => {
+    const { watcher } = await setup();
+    await watcher.subscribeToTask('task-2');
+    expect(watcher.getSubscribedTasks().sort()).toEqual(['task-1', 'task-2']);
+    await watcher.unsubscribeFromTask('task-1');
+    expect(watcher.getSubscribedTasks()).toEqual(['task-2']);
+  });
+
   it('reportProgress with `progress` from an agent', async () => {
     const { hub, watcher } = await setup();
     const agent = new TaskChannelClient(await h.connect(hub, 'agent-1'));
