@@ -25,6 +25,12 @@ const Progress = eventSchema(
   },
 );
 const parse = (data: unknown) => parsePayload(Progress, data, 'progress event');
+const JOBS = defineChannel({
+  prefix: 'job',
+  id: 'jobId',
+  kinds: ['progress'],
+  schemas: { progress: Progress },
+});
 
 describe('eventSchema', () => {
   it('takes a field under either name and outputs both', () => {
@@ -73,12 +79,6 @@ describe('eventSchema', () => {
   });
 
   it('types both names on the payload, either (or neither, for `at`) on the input', () => {
-    const JOBS = defineChannel({
-      prefix: 'job',
-      id: 'jobId',
-      kinds: ['progress'],
-      schemas: { progress: Progress },
-    });
     type Input = InputOf<SpecOf<typeof JOBS>, 'progress'>;
     expectTypeOf<{ jobId: string; progress: number; timestamp: number }>().toExtend<Input>();
     expectTypeOf<{ jobId: string; percent: number }>().toExtend<Input>();
@@ -89,12 +89,6 @@ describe('eventSchema', () => {
   });
 
   it('prepare fills in `at` only when neither name was given', () => {
-    const JOBS = defineChannel({
-      prefix: 'job',
-      id: 'jobId',
-      kinds: ['progress'],
-      schemas: { progress: Progress },
-    });
     expect(
       JOBS.prepare('progress', { jobId: 'j1', percent: 1, timestamp: 3 }).payload,
     ).toMatchObject({ at: 3, timestamp: 3 });

@@ -1,11 +1,6 @@
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import type { ProposeInput } from './consensus.ts';
-import {
-  ABSTAIN,
-  type ConsensusSummary,
-  type Quorum,
-  type SwarmConsensusInput,
-} from './schemas.ts';
+import { ABSTAIN, type ConsensusSummary, type SwarmConsensusInput } from './schemas.ts';
 
 /**
  * The seed API's (`@claude-flow/realtime`) consensus calls, turned into this package's: a
@@ -16,28 +11,20 @@ import {
 /** The seed API's choices: a yes, a no, and an abstention that never wins. */
 export const SEED_CHOICES = ['yes', 'no', ABSTAIN] as const;
 
-/** `publishConsensus({ type: 'proposed', ... })`: opens a round with the defaults below. */
-export interface ConsensusProposedInput {
+/**
+ * `publishConsensus({ type: 'proposed', ... })`: opens a round. Any field of `propose()` may
+ * be given too; the defaults differ: `subject` is `proposal.action`, `.title` or
+ * `.description` when a string, else `proposal <id>`; `voters` the swarm's members
+ * (`members(swarmId)`), none known: an open vote; `choices` `['yes', 'no', 'abstain']`.
+ */
+export type ConsensusProposedInput = Partial<ProposeInput> & {
   swarmId: string;
   proposalId: string;
   type: 'proposed';
   /** What is proposed, any JSON value; kept on the proposal event. */
   proposal?: unknown;
-  /** @default `proposal.action`, `proposal.title` or `proposal.description` if a string, else the proposal id */
-  subject?: string;
-  /** @default the swarm's members (`members(swarmId)`); none known: an open vote */
-  voters?: readonly string[];
-  /** @default { rule: 'majority' } */
-  quorum?: Quorum;
-  /** @default ['yes', 'no', 'abstain'] */
-  choices?: readonly string[];
-  /** @default the server's `defaultDeadlineMs` */
-  deadlineMs?: number;
-  deadline?: number;
-  at?: number;
   timestamp?: number;
-  [field: string]: unknown;
-}
+};
 
 /** One vote as the seed API listed it in a result. */
 export interface SeedVote {
