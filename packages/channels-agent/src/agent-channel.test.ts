@@ -44,13 +44,27 @@ describe('AgentChannelServer -> AgentChannelClient', () => {
     expect(event).toMatchObject({ agentId: 'agent-1', status: 'busy', reason: 'task t1' });
     expect(typeof event.at).toBe('number');
     expect(await perAgent).toEqual(event);
-    expect(await health).toEqual({ agentId: 'agent-1', healthy: true, cpu: 12.5, at: 5 });
-    expect(await metrics).toEqual({ agentId: 'agent-1', metrics: { tokens: 42 }, at: 6 });
+    // `timestamp` and `metrics.cpu` are the seed API's names for `at` and `cpu`: both travel.
+    expect(await health).toEqual({
+      agentId: 'agent-1',
+      healthy: true,
+      cpu: 12.5,
+      metrics: { cpu: 12.5 },
+      at: 5,
+      timestamp: 5,
+    });
+    expect(await metrics).toEqual({
+      agentId: 'agent-1',
+      metrics: { tokens: 42 },
+      at: 6,
+      timestamp: 6,
+    });
     expect(await logs).toEqual({
       agentId: 'agent-1',
       lines: [{ seq: 1, stream: 'stderr', text: 'boom', at: 7 }],
       dropped: 0,
       at: 7,
+      timestamp: 7,
     });
   });
 

@@ -152,6 +152,11 @@ export class ChannelClient<S extends ChannelSpec> extends TypedEmitter<ChannelEv
     const name = this.channel.eventName(parsed.kind);
     this.#emit(name, parsed.payload, meta);
     this.#emit(`${name}:${parsed.id}`, parsed.payload, meta);
+    const also = this.channel.alsoEmitted(parsed.kind, parsed.payload);
+    if (also !== undefined) {
+      this.#emit(also, parsed.payload, meta);
+      this.#emit(`${also}:${parsed.id}`, parsed.payload, meta);
+    }
   }
 
   /** `emit` without the per-event typing, which the event names computed above cannot carry. */

@@ -22,6 +22,16 @@ export interface ChannelSpec {
    * `{ proposal: 'proposalId' }` for `swarm.<swarmId>.proposal.<proposalId>`.
    */
   readonly subIds?: { readonly [kind: string]: string };
+  /**
+   * Kinds also emitted under a name picked by one payload field (the older API's names):
+   * `{ presence: { field: 'event', names: { joined: 'agent-joined', left: 'agent-left' } } }`.
+   */
+  readonly alsoEmits?: {
+    readonly [kind: string]: {
+      readonly field: string;
+      readonly names: { readonly [value: string]: string };
+    };
+  };
 }
 
 /** The event kinds of a channel. */
@@ -45,20 +55,38 @@ type SubIdField<S extends ChannelSpec> = S extends { readonly subIds: infer M }
 /** A channel listener: the validated payload, then where the event came from. */
 export type Listener<T> = (event: T, meta: EventMeta) => void;
 
-/** What the publish methods take: the payload, with `at` filled in when left out. */
-export type Input<T> = Omit<T, 'at'> & { at?: number };
+/**
+ * `T` without the fields `K`: `Omit` for payloads with an index signature (passthrough),
+ * whose named fields `Omit` would lose.
+ */
+export type Without<T, K extends PropertyKey> = { [F in keyof T as F extends K ? never : F]: T[F] };
 
-/** What publishing a kind takes. */
-export type InputOf<S extends ChannelSpec, K extends KindOf<S>> = Input<PayloadOf<S, K>>;
+/** What the publish methods take: the payload, with `at` filled in when left out. */
+export type Input<T> = Without<T, 'at'> & { at?: number };
+
+/** What publishing a kind takes: its schema's input (defaults optional), `at` optional. */
+export type InputOf<S extends ChannelSpec, K extends KindOf<S>> = Input<z.input<S['schemas'][K]>>;
+
+/** The extra event names of a kind (`alsoEmits`), or never. */
+type AlsoEmittedOf<S extends ChannelSpec, K extends KindOf<S>> = S extends {
+  readonly alsoEmits: { readonly [P in K]: { readonly names: infer N } };
+}
+  ? N[keyof N] & string
+  : never;
 
 /**
  * The events a channel client emits: each kind under its event name and, for one entity,
- * under `<name>:<id>`; `error` for an event that failed validation (dropped).
+ * under `<name>:<id>` (and likewise under its `alsoEmits` name); `error` for an event that
+ * failed validation (dropped).
  */
 export type ChannelEvents<S extends ChannelSpec> = {
   [K in KindOf<S> as EventNameOf<S, K>]: Listener<PayloadOf<S, K>>;
 } & {
   [K in KindOf<S> as `${EventNameOf<S, K>}:${string}`]: Listener<PayloadOf<S, K>>;
+} & {
+  [K in KindOf<S> as AlsoEmittedOf<S, K>]: Listener<PayloadOf<S, K>>;
+} & {
+  [K in KindOf<S> as `${AlsoEmittedOf<S, K>}:${string}`]: Listener<PayloadOf<S, K>>;
 } & {
   /** An event on a subscribed topic failed validation and was dropped. */
   error: (error: SwitchboardError) => void;

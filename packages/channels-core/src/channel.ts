@@ -7,6 +7,7 @@ import type {
   ParsedTopic,
   PayloadOf,
 } from './channel-types.ts';
+import { aliasOf } from './event-schema.ts';
 import type { HubEvent } from './hub.ts';
 import { selectKinds } from './kinds.ts';
 import { assertSegment, joinTopic, mismatch, parsePayload, segmentProblem } from './validation.ts';
@@ -39,6 +40,16 @@ export class Channel<const S extends ChannelSpec> {
   /** The event a kind is emitted as (`status` -> `status-change`). */
   eventName<K extends KindOf<S>>(kind: K): EventNameOf<S, K> {
     return (this.#spec.events?.[kind] ?? kind) as EventNameOf<S, K>;
+  }
+
+  /** The extra name an event is also emitted as (`alsoEmits`), picked by its payload. */
+  alsoEmitted(kind: KindOf<S>, payload: unknown): string | undefined {
+    const also = this.#spec.alsoEmits?.[kind];
+    if (also === undefined) return undefined;
+    const value = (payload as Record<string, unknown>)[also.field];
+    return typeof value === 'string' && Object.hasOwn(also.names, value)
+      ? also.names[value]
+      : undefined;
   }
 
   /** The field of the fourth topic segment of `kind`, if its topics have one. */
@@ -94,7 +105,8 @@ export class Channel<const S extends ChannelSpec> {
 
   /**
    * Checks the ids (INVALID_TOPIC naming the field) and the payload (INVALID_MESSAGE naming
-   * the first bad field), and fills in `at`. `what` names the payload in messages.
+   * the first bad field), and fills in `at` unless it was given (also under its second name,
+   * see `eventSchema`). `what` names the payload in messages.
    */
   prepare<K extends KindOf<S>>(
     kind: K,
@@ -112,11 +124,13 @@ export class Channel<const S extends ChannelSpec> {
       kind,
       subField === undefined ? undefined : (fields[subField] as string),
     );
-    const payload = parsePayload(
-      this.#spec.schemas[kind]!,
-      { ...fields, at: fields.at ?? Date.now() },
-      what,
-    );
+    const schema = this.#spec.schemas[kind]!;
+    const atAlias = aliasOf(schema, 'at');
+    const stamped =
+      fields.at === undefined && (atAlias === undefined || fields[atAlias] === undefined)
+        ? { ...fields, at: Date.now() }
+        : fields;
+    const payload = parsePayload(schema, stamped, what);
     return { topic, payload: payload as PayloadOf<S, K> };
   }
 
@@ -174,6 +188,9 @@ type ChannelSpecChecks<S extends ChannelSpec> = {
   readonly schemas: { readonly [K in KindOf<S>]: S['schemas'][K] };
   readonly events?: { readonly [K in KindOf<S>]?: string };
   readonly subIds?: { readonly [K in KindOf<S>]?: string };
+  readonly alsoEmits?: {
+    readonly [K in KindOf<S>]?: NonNullable<ChannelSpec['alsoEmits']>[string];
+  };
 };
 
 function checkSpec(spec: ChannelSpec): void {
@@ -200,10 +217,19 @@ function checkSpec(spec: ChannelSpec): void {
     }
     names.add(name);
   }
+  for (const [kind, also] of Object.entries(spec.alsoEmits ?? {})) {
+    for (const name of Object.values(also.names)) {
+      if (name === 'error' || name.includes(':') || names.has(name)) {
+        problem(`event name "${name}" of kind "${kind}" is reserved, repeated or contains ":"`);
+      }
+      names.add(name);
+    }
+  }
   for (const [what, map] of [
     ['schemas', spec.schemas],
     ['events', spec.events],
     ['subIds', spec.subIds],
+    ['alsoEmits', spec.alsoEmits],
   ] as const) {
     for (const kind of Object.keys(map ?? {})) {
       if (!kinds.has(kind)) problem(`${what} names "${kind}", which is not one of the kinds`);

@@ -25,6 +25,11 @@ export interface HubPrincipal {
 
 export interface HubRouteContext {
   principal: HubPrincipal | null;
+  /**
+   * The connection the request came on. A principal whose id is the connection's id was not
+   * named by `authenticate` (it returned `true`, or the hub is anonymous).
+   */
+  client?: { id: string };
 }
 
 export interface HubRouteDefinition {

@@ -16,7 +16,16 @@ export type {
   ParsedTopic,
   PayloadOf,
   SubscribeOptions,
+  Without,
 } from './channel-types.ts';
+export type {
+  EventPayload,
+  EventPayloadInput,
+  EventSchema,
+  EventSchemaOptions,
+  FieldAliases,
+} from './event-schema.ts';
+export { aliasOf, eventSchema } from './event-schema.ts';
 export type {
   EventMeta,
   HubClient,

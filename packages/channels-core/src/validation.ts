@@ -60,7 +60,9 @@ export function parsePayload<S extends z.ZodType>(
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'payload';
+  // A strict schema refusing a field: name the field, not the object holding it.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.length > 0 ? path.map(String).join('.') : 'payload';
   throw new SwitchboardError(
     ErrorCode.INVALID_MESSAGE,
     `Invalid ${what}${topic === undefined ? '' : ` on "${topic}"`}: ${field}: ${issue.message}`,

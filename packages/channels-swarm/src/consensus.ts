@@ -1,15 +1,17 @@
-import type { HubPrincipal } from '@switchboard/channels-core';
+import type { HubRouteContext } from '@switchboard/channels-core';
 import { parsePayload } from '@switchboard/channels-core';
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import {
   type Quorum,
-  type SwarmConsensusEvent,
+  SwarmConsensusEvent,
   SwarmProposalEvent,
   type VoteReceipt,
   VoteRequest,
 } from './schemas.ts';
-import { countVotes, type Decision, decide } from './tally.ts';
+import { choiceOf } from './seed-consensus.ts';
+import { countVotes, type Decision, decide, decideAtDeadline } from './tally.ts';
 import { consensusTopic, proposalTopic } from './topics.ts';
+import type { VoterIdentities } from './voter-identity.ts';
 
 export interface ProposeInput {
   swarmId: string;
@@ -27,6 +29,8 @@ export interface ProposeInput {
   /** @default a random UUID */
   proposalId?: string;
   at?: number;
+  /** Any other field travels on the proposal event (the seed API's `proposal`, ...). */
+  [field: string]: unknown;
 }
 
 /** A proposal's state as the hub sees it. */
@@ -68,14 +72,28 @@ export class ConsensusService {
   readonly #closed: string[] = [];
   #stopped = false;
 
-  constructor(hooks: ConsensusHooks, defaultDeadlineMs: number, maxClosed: number) {
+  readonly #voters: VoterIdentities;
+
+  constructor(
+    hooks: ConsensusHooks,
+    voters: VoterIdentities,
+    defaultDeadlineMs: number,
+    maxClosed: number,
+  ) {
     this.#hooks = hooks;
+    this.#voters = voters;
     this.#defaultDeadlineMs = defaultDeadlineMs;
     this.#maxClosed = maxClosed;
   }
 
-  /** Validates and publishes a proposal, and starts its deadline timer. */
-  async propose(input: ProposeInput): Promise<SwarmProposalEvent> {
+  /**
+   * Validates and publishes a proposal, and starts its deadline timer. Without `open`, a
+   * proposal needs voters; an open one (no voters) lets anyone vote until the deadline.
+   */
+  async propose(
+    input: ProposeInput,
+    open = false,
+  ): Promise<{ proposal: SwarmProposalEvent; published: unknown }> {
     if (this.#stopped) {
       throw new SwitchboardError(ErrorCode.SERVER_SHUTTING_DOWN, 'The swarm channel is closed');
     }
@@ -83,21 +101,26 @@ export class ConsensusService {
       throw new TypeError('propose(): "deadline" and "deadlineMs" conflict; pass one of them');
     }
     const now = Date.now();
+    const { deadlineMs: givenDeadlineMs, ...fields } = input;
     const proposalId = input.proposalId ?? globalThis.crypto.randomUUID();
     const topic = proposalTopic(input.swarmId, proposalId);
-    const deadlineMs = input.deadlineMs ?? this.#defaultDeadlineMs;
+    const deadlineMs = givenDeadlineMs ?? this.#defaultDeadlineMs;
     const deadline = input.deadline ?? now + deadlineMs;
+    if (!open && Array.isArray(input.voters) && input.voters.length === 0) {
+      throw new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        'Invalid proposal: voters: at least one voter (an open vote is publishConsensus({ type: "proposed" }) in a swarm without members)',
+        { details: { field: 'voters' } },
+      );
+    }
     const proposal = parsePayload(
       SwarmProposalEvent,
       {
-        swarmId: input.swarmId,
+        ...fields,
         proposalId,
-        subject: input.subject,
-        choices: input.choices,
         quorum: input.quorum ?? { rule: 'majority' },
-        voters: input.voters,
         deadline,
-        at: input.at ?? now,
+        at: input.at ?? (input.timestamp as number | undefined) ?? now,
       },
       'proposal',
     );
@@ -121,32 +144,37 @@ export class ConsensusService {
     this.#ballots.set(key, ballot);
     ballot.timer = setTimeout(() => {
       ballot.timer = undefined;
-      void this.#finish(ballot, { outcome: 'no-quorum', reason: 'deadline' });
+      void this.#finish(ballot, decideAtDeadline(ballot.proposal, ballot.votes));
     }, deadline - now);
+    let published: unknown;
     try {
-      await this.#hooks.publish(topic, proposal);
+      published = await this.#hooks.publish(topic, proposal);
     } catch (error) {
       clearTimeout(ballot.timer);
       this.#ballots.delete(key);
       throw error;
     }
-    return proposal;
+    return { proposal, published };
   }
 
-  /** The `swarm.vote` handler: the voter is the caller's principal. */
-  async vote(data: unknown, principal: HubPrincipal | null): Promise<VoteReceipt> {
+  /**
+   * The `swarm.vote` handler: the vote counts for the caller's principal (see
+   * `VoterIdentities` for the seed's voter argument).
+   */
+  async vote(data: unknown, context: HubRouteContext): Promise<VoteReceipt> {
     const request = parsePayload(VoteRequest, data, 'vote');
-    const { swarmId, proposalId, choice } = request;
+    const { swarmId, proposalId } = request;
+    const voterId = this.#voters.resolve(context, request.voterId);
     const ballot = this.#ballots.get(keyOf(swarmId, proposalId));
     if (ballot === undefined) {
       throw new SwitchboardError(
         ErrorCode.NOT_FOUND,
-        `No proposal "${proposalId}" in swarm "${swarmId}"`,
+        `No open proposal "${proposalId}" in swarm "${swarmId}": none was proposed on this hub (propose() or publishConsensus({ type: 'proposed' }) opens one), or it was decided long ago and forgotten`,
         { details: { field: 'proposalId' } },
       );
     }
-    const voterId = principal?.id;
-    if (voterId === undefined || !ballot.proposal.voters.includes(voterId)) {
+    const open = ballot.proposal.voters.length === 0;
+    if (voterId === undefined || !(open || ballot.proposal.voters.includes(voterId))) {
       throw refusal(
         ErrorCode.FORBIDDEN,
         'not-eligible',
@@ -164,7 +192,7 @@ export class ConsensusService {
     }
     if (ballot.result === undefined && Date.now() >= ballot.proposal.deadline) {
       // The timer is due but has not run yet: the deadline decides, as it would have.
-      await this.#finish(ballot, { outcome: 'no-quorum', reason: 'deadline' });
+      await this.#finish(ballot, decideAtDeadline(ballot.proposal, ballot.votes));
     }
     if (ballot.result !== undefined) {
       if (ballot.result.reason === 'deadline') {
@@ -182,6 +210,7 @@ export class ConsensusService {
         proposalId,
       );
     }
+    const choice = choiceOf(request.choice, ballot.proposal.choices);
     if (!ballot.proposal.choices.includes(choice)) {
       throw new SwitchboardError(
         ErrorCode.INVALID_MESSAGE,
@@ -190,6 +219,7 @@ export class ConsensusService {
       );
     }
     ballot.votes.set(voterId, choice);
+    this.#voters.counted(context, voterId);
     const receipt: VoteReceipt = { swarmId, proposalId, voterId, choice, at: Date.now() };
     this.#hooks.onVote(receipt);
     const decision = decide(ballot.proposal, ballot.votes);
@@ -233,17 +263,22 @@ export class ConsensusService {
     ballot.timer = undefined;
     const now = Date.now();
     const { swarmId, proposalId } = ballot.proposal;
-    const result: SwarmConsensusEvent = {
-      swarmId,
-      proposalId,
-      outcome: decision.outcome,
-      ...(decision.winner === undefined ? {} : { winner: decision.winner }),
-      tally: countVotes(ballot.proposal, ballot.votes),
-      votes: Object.fromEntries(ballot.votes),
-      decidedAt: now,
-      reason: decision.reason,
-      at: now,
-    };
+    // Parsed, so that the seed API's `type`, `result` and `timestamp` are filled in.
+    const result = parsePayload(
+      SwarmConsensusEvent,
+      {
+        swarmId,
+        proposalId,
+        outcome: decision.outcome,
+        ...(decision.winner === undefined ? {} : { winner: decision.winner }),
+        tally: countVotes(ballot.proposal, ballot.votes),
+        votes: Object.fromEntries(ballot.votes),
+        decidedAt: now,
+        reason: decision.reason,
+        at: now,
+      },
+      'consensus result',
+    );
     ballot.result = result;
     this.#remember(keyOf(swarmId, proposalId));
     this.#hooks.onResult(result);

@@ -18,15 +18,19 @@ export type {
 export { swarmIdOfPrincipal } from './presence-tracker.ts';
 export type {
   SwarmConsensusInput,
+  SwarmCoordinationInput,
   SwarmPresenceInput,
   SwarmTopologyInput,
 } from './schemas.ts';
 export {
+  ABSTAIN,
   ConsensusOutcome,
   ConsensusReason,
+  ConsensusSummary,
   ProposalId,
   Quorum,
   SwarmConsensusEvent,
+  SwarmCoordinationEvent,
   SwarmId,
   SwarmPresenceEvent,
   SwarmProposalEvent,
@@ -36,18 +40,26 @@ export {
   VoteRequest,
 } from './schemas.ts';
 export type {
+  ConsensusDecidedInput,
+  ConsensusProposedInput,
+  PublishConsensusInput,
+  SeedVote,
+} from './seed-consensus.ts';
+export { SEED_CHOICES } from './seed-consensus.ts';
+export type {
   SwarmChannelClientOptions,
   SwarmChannelEvents,
   SwarmSubscribeOptions,
 } from './swarm-channel-client.ts';
 export { SwarmChannelClient } from './swarm-channel-client.ts';
 export type {
+  AgentPresenceInput,
   SwarmChannelServerEvents,
   SwarmChannelServerOptions,
 } from './swarm-channel-server.ts';
 export { SWARM_CHANNEL_SERVER_DEFAULTS, SwarmChannelServer } from './swarm-channel-server.ts';
 export type { Decision } from './tally.ts';
-export { decide, requiredVotes } from './tally.ts';
+export { decide, decideAtDeadline, requiredVotes } from './tally.ts';
 export type { ParsedSwarmTopic, SwarmEventKind } from './topics.ts';
 export {
   consensusTopic,
@@ -60,3 +72,4 @@ export {
   swarmTopics,
   topologyTopic,
 } from './topics.ts';
+export type { VoterNames } from './voter-identity.ts';

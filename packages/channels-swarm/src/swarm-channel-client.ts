@@ -11,13 +11,14 @@ import { type SwarmConsensusEvent, VoteReceipt, VoteRequest } from './schemas.ts
 import { consensusTopic, SWARM_VOTE_METHOD, type SwarmEventKind } from './topics.ts';
 
 /**
- * Events of SwarmChannelClient: `topology-change`, `presence`, `proposal` and `consensus`,
- * each also as `<name>:<swarmId>` for one swarm, and `error` for an event on a subscribed
- * topic that failed validation (dropped).
+ * Events of SwarmChannelClient: `topology-change`, `presence` (also as the seed API's
+ * `agent-joined` / `agent-left`), `proposal`, `consensus` and `coordination`, each also as
+ * `<name>:<swarmId>` for one swarm, and `error` for an event on a subscribed topic that
+ * failed validation (dropped).
  */
 export type SwarmChannelEvents = ChannelEvents<SwarmChannelSpec>;
 
-/** `kinds` defaults to all four: topology, presence, proposal, consensus. */
+/** `kinds` defaults to all five: topology, presence, proposal, consensus, coordination. */
 export type SwarmSubscribeOptions = SubscribeOptions<SwarmEventKind>;
 
 export type SwarmChannelClientOptions = ChannelClientOptions;
@@ -33,7 +34,7 @@ export class SwarmChannelClient extends ChannelClient<SwarmChannelSpec> {
 
   /**
    * Subscribes to one swarm: `swarm.<id>.topology`, `swarm.<id>.presence`,
-   * `swarm.<id>.proposal.*`, `swarm.<id>.consensus.*`.
+   * `swarm.<id>.proposal.*`, `swarm.<id>.consensus.*`, `swarm.<id>.coordination`.
    */
   subscribeToSwarm(swarmId: string, options: SwarmSubscribeOptions = {}): Promise<void> {
     return this.subscribeTo(swarmId, options);
@@ -43,27 +44,42 @@ export class SwarmChannelClient extends ChannelClient<SwarmChannelSpec> {
     return this.unsubscribeFrom(swarmId);
   }
 
+  /** Swarms this client subscribed to one by one. */
+  getSubscribedSwarms(): string[] {
+    return this.subscribedIds();
+  }
+
   /**
    * Votes through the hub's `swarm.vote` route. The hub counts the vote for this connection's
-   * principal; the fourth argument of the older API (a voter id) is accepted and ignored.
-   * Rejects with FORBIDDEN (`details.reason`: `not-eligible`, `already-voted`, `decided`),
-   * TIMEOUT (`deadline-passed`), NOT_FOUND or INVALID_MESSAGE (`details.field`).
+   * principal. `voterId` (the seed API's fourth argument) must be that principal, except on
+   * a connection `authenticate` did not name, where it names the voter (see the README).
+   * The seed's `yes`/`no` and our `approve`/`reject` are the same votes.
+   * Rejects with FORBIDDEN (`details.reason`: `voter-mismatch`, `not-eligible`,
+   * `already-voted`, `decided`), TIMEOUT (`deadline-passed`), NOT_FOUND (no open proposal)
+   * or INVALID_MESSAGE (`details.field`).
    */
   async submitVote(
     swarmId: string,
     proposalId: string,
     choice: string,
-    _voterId?: string,
+    voterId?: string,
   ): Promise<VoteReceipt> {
     consensusTopic(swarmId, proposalId); // INVALID_TOPIC naming the bad id
-    const request = parsePayload(VoteRequest, { swarmId, proposalId, choice }, 'vote');
+    const request = parsePayload(
+      VoteRequest,
+      voterId === undefined
+        ? { swarmId, proposalId, choice }
+        : { swarmId, proposalId, choice, voterId },
+      'vote',
+    );
     const response = await this.hub.request(SWARM_VOTE_METHOD, request);
     return parsePayload(VoteReceipt, response, 'vote receipt');
   }
 
   /**
    * Resolves with the proposal's result, even when it was published before this call (the
-   * hub's retained last value). With `timeoutMs`, rejects with a TIMEOUT SwitchboardError.
+   * hub's retained last value); the result has the seed API's `type` and
+   * `result: { accepted, votesFor, votesAgainst, abstentions }` too. With `timeoutMs`, rejects with a TIMEOUT SwitchboardError.
    * Its listener and subscription are removed either way.
    */
   waitForConsensus(

@@ -1,8 +1,9 @@
-import type { HubPublishResult, HubRoutingRouter } from '@switchboard/channels-core';
+import type { HubPublishResult, HubRoutingRouter, Without } from '@switchboard/channels-core';
 import {
   checkDuration,
   checkInteger,
   checkKnownOptions,
+  checkOneOf,
   checkType,
   ErrorCode,
   SwitchboardError,
@@ -21,13 +22,26 @@ import {
 import type {
   SwarmConsensusEvent,
   SwarmConsensusInput,
+  SwarmCoordinationInput,
   SwarmPresenceEvent,
   SwarmPresenceInput,
   SwarmProposalEvent,
   SwarmTopologyInput,
+  Topology,
   VoteReceipt,
 } from './schemas.ts';
+import {
+  type ConsensusDecidedInput,
+  type ConsensusProposedInput,
+  type PublishConsensusInput,
+  seedProposal,
+  seedResult,
+} from './seed-consensus.ts';
 import { consensusTopic, SWARM_VOTE_METHOD, topologyTopic } from './topics.ts';
+import { VOTER_NAMES, VoterIdentities, type VoterNames } from './voter-identity.ts';
+
+/** The seed API's presence calls: `publishAgentJoined` / `publishAgentLeft`. */
+export type AgentPresenceInput = Without<SwarmPresenceInput, 'event'>;
 
 export interface SwarmChannelServerOptions {
   /**
@@ -41,12 +55,19 @@ export interface SwarmChannelServerOptions {
   defaultDeadlineMs?: number;
   /** Decided proposals remembered, so late votes get a clear refusal. @default 1_000 */
   maxClosedProposals?: number;
+  /**
+   * Whether a connection `authenticate` did not name (it returned `true`) may name its
+   * voter with `submitVote`'s fourth argument, as the seed API did; see the README.
+   * @default 'unnamed-connections'
+   */
+  voterNames?: VoterNames;
 }
 
 export const SWARM_CHANNEL_SERVER_DEFAULTS = {
   defaultDeadlineMs: 30_000,
   maxClosedProposals: 1_000,
-} as const;
+  voterNames: 'unnamed-connections',
+} as const satisfies Omit<Required<SwarmChannelServerOptions>, 'presence' | 'swarmOf'>;
 
 /** Local events of SwarmChannelServer (the same things also go to the hub). */
 export interface SwarmChannelServerEvents {
@@ -72,8 +93,11 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
   readonly #presenceSource: PresenceSource | undefined;
   readonly #presence: PresenceTracker;
   readonly #unroute: () => void;
-  /** Last topology version published per swarm. */
+  /** Last topology version and topology published per swarm. */
   readonly #versions = new Map<string, number>();
+  readonly #topologies = new Map<string, Topology>();
+  /** Agents announced by hand (`publishAgentJoined`, `publishPresence`), per swarm. */
+  readonly #announced = new Map<string, Set<string>>();
 
   constructor(router: HubRoutingRouter, options: SwarmChannelServerOptions = {}) {
     super();
@@ -87,6 +111,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     // A timer delay: setTimeout would fire a longer one at once.
     checkDuration(owner, 'defaultDeadlineMs', o.defaultDeadlineMs);
     checkInteger(owner, 'maxClosedProposals', o.maxClosedProposals, { min: 1 });
+    checkOneOf(owner, 'voterNames', o.voterNames, VOTER_NAMES);
     checkType(owner, 'presence', o.presence, 'object');
     checkType(owner, 'swarmOf', o.swarmOf, 'function');
     if (typeof router?.route !== 'function') {
@@ -101,6 +126,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
         onResult: (result) => this.emit('consensus', result),
         onError: reportError,
       },
+      new VoterIdentities(o.voterNames),
       o.defaultDeadlineMs,
       o.maxClosedProposals,
     );
@@ -111,7 +137,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     );
     this.#unroute = router.route({
       method: SWARM_VOTE_METHOD,
-      handler: (data, context) => this.#consensus.vote(data, context.principal),
+      handler: (data, context) => this.#consensus.vote(data, context),
     });
     this.#presenceSource = o.presence;
     if (this.#presenceSource !== undefined) {
@@ -125,7 +151,9 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
 
   /**
    * Publishes `swarm.<swarmId>.topology`. `version` defaults to one more than the last one
-   * published here for the swarm; an explicit version must be greater than it.
+   * published here for the swarm (an explicit version must be greater), `previous` to the
+   * last topology published here, `agents` to the swarm's members. Takes the seed API's
+   * `oldTopology` / `newTopology` too.
    */
   async publishTopologyChange(input: SwarmTopologyInput): Promise<HubPublishResult> {
     topologyTopic(input.swarmId); // INVALID_TOPIC naming swarmId comes first
@@ -138,9 +166,17 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
         { details: { field: 'version' } },
       );
     }
+    const previous = this.#topologies.get(input.swarmId);
     const { topic, payload } = SWARM_CHANNEL.prepare(
       'topology',
-      { ...input, version },
+      {
+        ...input,
+        version,
+        agents: input.agents ?? this.members(input.swarmId),
+        ...(input.previous === undefined && input.oldTopology === undefined && previous
+          ? { previous }
+          : {}),
+      },
       'topology change',
     );
     const result = await this.#router.publish(topic, payload);
@@ -148,11 +184,41 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
       payload.swarmId,
       Math.max(version, this.#versions.get(payload.swarmId) ?? 0),
     );
+    if (this.#versions.get(payload.swarmId) === version) {
+      this.#topologies.set(payload.swarmId, payload.topology);
+    }
     return result;
   }
 
-  /** Publishes `swarm.<swarmId>.presence` by hand (automatic with the `presence` option). */
+  /**
+   * Publishes `swarm.<swarmId>.presence` by hand (automatic with the `presence` option). The
+   * agent counts as a member of the swarm from `joined` until `left`.
+   */
   async publishPresence(input: SwarmPresenceInput): Promise<HubPublishResult> {
+    const result = await this.#publishPresence(input);
+    const { swarmId, agentId } = input;
+    const announced = this.#announced.get(swarmId) ?? new Set<string>();
+    if (input.event === 'joined') this.#announced.set(swarmId, announced.add(agentId));
+    else if (announced.delete(agentId) && announced.size === 0) this.#announced.delete(swarmId);
+    return result;
+  }
+
+  /** The seed API's name: `publishPresence({ ...input, event: 'joined' })`. */
+  publishAgentJoined(input: AgentPresenceInput): Promise<HubPublishResult> {
+    return this.publishPresence({ ...input, event: 'joined' });
+  }
+
+  /** The seed API's name: `publishPresence({ ...input, event: 'left' })`. */
+  publishAgentLeft(input: AgentPresenceInput): Promise<HubPublishResult> {
+    return this.publishPresence({ ...input, event: 'left' });
+  }
+
+  /** Publishes `swarm.<swarmId>.coordination` (task assignment, rebalancing, ...). */
+  publishCoordination(input: SwarmCoordinationInput): Promise<HubPublishResult> {
+    return SWARM_CHANNEL.publish(this.#router, 'coordination', input, 'coordination event');
+  }
+
+  async #publishPresence(input: SwarmPresenceInput): Promise<HubPublishResult> {
     const { topic, payload } = SWARM_CHANNEL.prepare('presence', input, 'presence event');
     this.emit('presence', payload);
     return this.#router.publish(topic, payload);
@@ -160,11 +226,34 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
 
   /**
    * Publishes a result decided elsewhere to `swarm.<swarmId>.consensus.<proposalId>`. Refused
-   * (FORBIDDEN, `details.reason: 'managed'`) for a proposal made with `propose()`: the tally
+   * (FORBIDDEN, `details.reason: 'managed'`) for a proposal tallied here: the tally
    * publishes that one, exactly once.
+   *
+   * The seed API's calls: `type: 'proposed'` opens a round tallied here (see the README for
+   * its defaults) and resolves once the proposal is published; `type: 'accepted' |
+   * 'rejected'` with `result` and `votes: [{ agentId, vote }]` is a result decided elsewhere.
    */
-  async publishConsensus(input: SwarmConsensusInput): Promise<HubPublishResult> {
+  async publishConsensus(input: PublishConsensusInput): Promise<HubPublishResult> {
     consensusTopic(input.swarmId, input.proposalId); // INVALID_TOPIC naming the bad id comes first
+    if (input.type === 'proposed') {
+      const seed = input as ConsensusProposedInput;
+      const { published } = await this.#consensus.propose(
+        seedProposal(seed, this.members(seed.swarmId)),
+        true,
+      );
+      return published as HubPublishResult;
+    }
+    if ((input.type as string | undefined) === 'voting') {
+      throw new SwitchboardError(
+        ErrorCode.INVALID_MESSAGE,
+        'Invalid consensus event: type: votes go through submitVote(), which the hub tallies',
+        { details: { field: 'type' } },
+      );
+    }
+    const result =
+      (input as SwarmConsensusInput).outcome === undefined && input.type !== undefined
+        ? seedResult(input as ConsensusDecidedInput)
+        : (input as SwarmConsensusInput);
     if (this.#consensus.isManaged(input.swarmId, input.proposalId)) {
       throw new SwitchboardError(
         ErrorCode.FORBIDDEN,
@@ -172,15 +261,15 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
         { details: { reason: 'managed', field: 'proposalId' } },
       );
     }
-    return SWARM_CHANNEL.publish(this.#router, 'consensus', input, 'consensus result');
+    return SWARM_CHANNEL.publish(this.#router, 'consensus', result, 'consensus result');
   }
 
   /**
    * Publishes a proposal to `swarm.<swarmId>.proposal.<proposalId>` and opens it for votes
    * until its deadline. Resolves with the proposal as published.
    */
-  propose(input: ProposeInput): Promise<SwarmProposalEvent> {
-    return this.#consensus.propose(input);
+  async propose(input: ProposeInput): Promise<SwarmProposalEvent> {
+    return (await this.#consensus.propose(input)).proposal;
   }
 
   /** A proposal's state: open or decided (recently), with its votes and result. */
@@ -188,9 +277,15 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     return this.#consensus.get(swarmId, proposalId);
   }
 
-  /** Principals connected to the swarm (with the `presence` option). */
+  /**
+   * Principals connected to the swarm (with the `presence` option), and agents announced by
+   * hand (`publishAgentJoined`, `publishPresence`) that have not left.
+   */
   members(swarmId: string): string[] {
-    return this.#presence.members(swarmId);
+    const connected = this.#presence.members(swarmId);
+    const announced = this.#announced.get(swarmId);
+    if (announced === undefined) return connected;
+    return [...new Set([...connected, ...announced])];
   }
 
   /**
@@ -207,7 +302,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
   }
 
   #publishPresenceChange(change: PresenceChange): void {
-    this.publishPresence(change).catch((error: unknown) =>
+    this.#publishPresence({ ...change }).catch((error: unknown) =>
       this.emit('error', error instanceof Error ? error : new Error(String(error))),
     );
   }

@@ -9,6 +9,7 @@ import {
   type SwarmChannelClientOptions,
   type SwarmChannelEvents,
   type SwarmConsensusEvent,
+  type SwarmCoordinationEvent,
   type SwarmEventKind,
   type SwarmPresenceEvent,
   type SwarmProposalEvent,
@@ -22,12 +23,18 @@ import {
 // ones the package has always had. The constructor only stores the hub client.
 const swarms = new SwarmChannelClient({} as HubClient);
 
-/** Each event and the payload its listeners get, as the package has always had them. */
+/**
+ * Each event and the payload its listeners get, as the package has always had them, plus
+ * the seed API's coordination events and its names for presence.
+ */
 interface Payloads {
   'topology-change': SwarmTopologyEvent;
   presence: SwarmPresenceEvent;
   proposal: SwarmProposalEvent;
   consensus: SwarmConsensusEvent;
+  coordination: SwarmCoordinationEvent;
+  'agent-joined': SwarmPresenceEvent;
+  'agent-left': SwarmPresenceEvent;
 }
 
 describe('SwarmChannelClient types', () => {
@@ -51,6 +58,11 @@ describe('SwarmChannelClient types', () => {
     swarms.once('proposal:s1', (event) => {
       expectTypeOf(event).toEqualTypeOf<SwarmProposalEvent>();
       expectTypeOf(event.choices).toEqualTypeOf<string[]>();
+    });
+    // The seed API's reading of a result: `result.result?.accepted`.
+    swarms.on('consensus', (event) => {
+      expectTypeOf(event.result?.accepted).toEqualTypeOf<boolean | undefined>();
+      expectTypeOf(event.timestamp).toEqualTypeOf<number>();
     });
     // @ts-expect-error the topology kind is emitted as `topology-change`
     swarms.on('topology', () => {});
@@ -77,7 +89,7 @@ describe('SwarmChannelClient types', () => {
 
   it('keeps the topic helpers as they were', () => {
     expectTypeOf(SWARM_EVENT_KINDS).toEqualTypeOf<
-      readonly ['topology', 'presence', 'proposal', 'consensus']
+      readonly ['topology', 'presence', 'proposal', 'consensus', 'coordination']
     >();
     expectTypeOf(parseSwarmTopic).returns.toEqualTypeOf<ParsedSwarmTopic | undefined>();
     expectTypeOf(swarmPattern).toEqualTypeOf<(swarmId: string, kind: SwarmEventKind) => string>();

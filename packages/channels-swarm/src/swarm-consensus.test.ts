@@ -161,7 +161,7 @@ describe('consensus', () => {
     });
   });
 
-  it('an agent cannot vote as another: the voter is the principal, a voter field is ignored', async () => {
+  it('an agent cannot vote as another: the voter is the principal; naming another is FORBIDDEN', async () => {
     const { hub, swarm } = await setup();
     const a1 = await agent(hub, 'agent-1');
     const a2 = await agent(hub, 'agent-2');
@@ -171,14 +171,26 @@ describe('consensus', () => {
       subject: 'x',
       voters: ['agent-1', 'agent-2', 'agent-3'],
     });
-    const receipt = await a1.client.request('swarm.vote', {
-      ...vote('s1', 'p1', 'reject'),
-      voter: 'agent-2',
-      voterId: 'agent-2',
+    // A named principal's voter is itself: naming another is refused and counts nothing ...
+    await expect(
+      a1.client.request('swarm.vote', { ...vote('s1', 'p1', 'reject'), voterId: 'agent-2' }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+      details: { reason: 'voter-mismatch', voterId: 'agent-1' },
     });
+    // ... an unknown field is refused, naming it, rather than ignored ...
+    await expect(
+      a1.client.request('swarm.vote', { ...vote('s1', 'p1', 'reject'), voter: 'agent-2' }),
+    ).rejects.toMatchObject({ code: ErrorCode.INVALID_MESSAGE, details: { field: 'voter' } });
+    // ... and so is the seed API's fourth argument naming another (naming the caller is fine).
+    await expect(a2.swarm.submitVote('s1', 'p1', 'reject', 'agent-3')).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+      details: { reason: 'voter-mismatch' },
+    });
+    expect(swarm.getProposal('s1', 'p1')?.votes).toEqual({});
+    const receipt = await a1.client.request('swarm.vote', vote('s1', 'p1', 'reject'));
     expect(receipt).toMatchObject({ voterId: 'agent-1', choice: 'reject' });
-    // agent-2 has not voted, so it still can; the legacy 4th argument is ignored too.
-    await a2.swarm.submitVote('s1', 'p1', 'reject', 'agent-3');
+    await a2.swarm.submitVote('s1', 'p1', 'reject', 'agent-2');
     expect(await a1.swarm.waitForConsensus('s1', 'p1', 5_000)).toMatchObject({
       outcome: 'rejected',
       votes: { 'agent-1': 'reject', 'agent-2': 'reject' },
@@ -224,7 +236,9 @@ describe('consensus', () => {
       expect.objectContaining({ outcome: 'rejected' }),
     ]);
     // Nor can the coordinator's channel publish a second result for a tallied proposal.
-    await expect(swarm.publishConsensus(forged as SwarmConsensusEvent)).rejects.toMatchObject({
+    await expect(
+      swarm.publishConsensus(forged as unknown as SwarmConsensusEvent),
+    ).rejects.toMatchObject({
       code: ErrorCode.FORBIDDEN,
       details: { reason: 'managed' },
     });

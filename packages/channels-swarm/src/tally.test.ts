@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Quorum } from './schemas.ts';
-import { decide, requiredVotes } from './tally.ts';
+import { decide, decideAtDeadline, requiredVotes } from './tally.ts';
 
 function run(quorum: Quorum, voters: number, cast: string[], choices = ['approve', 'reject']) {
   const proposal = { quorum, choices, voters: Array.from({ length: voters }, (_, i) => `v${i}`) };
@@ -95,6 +95,66 @@ describe('decide', () => {
       outcome: 'approved',
       winner: 'b',
       reason: 'quorum',
+    });
+  });
+});
+
+describe('abstain (the seed API third vote)', () => {
+  const seed = ['yes', 'no', 'abstain'];
+  it('counts as cast and never wins; yes/no decide as a two-choice vote', () => {
+    expect(run({ rule: 'majority' }, 3, ['abstain', 'abstain'], seed).at(-1)).toEqual({
+      outcome: 'no-quorum',
+      reason: 'quorum',
+    });
+    expect(run({ rule: 'majority' }, 3, ['abstain', 'no', 'no'], seed).at(-1)).toEqual({
+      outcome: 'rejected',
+      winner: 'no',
+      reason: 'quorum',
+    });
+    // An abstention is no veto under unanimity, but it makes unanimity out of reach.
+    expect(run({ rule: 'unanimous' }, 2, ['yes', 'abstain'], seed)).toEqual([
+      undefined,
+      { outcome: 'no-quorum', reason: 'all-voted' },
+    ]);
+  });
+});
+
+describe('decideAtDeadline', () => {
+  const open = (cast: string[], quorum: Quorum = { rule: 'majority' }) => {
+    const votes = new Map(cast.map((choice, i) => [`v${i}`, choice]));
+    return decideAtDeadline({ quorum, choices: ['yes', 'no', 'abstain'], voters: [] }, votes);
+  };
+  it('a proposal with voters: no-quorum (a deadline is not a rejection)', () => {
+    const votes = new Map([['v0', 'approve']]);
+    const listed = {
+      quorum: { rule: 'majority' } as Quorum,
+      choices: ['approve', 'reject'],
+      voters: ['v0', 'v1', 'v2'],
+    };
+    expect(decideAtDeadline(listed, votes)).toEqual({ outcome: 'no-quorum', reason: 'deadline' });
+  });
+  it('an open vote: the rule over the votes cast, abstentions aside; a tie or nothing is no-quorum', () => {
+    expect(
+      decide(
+        { quorum: { rule: 'majority' }, choices: ['yes', 'no'], voters: [] },
+        new Map([['a', 'yes']]),
+      ),
+    ).toBeUndefined();
+    expect(open(['yes', 'yes', 'no', 'abstain'])).toEqual({
+      outcome: 'approved',
+      winner: 'yes',
+      reason: 'deadline',
+    });
+    expect(open(['no', 'abstain', 'abstain'])).toEqual({
+      outcome: 'rejected',
+      winner: 'no',
+      reason: 'deadline',
+    });
+    expect(open(['yes', 'no'])).toEqual({ outcome: 'no-quorum', reason: 'deadline' });
+    expect(open([])).toEqual({ outcome: 'no-quorum', reason: 'deadline' });
+    expect(open(['yes', 'yes', 'no'], { rule: 'unanimous' })).toEqual({
+      outcome: 'no-quorum',
+      reason: 'deadline',
     });
   });
 });

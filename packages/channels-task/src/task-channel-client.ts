@@ -47,6 +47,11 @@ export class TaskChannelClient extends ChannelClient<TaskChannelSpec> {
     return this.unsubscribeFrom(taskId);
   }
 
+  /** Tasks this client subscribed to one by one. */
+  getSubscribedTasks(): string[] {
+    return this.subscribedIds();
+  }
+
   /** Publishes to `task.<taskId>.progress`; `agentId` defaults to the client's principal. */
   async reportProgress(input: TaskProgressInput): Promise<void> {
     return this.publishEvent('progress', this.#withAgent(input));

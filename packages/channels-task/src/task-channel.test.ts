@@ -27,12 +27,21 @@ describe('TaskChannelServer -> TaskChannelClient', () => {
     await server.publishCompleted({ taskId: 't1', result: { files: 3 }, at: 4 });
     await server.publishFailed({ taskId: 't2', error: 'disk full', retryable: true, at: 5 });
 
+    // Each field also under the seed API's name (`timestamp`, `type`, `progress`), and a
+    // completion says `status: 'completed'` as the seed's did.
     expect(await Promise.all(received)).toEqual([
-      { taskId: 't1', title: 'index the repo', createdBy: 'cli', at: 1 },
-      { taskId: 't1', agentId: 'agent-1', at: 2 },
-      { taskId: 't1', agentId: 'agent-1', percent: 40, at: 3 },
-      { taskId: 't1', result: { files: 3 }, at: 4 },
-      { taskId: 't2', error: 'disk full', retryable: true, at: 5 },
+      {
+        taskId: 't1',
+        title: 'index the repo',
+        type: 'index the repo',
+        createdBy: 'cli',
+        at: 1,
+        timestamp: 1,
+      },
+      { taskId: 't1', agentId: 'agent-1', at: 2, timestamp: 2 },
+      { taskId: 't1', agentId: 'agent-1', percent: 40, progress: 40, at: 3, timestamp: 3 },
+      { taskId: 't1', status: 'completed', result: { files: 3 }, at: 4, timestamp: 4 },
+      { taskId: 't2', error: 'disk full', retryable: true, at: 5, timestamp: 5 },
     ]);
     expect(await perTask).toMatchObject({ percent: 40 });
   });
