@@ -18,10 +18,10 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** `forbidden` may subscribe to nothing under `secret.#`; every other token is unrestricted. */
+/** `forbidden` may subscribe to nothing under `secret.#`; `refused` is refused; every other token is unrestricted. */
 function authenticate(token: string): Principal | false {
   if (token === 'forbidden') return { id: 'forbidden', subscribe: ['demo.#', 'agent.#'] };
-  return token.length > 0 ? { id: token } : false;
+  return token === 'refused' ? false : { id: token };
 }
 
 /**
