@@ -13,9 +13,10 @@ export interface TestHub {
   unsubscribes: Map<string, number>;
   /** Connections the hub accepted, over every restart. */
   connections(): number;
-  /** Stops this hub and starts a new one (a new log) on the same port. */
-  restart(): Promise<void>;
+  /** Stops the hub; `start()` brings a new one (a new log) up on the same port. */
   close(): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 /** `forbidden` may subscribe to nothing under `secret.#`; `refused` is refused; every other token is unrestricted. */
@@ -67,10 +68,13 @@ export async function startHub(setup: (router: WSRouter) => void = () => {}): Pr
     subscribes,
     unsubscribes,
     connections: () => connections,
-    async restart() {
-      await hub.close();
+    async start() {
       current = await listen(hub.port);
       Object.assign(hub, current);
+    },
+    async restart() {
+      await hub.close();
+      await hub.start();
     },
     async close() {
       await current.server.shutdown(200);
