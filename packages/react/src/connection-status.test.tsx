@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import type { WSClient } from '@switchboard/client';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubClient, startHub, type TestHub } from '../test/hub.ts';
@@ -9,8 +9,10 @@ import { ConnectionStatus } from './connection-status.tsx';
 import { SwitchboardProvider, useSwitchboard } from './provider.tsx';
 import { useConnectionStatus } from './use-connection-status.ts';
 
+let connect: (() => Promise<void>) | undefined;
 function Details() {
-  const { state, attempt, error } = useConnectionStatus();
+  const { state, attempt, error, ...status } = useConnectionStatus();
+  connect = status.connect;
   return <div data-testid="details">{`${state} ${attempt} ${error?.code ?? '-'}`}</div>;
 }
 
@@ -105,6 +107,32 @@ describe('SwitchboardProvider and useConnectionStatus', () => {
     );
     expect(indicator().dataset.state).toBe('closed');
     expect(indicator().textContent).toMatch(/^Disconnected: /);
+    // Trying again through the status: connecting, then refused again.
+    let again: Promise<void> | undefined;
+    act(() => {
+      again = connect!();
+    });
+    expect(screen.getByTestId('details').textContent).toBe('connecting 0 AUTHENTICATION_FAILED');
+    await expect(again).rejects.toMatchObject({ code: 'AUTHENTICATION_FAILED' });
+    await waitFor(() =>
+      expect(screen.getByTestId('details').textContent).toBe('closed 0 AUTHENTICATION_FAILED'),
+    );
+  });
+
+  it('connects a client it was given through connect(), and follows it', async () => {
+    const client = hubClient(hub);
+    clients.push(client);
+    render(
+      <SwitchboardProvider client={client}>
+        <Details />
+      </SwitchboardProvider>,
+    );
+    expect(screen.getByTestId('details').textContent).toBe('idle 0 -');
+    act(() => {
+      void connect!();
+    });
+    expect(screen.getByTestId('details').textContent).toBe('connecting 0 -');
+    await waitFor(() => expect(screen.getByTestId('details').textContent).toBe('connected 0 -'));
   });
 
   it('refuses to be used wrongly, with errors that say how', () => {

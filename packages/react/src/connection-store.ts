@@ -1,8 +1,9 @@
-import type {
-  ClientState,
-  DisconnectedEvent,
+import {
+  type ClientState,
+  type DisconnectedEvent,
+  ErrorCode,
   SwitchboardError,
-  WSClient,
+  type WSClient,
 } from '@switchboard/client';
 import { perClient } from './per-client.ts';
 
@@ -22,6 +23,11 @@ export interface ConnectionInfo {
   lastDisconnect: DisconnectedEvent | undefined;
   /** The hub's id for this connection while connected. */
   connectionId: string | undefined;
+  /**
+   * `client.connect()`, followed by the status: use it to try again after a failed first
+   * connect (the client does not retry those), e.g. from a button.
+   */
+  connect(): Promise<void>;
 }
 
 const SERVER_STATUS: ConnectionInfo = Object.freeze({
@@ -31,13 +37,17 @@ const SERVER_STATUS: ConnectionInfo = Object.freeze({
   error: undefined,
   lastDisconnect: undefined,
   connectionId: undefined,
+  connect: () =>
+    Promise.reject(
+      new SwitchboardError(ErrorCode.NOT_CONNECTED, 'Cannot connect while rendering on a server'),
+    ),
 });
 
 /**
  * One per client: the connection status as an external store, fed by the client's
  * lifecycle events. The client emits nothing when `connect()` starts or when a first
- * `connect()` fails, so `getSnapshot` also compares with `client.state`, and the provider
- * reports the failures of the connects it makes (`connectFailed`).
+ * `connect()` fails, so `getSnapshot` also compares with `client.state`, and connects made
+ * through `connect` here (the provider's among them) report their failures.
  */
 export class ConnectionStore {
   readonly #client: WSClient;
@@ -47,7 +57,7 @@ export class ConnectionStore {
 
   constructor(client: WSClient) {
     this.#client = client;
-    this.#snapshot = { ...SERVER_STATUS, state: client.state };
+    this.#snapshot = { ...SERVER_STATUS, state: client.state, connect: this.connect };
   }
 
   readonly subscribe = (onChange: () => void): (() => void) => {
@@ -70,15 +80,16 @@ export class ConnectionStore {
 
   readonly getServerSnapshot = (): ConnectionInfo => SERVER_STATUS;
 
-  /** A `connect()` made on the client's behalf (the provider's) was refused or failed. */
-  connectFailed(error: SwitchboardError): void {
-    this.#update({ error });
-  }
-
-  /** Something changed the client's state without an event (a `connect()` call). */
-  refresh(): void {
+  /**
+   * Connects the client and follows it: the client emits nothing when a connect starts or
+   * when a first connect fails. The returned promise is the client's; ignoring it is safe.
+   */
+  readonly connect = (): Promise<void> => {
+    const connecting = this.#client.connect();
     this.#update({});
-  }
+    connecting.catch((error: unknown) => this.#update({ error: SwitchboardError.from(error) }));
+    return connecting;
+  };
 
   #listen(): void {
     const client = this.#client;

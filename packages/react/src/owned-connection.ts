@@ -1,4 +1,3 @@
-import { SwitchboardError } from '@switchboard/client';
 import { connectionStore } from './connection-store.ts';
 import { DeferredRefCounts } from './deferred-ref-counts.ts';
 import { perClient } from './per-client.ts';
@@ -12,11 +11,8 @@ export const ownedConnection = perClient(
   (client) =>
     new DeferredRefCounts<'connection'>({
       start: () => {
-        const store = connectionStore(client);
-        const connecting = client.connect();
-        store.refresh();
-        // The client does not retry a first connect that fails; the status shows why.
-        connecting.catch((error: unknown) => store.connectFailed(SwitchboardError.from(error)));
+        // A first connect that fails is not retried by the client; the status shows why.
+        void connectionStore(client).connect();
       },
       stop: () => {
         client.disconnect().catch(() => undefined);
