@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
-import type { WSClient } from '@switchboard/client';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hubClient, startHub, type TestHub } from '../test/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { hubPerTest } from '../test/hub-per-test.ts';
 import { SwitchboardProvider } from './provider.tsx';
 import type { TopicEvent } from './topic-view.ts';
 import { type RealtimeEvents, useRealtimeEvents, useRealtimeMetrics } from './use-realtime.ts';
@@ -39,25 +38,12 @@ function Live({ filtered }: { filtered: boolean }) {
 }
 
 describe('the seed dashboard hooks', () => {
-  let hub: TestHub;
-  let client: WSClient;
-
-  beforeEach(async () => {
-    hub = await startHub();
-    client = hubClient(hub);
-    await client.connect();
-  });
-
-  afterEach(async () => {
-    cleanup();
-    await client.disconnect();
-    await hub.close();
-  });
+  const t = hubPerTest();
 
   const wrap = (children: React.ReactNode) =>
     render(
       <StrictMode>
-        <SwitchboardProvider client={client}>{children}</SwitchboardProvider>
+        <SwitchboardProvider client={t.client}>{children}</SwitchboardProvider>
       </StrictMode>,
     );
 
@@ -65,7 +51,7 @@ describe('the seed dashboard hooks', () => {
     received.length = 0;
     wrap(<Feed />);
     await waitFor(() =>
-      expect(hub.router.getSubscriptions(client.connectionId!)).toContain('global'),
+      expect(t.hub.router.getSubscriptions(t.client.connectionId!)).toContain('global'),
     );
     expect(screen.getByTestId('feed').textContent).toBe('true -');
     const result = await socket!.send('global', { n: 1 });
@@ -73,11 +59,11 @@ describe('the seed dashboard hooks', () => {
     expect(socket!.send({ type: 'publish', topic: 'global', data: { n: 2 } })).toBe(true);
     await waitFor(() => expect(screen.getByTestId('feed').textContent).toBe('true 2'));
     expect(received).toEqual([1, 2]);
-    expect(hub.subscribes.get('global')).toBe(1);
+    expect(t.hub.subscribes.get('global')).toBe(1);
   });
 
   it("useRealtimeMetrics: the retained snapshot of '$metrics' at once, then each new one", async () => {
-    await hub.router.publish('$metrics', { active_agents: 3 });
+    await t.hub.router.publish('$metrics', { active_agents: 3 });
     wrap(
       <>
         <Kpis />
@@ -85,26 +71,28 @@ describe('the seed dashboard hooks', () => {
       </>,
     );
     await waitFor(() => expect(screen.getByTestId('kpi').textContent).toBe('true 3'));
-    await hub.router.publish('$metrics', { active_agents: 4 });
-    await hub.router.publish('kpi.custom', { n: 9 });
+    await t.hub.router.publish('$metrics', { active_agents: 4 });
+    await t.hub.router.publish('kpi.custom', { n: 9 });
     await waitFor(() => expect(screen.getByTestId('kpi').textContent).toBe('true 4'));
     await waitFor(() => expect(screen.getByTestId('custom').textContent).toBe('9'));
   });
 
   it('useRealtimeEvents: a bounded list, filtered when rendering, that can be cleared', async () => {
     const view = wrap(<Live filtered={false} />);
-    await waitFor(() => expect(client.subscriptions.size).toBe(2));
-    await waitFor(() => expect(hub.router.getSubscriptions(client.connectionId!)).toHaveLength(2));
+    await waitFor(() => expect(t.client.subscriptions.size).toBe(2));
+    await waitFor(() =>
+      expect(t.hub.router.getSubscriptions(t.client.connectionId!)).toHaveLength(2),
+    );
     const levels = ['info', 'error', 'info', 'error'];
     for (const [i, level] of levels.entries()) {
-      await hub.router.publish(i % 2 === 0 ? `task.${i}` : `agent.${i}`, { level });
+      await t.hub.router.publish(i % 2 === 0 ? `task.${i}` : `agent.${i}`, { level });
     }
     await waitFor(() =>
       expect(screen.getByTestId('live').textContent).toBe('agent.1 task.2 agent.3'),
     );
     view.rerender(
       <StrictMode>
-        <SwitchboardProvider client={client}>
+        <SwitchboardProvider client={t.client}>
           <Live filtered />
         </SwitchboardProvider>
       </StrictMode>,
@@ -113,6 +101,6 @@ describe('the seed dashboard hooks', () => {
     expect(live!.total).toBe(3);
     act(() => live!.clear());
     expect(screen.getByTestId('live').textContent).toBe('');
-    expect(hub.subscribes.get('task.#')).toBe(1);
+    expect(t.hub.subscribes.get('task.#')).toBe(1);
   });
 });

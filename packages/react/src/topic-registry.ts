@@ -32,7 +32,7 @@ interface Entry {
   error: SwitchboardError | undefined;
   /** The client was closed when we subscribed: try again on its next `connected`. */
   retry: boolean;
-  /** The last event per topic, newest last, for late joiners that ask for `since`. */
+  /** The last event per topic, newest last: for late joiners that ask for `since`, and to drop repeats. */
   readonly lastByTopic: Map<string, EventFrame>;
 }
 
@@ -178,12 +178,21 @@ export class TopicRegistry {
     }
   }
 
+  /**
+   * Live events come once (the client drops repeats). A replayed one (a second `since`
+   * subscribe on a pattern, e.g. a channel's) may repeat an offset a pattern has already
+   * seen on its topic: it goes only to holders of patterns for which it is new.
+   */
   #onEvent(event: EventFrame): void {
     const matched = new Set<string>();
     for (const [pattern, entry] of this.#entries) {
       if (!entry.matcher(event.topic)) continue;
-      matched.add(pattern);
       const retained = entry.lastByTopic;
+      const known = retained.get(event.topic);
+      if (known !== undefined && known.epoch === event.epoch && known.offset >= event.offset) {
+        continue;
+      }
+      matched.add(pattern);
       retained.delete(event.topic);
       retained.set(event.topic, event);
       if (retained.size > MAX_RETAINED_TOPICS) {

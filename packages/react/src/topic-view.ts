@@ -14,8 +14,6 @@ export interface TopicSnapshot<T = unknown> {
   error: SwitchboardError | undefined;
 }
 
-/** Topics remembered per view for dropping an event delivered twice (replays). */
-const MAX_TRACKED_TOPICS = 1_000;
 const NO_EVENTS: readonly never[] = Object.freeze([]);
 
 export interface TopicViewOptions {
@@ -37,8 +35,8 @@ export class TopicView<T = unknown> implements TopicListener {
   readonly #since: Since | undefined;
   readonly #limit: number;
   readonly #events: TopicEvent<T>[] = [];
-  readonly #lastOffset = new Map<string, number>();
-  #epoch: string | undefined;
+  /** Events taken in, so that the backlog handed again after a remount is not taken twice. */
+  readonly #taken = new WeakSet<EventFrame>();
   #latest: TopicEvent<T> | undefined;
   readonly #listeners = new Set<() => void>();
   readonly #eventListeners = new Set<(event: TopicEvent<T>) => void>();
@@ -97,8 +95,9 @@ export class TopicView<T = unknown> implements TopicListener {
   };
 
   event(frame: EventFrame): void {
+    if (this.#taken.has(frame)) return;
+    this.#taken.add(frame);
     const event = frame as TopicEvent<T>;
-    if (this.#isRepeat(event)) return;
     const latest = this.#latest;
     if (latest === undefined || latest.epoch !== event.epoch || event.offset > latest.offset) {
       this.#latest = event;
@@ -125,27 +124,6 @@ export class TopicView<T = unknown> implements TopicListener {
     if (at === 0 && events.length >= this.#limit) return;
     events.splice(at, 0, event);
     if (events.length > this.#limit) events.shift();
-  }
-
-  /**
-   * Live events come once (the client drops repeats); a replayed one (another `since`
-   * subscribe on the same pattern, or the backlog) may repeat an offset already seen on its
-   * topic, and is dropped.
-   */
-  #isRepeat(event: TopicEvent<T>): boolean {
-    if (event.epoch !== this.#epoch) {
-      this.#lastOffset.clear();
-      this.#epoch = event.epoch;
-    }
-    const last = this.#lastOffset.get(event.topic);
-    if (last !== undefined && event.offset <= last) return true;
-    this.#lastOffset.delete(event.topic);
-    this.#lastOffset.set(event.topic, event.offset);
-    if (this.#lastOffset.size > MAX_TRACKED_TOPICS) {
-      const oldest = this.#lastOffset.keys().next().value;
-      if (oldest !== undefined) this.#lastOffset.delete(oldest);
-    }
-    return false;
   }
 
   #changed(): void {

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { ErrorCode, SwitchboardError, type WSClient } from '@switchboard/client';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { ErrorCode, SwitchboardError } from '@switchboard/client';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hubClient, startHub, type TestHub } from '../test/hub.ts';
+import { hubPerTest } from '../test/hub-per-test.ts';
 import { SwitchboardProvider } from './provider.tsx';
 import { type UseRequestResult, useRequest } from './use-request.ts';
 
@@ -16,48 +16,42 @@ function Doubler({ method = 'math.double' }: { method?: string }) {
 }
 
 describe('useRequest', () => {
-  let hub: TestHub;
-  let client: WSClient;
   const slow: Array<() => void> = [];
   let handled = 0;
-
-  beforeEach(async () => {
-    handled = 0;
-    hub = await startHub((router) => {
-      router.route({ method: 'math.double', handler: (data) => (data as number) * 2 });
-      router.route({
-        method: 'math.slow',
-        handler: (data) =>
-          new Promise<number>((resolve) => {
-            slow.push(() => {
-              handled += 1;
-              resolve(data as number);
-            });
-          }),
-      });
-      router.route({
-        method: 'math.fail',
-        handler: () => {
-          throw new SwitchboardError(ErrorCode.FORBIDDEN, 'no maths for you');
-        },
-      });
+  const t = hubPerTest((router) => {
+    router.route({ method: 'math.double', handler: (data) => (data as number) * 2 });
+    router.route({
+      method: 'math.slow',
+      handler: (data) =>
+        new Promise<number>((resolve) => {
+          slow.push(() => {
+            handled += 1;
+            resolve(data as number);
+          });
+        }),
     });
-    client = hubClient(hub);
-    await client.connect();
+    router.route({
+      method: 'math.fail',
+      handler: () => {
+        throw new SwitchboardError(ErrorCode.FORBIDDEN, 'no maths for you');
+      },
+    });
   });
 
-  afterEach(async () => {
-    cleanup();
+  beforeEach(() => {
+    handled = 0;
+  });
+
+  // Runs before hubPerTest's (hooks unwind in reverse), while the hub is still up.
+  afterEach(() => {
     for (const release of slow.splice(0)) release();
-    await client.disconnect();
-    await hub.close();
   });
 
   const answer = () => screen.getByTestId('answer').textContent;
   const mount = (method?: string) =>
     render(
       <StrictMode>
-        <SwitchboardProvider client={client}>
+        <SwitchboardProvider client={t.client}>
           <Doubler {...(method === undefined ? {} : { method })} />
         </SwitchboardProvider>
       </StrictMode>,
