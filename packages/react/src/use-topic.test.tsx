@@ -114,6 +114,24 @@ describe('useTopic', () => {
     await waitFor(() => expect(text('a')).toBe('1,2'));
   });
 
+  it('subscribes on the next connect when it mounted while the client was closed', async () => {
+    await t.client.disconnect();
+    render(
+      <SwitchboardProvider client={t.client}>
+        <Events id="a" pattern="demo.#" />
+      </SwitchboardProvider>,
+    );
+    await waitFor(() => expect(topicRegistry(t.client).holders('demo.#')).toBe(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(screen.getByTestId('a').dataset.error).toBe('');
+    await t.client.connect();
+    await waitFor(() =>
+      expect(t.hub.router.getSubscriptions(t.client.connectionId!)).toContain('demo.#'),
+    );
+    await publish('demo.x', 4);
+    await waitFor(() => expect(screen.getByTestId('a').dataset.latest).toBe('4'));
+  });
+
   it('reports a refused subscription as error, and keeps the others working', async () => {
     const restricted = hubClient(t.hub, 'forbidden');
     await restricted.connect();
