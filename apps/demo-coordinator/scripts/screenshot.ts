@@ -7,10 +7,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@switchboard/test-utils';
 import { chromium } from 'playwright-core';
 import { createDemoHub } from '../src/hub.ts';
 import { silentLog } from '../src/log.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/testing/chromium.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] ?? resolve(here, '../../../docs/dashboard.png'));

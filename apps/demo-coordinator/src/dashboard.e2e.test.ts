@@ -1,8 +1,8 @@
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@switchboard/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoHub, type DemoHub, type DemoHubOptions } from './hub.ts';
 import { silentLog } from './log.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './testing/chromium.ts';
 
 /**
  * The dashboard in a real browser against the demo hub: it connects, shows the agents and

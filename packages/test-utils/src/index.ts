@@ -1,3 +1,4 @@
 export { browserBundleProblems } from './browser-bundle.ts';
 export type { Hub } from './channel-hub.ts';
 export { agentPrincipal, collect, harness } from './channel-hub.ts';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './chromium.ts';
