@@ -319,6 +319,19 @@ export const DisconnectFrame = z
   })
   .meta({ description: 'Sent just before the server closes the connection, saying why.' });
 
+export const MessageFrame = z
+  .object({
+    type: z.literal('message'),
+    data: z.unknown().meta({
+      description:
+        'What the server application sent, as it sent it (for example {"type": "notification", "data": {...}}).',
+    }),
+  })
+  .meta({
+    description:
+      'An application message the server sent to this connection (server.sendMessage or server.broadcast), outside any topic: not in the hub log, no offset, not replayed.',
+  });
+
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
   AckFrame,
@@ -329,6 +342,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   PongFrame,
   DroppedFrame,
   DisconnectFrame,
+  MessageFrame,
 ]);
 
 export type RequestId = z.infer<typeof RequestId>;
@@ -350,6 +364,7 @@ export type ResponseFrame = z.infer<typeof ResponseFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export type DroppedFrame = z.infer<typeof DroppedFrame>;
 export type DisconnectFrame = z.infer<typeof DisconnectFrame>;
+export type MessageFrame = z.infer<typeof MessageFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ClientFrameType = ClientFrame['type'];
 export type ServerFrameType = ServerFrame['type'];

@@ -8,6 +8,7 @@ import {
   ErrorFrame,
   EventFrame,
   HelloFrame,
+  MessageFrame,
   PingFrame,
   PongFrame,
   PublishFrame,
@@ -50,6 +51,7 @@ const DEFINITIONS = {
   ErrorFrame,
   DroppedFrame,
   DisconnectFrame,
+  MessageFrame,
   HistoryRequest,
   HistoryResponse,
 } as const;

@@ -573,6 +573,8 @@ const SERVER_BASES: Record<
       { path: 'reconnect', values: [MISSING, 'yes', 1] },
     ],
   },
+  // `data` is any JSON value, so there is no bad field to name.
+  message: { base: { type: 'message', data: { type: 'notification' } }, cases: [] },
 };
 
 function withField(

@@ -99,4 +99,6 @@ export const SERVER_FRAMES: ServerFrame[] = [
   { type: 'pong' },
   { type: 'dropped', epoch: 'e-1', fromOffset: 10, toOffset: 19, count: 4 },
   { type: 'disconnect', code: 1001, reason: 'server shutting down', reconnect: true },
+  { type: 'message', data: { type: 'notification', data: { text: 'deploy done' } } },
+  { type: 'message', data: null },
 ];
