@@ -1,3 +1,4 @@
+import { WSClient } from '@switchboard/client';
 import { describe, expect, it } from 'vitest';
 import { useHubFixture } from './test-support/fixture.ts';
 
@@ -95,5 +96,24 @@ describe('wasRecovering says the subscribe asked for history', () => {
     expect((await p.next('ack', 's1')).subscriptions).toEqual([
       { pattern: 'a.#', wasRecovering: true, recovered: false, replayed: 0 },
     ]);
+  });
+});
+
+describe('the client reads wasRecovering', () => {
+  it('a since subscription past the retained history fires resync-required', async () => {
+    const { url, router } = await hub({}, { history: { historySize: 5 } });
+    await publishMany(router, 20, (i) => `a.${i}`);
+    const client = new WSClient({ url });
+    try {
+      await client.connect();
+      const resync = new Promise((resolve) => client.once('resync-required', resolve));
+      const outcomes = await client.subscribe('a.#', { since: 0 });
+      expect(outcomes).toEqual([
+        { pattern: 'a.#', wasRecovering: true, recovered: false, replayed: 0 },
+      ]);
+      expect(await resync).toMatchObject({ reason: 'history-exhausted', patterns: ['a.#'] });
+    } finally {
+      await client.disconnect();
+    }
   });
 });
