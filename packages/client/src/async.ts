@@ -21,3 +21,18 @@ export function unref<T>(timer: T): T {
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
+
+/** `unref` unless `keep`: for the timers that keep a process alive by choice. */
+export function unrefUnless<T>(keep: boolean, timer: T): T {
+  return keep ? timer : unref(timer);
+}
+
+/**
+ * Lets the process exit while this WebSocket is open. `ws` has no public way, so this
+ * reaches its TCP socket (`_socket`, as socket.io-client's `autoUnref` does); any other
+ * implementation (browsers) has none and is left alone.
+ */
+export function unrefSocket(socket: unknown): void {
+  const tcp = (socket as { _socket?: { unref?: () => void } } | null)?._socket;
+  if (typeof tcp?.unref === 'function') tcp.unref();
+}

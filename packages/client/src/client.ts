@@ -43,12 +43,18 @@ export class ClientCore extends ClientLifecycle {
     return this.subscriber.unsubscribe(topics);
   }
 
-  /** Resolves once the hub stored the message. Retried with the same id across reconnects. */
+  /**
+   * Resolves once the hub stored the message. Retried with the same id across reconnects.
+   * The third argument may be the seed API's `broadcast` flag: `true` (the default) delivers
+   * to every subscriber, this client included; `false` to every subscriber but this client
+   * (`{ echo: false }`).
+   */
   async publish(
     topic: string,
     data: unknown,
-    options: PublishOptions = {},
+    optionsOrBroadcast: PublishOptions | boolean = {},
   ): Promise<PublishResult> {
+    const options = publishOptions(optionsOrBroadcast);
     assertTopic(topic);
     const id = options.id ?? messageId();
     if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
@@ -56,6 +62,9 @@ export class ClientCore extends ClientLifecycle {
       throw new SwitchboardError(ErrorCode.INVALID_MESSAGE, message);
     }
     const frame: PublishFrame = { type: 'publish', id, topic, data };
+    if (options.echo !== undefined && typeof options.echo !== 'boolean') {
+      throw new TypeError('publish: option "echo" must be a boolean');
+    }
     if (options.echo !== undefined) frame.echo = options.echo;
     const ack = await this.dispatcher.expect(frame, this.options.messageTimeoutMs, true);
     if (ack.type !== 'ack') {
@@ -140,4 +149,14 @@ export class ClientCore extends ClientLifecycle {
     if (!parsed.ok) throw parsed.error;
     return parsed.frame;
   }
+}
+
+/** The third argument of `publish`: options, or the seed API's `broadcast` flag. */
+function publishOptions(value: PublishOptions | boolean | undefined): PublishOptions {
+  if (typeof value === 'boolean') return { echo: value };
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError('publish: the third argument must be an options object or a boolean');
+  }
+  return value;
 }

@@ -13,7 +13,7 @@ import {
   SwitchboardError,
   type WelcomeFrame,
 } from '@switchboard/protocol';
-import { deferred, unref } from './async.ts';
+import { deferred, unref, unrefSocket, unrefUnless } from './async.ts';
 import { closeFailure, isTerminalErrorCode } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { TokenSource, TokenTransport } from './options.ts';
@@ -28,6 +28,8 @@ export interface ConnectionParams {
   /** Overrides the hub's `heartbeatIntervalMs`; 0 turns the heartbeat off. */
   heartbeatIntervalMs: number | undefined;
   client: { name: string; version: string };
+  /** Whether this attempt and its socket keep a Node process alive. */
+  keepProcessAlive: boolean;
 }
 
 export interface CloseInfo {
@@ -74,7 +76,9 @@ export class Connection {
 
   /** Starts the attempt; the outcome arrives through `welcome` or `refused`. */
   open(): void {
-    this.handshakeTimer = unref(
+    // While a token is fetched nothing else may hold the process: this timer does.
+    this.handshakeTimer = unrefUnless(
+      this.params.keepProcessAlive,
       setTimeout(() => {
         const ms = this.params.connectTimeoutMs;
         this.refuse(new SwitchboardError(ErrorCode.TIMEOUT, `No welcome within ${ms} ms`), false);
@@ -150,7 +154,10 @@ export class Connection {
       // Browsers default to Blob, which cannot be parsed synchronously.
       socket.binaryType = 'arraybuffer';
     } catch {}
-    socket.onopen = () => this.hello(tokenTransport === 'hello' ? token : undefined);
+    socket.onopen = () => {
+      if (!this.params.keepProcessAlive) unrefSocket(socket);
+      this.hello(tokenTransport === 'hello' ? token : undefined);
+    };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onerror = (event) => {
       if (typeof event?.message === 'string' && event.message) this.transportError = event.message;

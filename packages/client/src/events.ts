@@ -1,6 +1,7 @@
 import type {
   DroppedFrame,
   EventFrame,
+  PongFrame,
   StreamPosition,
   SubscriptionOutcome,
   SwitchboardError,
@@ -30,7 +31,10 @@ export interface ReconnectFailedEvent {
 }
 
 export interface SubscribedEvent {
-  /** The hub's outcome per pattern: `wasRecovering` (a position was sent), `recovered`. */
+  /**
+   * The hub's outcome per pattern: `wasRecovering` (history was asked for: a resume
+   * position or `since`), `recovered`, and `replayed`, the replayed events that pattern matches.
+   */
   subscriptions: SubscriptionOutcome[];
   /** True for the automatic resubscribe after a reconnect. */
   resubscribe: boolean;
@@ -74,6 +78,13 @@ export interface ClientEvents {
   'reconnect-failed': (info: ReconnectFailedEvent) => void;
   /** Every event on a subscribed topic, live or replayed. */
   event: (event: EventFrame) => void;
+  /** The hub answered a ping: the client's heartbeat or one sent with `sendAndWait`. */
+  pong: (pong: PongFrame) => void;
+  /**
+   * An application message from the hub's `sendMessage` or `broadcast`, as the server sent
+   * it (e.g. `{ type: 'notification', data }`). Not a topic event: no offset, no replay.
+   */
+  message: (message: unknown) => void;
   /** The hub dropped events for this slow client; the client fetches them from history. */
   dropped: (notice: DroppedFrame) => void;
   /** A subscribe or the resubscribe after a reconnect was acked, with recovery outcomes. */
@@ -93,4 +104,6 @@ export interface ClientEvents {
   error: (error: SwitchboardError) => void;
   /** Events of one concrete topic, e.g. `event:agent.42.status`. */
   [topicEvent: `event:${string}`]: (event: EventFrame) => void;
+  /** Application messages whose `type` is a string, e.g. `message:notification`. */
+  [messageType: `message:${string}`]: (message: unknown) => void;
 }

@@ -11,7 +11,7 @@ import {
   type WelcomeFrame,
 } from '@switchboard/protocol';
 import type { ClientState, Platform } from './api.ts';
-import { type Deferred, deferred, unref } from './async.ts';
+import { type Deferred, deferred, unrefUnless } from './async.ts';
 import { backoffDelay } from './backoff.ts';
 import { type CloseInfo, Connection } from './connection.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -178,6 +178,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         connectTimeoutMs: o.connectTimeoutMs,
         heartbeatIntervalMs: o.heartbeatIntervalMs,
         client: { name: o.clientName, version: CLIENT_VERSION },
+        keepProcessAlive: o.keepProcessAlive,
       },
       {
         welcome: (welcome) => {
@@ -273,7 +274,9 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     const delayMs = backoffDelay(this.retries, this.options);
     this.retries += 1;
     this.current = 'reconnecting';
-    this.reconnectTimer = unref(
+    // Ref'd by default: a process whose only work is this client must survive a hub restart.
+    this.reconnectTimer = unrefUnless(
+      this.options.keepProcessAlive,
       setTimeout(() => {
         this.reconnectTimer = undefined;
         if (this.current === 'reconnecting' && this.connection === undefined) this.attempt(false);
@@ -301,8 +304,14 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     switch (frame.type) {
       case 'ack':
       case 'response':
+        this.dispatcher.settle(frame);
+        break;
       case 'pong':
         this.dispatcher.settle(frame);
+        this.emit('pong', frame);
+        break;
+      case 'message':
+        this.onMessage(frame.data);
         break;
       case 'error':
         if (!this.dispatcher.settle(frame)) this.emit('error', errorFromFrame(frame));
@@ -330,6 +339,13 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         // welcome, ping and disconnect belong to the connection.
         break;
     }
+  }
+
+  /** An application message from `server.sendMessage` or `server.broadcast`. */
+  private onMessage(message: unknown): void {
+    this.emit('message', message);
+    const type = (message as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && !Array.isArray(message)) this.emit(`message:${type}`, message);
   }
 
   private onEvent(frame: EventFrame): void {

@@ -94,6 +94,15 @@ export interface ClientOptions {
    * @default '@switchboard/client'
    */
   clientName?: string;
+  /**
+   * In Node, keep the process running while the client is connecting, connected or waiting
+   * to reconnect, as `ws` and socket.io-client do: a process whose only work is this client
+   * survives a hub restart. `false` lets the process exit whenever nothing else keeps it
+   * running (the client's timers and, with `ws`, its socket are unref'd), like
+   * socket.io-client's `autoUnref`. No effect in browsers.
+   * @default true
+   */
+  keepProcessAlive?: boolean;
 }
 
 /** Kept in step with package.json; sent in `hello`. */
@@ -110,6 +119,7 @@ export const DEFAULT_CLIENT_OPTIONS = {
   connectTimeoutMs: 10_000,
   offlineQueueSize: 1000,
   clientName: '@switchboard/client',
+  keepProcessAlive: true,
 } as const satisfies Partial<ClientOptions>;
 
 type Defaulted = keyof typeof DEFAULT_CLIENT_OPTIONS;
@@ -148,6 +158,7 @@ const KNOWN_OPTIONS = [
   'heartbeatInterval',
   'WebSocket',
   'clientName',
+  'keepProcessAlive',
 ] as const satisfies readonly (keyof ClientOptions)[];
 
 /**
@@ -236,6 +247,7 @@ function validate(o: ClientOptions): void {
   checkDuration(OWNER, 'heartbeatInterval', o.heartbeatInterval, heartbeat);
   checkType(OWNER, 'WebSocket', o.WebSocket, 'function');
   checkType(OWNER, 'clientName', o.clientName, 'string');
+  checkType(OWNER, 'keepProcessAlive', o.keepProcessAlive, 'boolean');
   if (o.clientName !== undefined && o.clientName.length > 128) {
     throw new TypeError('WSClient: option "clientName" must be a string of at most 128 characters');
   }

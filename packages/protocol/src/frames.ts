@@ -354,6 +354,19 @@ export const UnsubscribedFrame = z
       'The hub ended these subscriptions on its own, e.g. because a refreshed principal may no longer subscribe to them. Do not subscribe to them again.',
   });
 
+export const MessageFrame = z
+  .object({
+    type: z.literal('message'),
+    data: z.unknown().meta({
+      description:
+        'What the server application sent, as it sent it (for example {"type": "notification", "data": {...}}).',
+    }),
+  })
+  .meta({
+    description:
+      'An application message the server sent to this connection (server.sendMessage or server.broadcast), outside any topic: not in the hub log, no offset, not replayed.',
+  });
+
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
   AckFrame,
@@ -366,6 +379,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   DisconnectFrame,
   RefreshRequiredFrame,
   UnsubscribedFrame,
+  MessageFrame,
 ]);
 
 export type RequestId = z.infer<typeof RequestId>;
@@ -389,6 +403,7 @@ export type DroppedFrame = z.infer<typeof DroppedFrame>;
 export type DisconnectFrame = z.infer<typeof DisconnectFrame>;
 export type RefreshRequiredFrame = z.infer<typeof RefreshRequiredFrame>;
 export type UnsubscribedFrame = z.infer<typeof UnsubscribedFrame>;
+export type MessageFrame = z.infer<typeof MessageFrame>;
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ClientFrameType = ClientFrame['type'];
 export type ServerFrameType = ServerFrame['type'];

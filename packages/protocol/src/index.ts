@@ -22,6 +22,7 @@ export {
   MAX_ID_LENGTH,
   MAX_TOKEN_LENGTH,
   MAX_TOPICS_PER_FRAME,
+  MessageFrame,
   Pattern,
   PingFrame,
   PongFrame,

@@ -8,6 +8,7 @@ import {
   ErrorFrame,
   EventFrame,
   HelloFrame,
+  MessageFrame,
   PingFrame,
   PongFrame,
   PublishFrame,
@@ -54,6 +55,7 @@ const DEFINITIONS = {
   DisconnectFrame,
   RefreshRequiredFrame,
   UnsubscribedFrame,
+  MessageFrame,
   HistoryRequest,
   HistoryResponse,
 } as const;

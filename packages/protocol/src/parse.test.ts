@@ -624,6 +624,8 @@ const SERVER_BASES: Record<
       { path: 'reason', values: [MISSING, 5] },
     ],
   },
+  // `data` is any JSON value, so there is no bad field to name.
+  message: { base: { type: 'message', data: { type: 'notification' } }, cases: [] },
 };
 
 function withField(

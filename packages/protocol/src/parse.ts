@@ -294,7 +294,13 @@ export function parseServerFrame(input: unknown): ParseResult<ServerFrameT> {
   return parseWith<ServerFrameT>(ServerFrame, SERVER_TYPES, input);
 }
 
-const TYPES_WITH_DATA: ReadonlySet<string> = new Set(['publish', 'request', 'event', 'response']);
+const TYPES_WITH_DATA: ReadonlySet<string> = new Set([
+  'publish',
+  'request',
+  'event',
+  'response',
+  'message',
+]);
 
 /** Serializes a frame. One place, so every sender produces the same bytes. */
 export function encodeFrame(frame: ClientFrameT | ServerFrameT): string {

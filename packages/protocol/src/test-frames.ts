@@ -110,4 +110,6 @@ export const SERVER_FRAMES: ServerFrame[] = [
   },
   { type: 'ack', id: 'a2', ok: true, expiresAt: 1_700_000_120_000 },
   { ...WELCOME, connectionId: 'c-3', expiresAt: 1_700_000_060_000 },
+  { type: 'message', data: { type: 'notification', data: { text: 'deploy done' } } },
+  { type: 'message', data: null },
 ];

@@ -2,6 +2,7 @@ import type { Server as HttpServer, IncomingHttpHeaders } from 'node:http';
 import {
   aliased,
   checkInteger,
+  checkKnownOptions,
   checkType,
   MAX_TIMER_MS,
   withDefaults,
@@ -185,12 +186,32 @@ const ALIASES = [
 /** Options renamed without an alias: refused under the old name rather than ignored. */
 const RENAMED: Record<string, string> = { shutdownTimeout: 'shutdownTimeoutMs' };
 
+/** Every option WSServer reads: anything else is refused rather than silently ignored. */
+const KNOWN_OPTIONS = [
+  ...(Object.keys(WS_SERVER_DEFAULTS) as (keyof typeof WS_SERVER_DEFAULTS)[]),
+  'server',
+  'path',
+  'authenticate',
+  'authTimeout',
+  'heartbeatInterval',
+  'maxSubscriptionsPerClient',
+  'rateLimit',
+  'isRevoked',
+  'allowedOrigins',
+  'maxConnectionsPerIp',
+] as const satisfies readonly (keyof WSServerOptions)[];
+// An option added to WSServerOptions but not to KNOWN_OPTIONS fails to compile here.
+type Unlisted = Exclude<keyof WSServerOptions, (typeof KNOWN_OPTIONS)[number]>;
+const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyOptionListed;
+
 export function resolveServerOptions(options: WSServerOptions): ResolvedServerOptions {
   for (const [old, name] of Object.entries(RENAMED)) {
     if ((options as Record<string, unknown>)[old] !== undefined) {
       throw new TypeError(`${OWNER} option "${old}" was renamed "${name}"`);
     }
   }
+  checkKnownOptions(OWNER, options, KNOWN_OPTIONS);
   if (options.server && options.port !== undefined) {
     throw new TypeError('WSServer options "server" and "port" conflict: pass one of them');
   }

@@ -62,6 +62,21 @@ export class RouteTable {
     };
   }
 
+  /**
+   * Removes the route registered under `key`, as a `method` or as a `topic` pattern (the
+   * seed API's `unroute`); false when there was none.
+   */
+  removeKey(key: string): boolean {
+    let removed = this.#exact.delete(key);
+    for (let i = this.#patterns.length - 1; i >= 0; i--) {
+      if (this.#patterns[i]!.key === key) {
+        this.#patterns.splice(i, 1);
+        removed = true;
+      }
+    }
+    return removed;
+  }
+
   get size(): number {
     return this.#exact.size + this.#patterns.length;
   }

@@ -1,4 +1,5 @@
 import type { ServerFrame } from '@switchboard/protocol';
+import type { LogEntry } from '@switchboard/router';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import type { RoutedFrame } from './frame-stage.ts';
@@ -78,4 +79,14 @@ export interface ServerLink {
    * (the limit belongs to the router; WSServer accepts it where earlier versions took it).
    */
   readonly maxSubscriptionsPerClient: number | undefined;
+  /** What the server re-emits under the seed API's names (`subscribe`, `unsubscribe`, `publish`). */
+  readonly events: RouterActivity;
+}
+
+/** @internal The router's activity the server reports as its own events. */
+export interface RouterActivity {
+  subscribed(client: ClientInfo, patterns: string[]): void;
+  unsubscribed(client: ClientInfo, patterns: string[]): void;
+  /** Called for every entry fanned out; the server emits only when someone listens. */
+  published(entry: LogEntry): void;
 }

@@ -1,4 +1,10 @@
-import { checkInteger, checkOneOf, checkType, withDefaults } from '@switchboard/protocol';
+import {
+  checkInteger,
+  checkKnownOptions,
+  checkOneOf,
+  checkType,
+  withDefaults,
+} from '@switchboard/protocol';
 import type { Engine, MemoryEngineOptions } from '@switchboard/router';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
 
@@ -46,8 +52,20 @@ export type ResolvedRouterOptions = Required<Omit<WSRouterOptions, 'engine' | 'h
 
 const OWNER = 'WSRouter';
 
+/** Every option WSRouter reads: anything else is refused rather than silently ignored. */
+const KNOWN_OPTIONS = [
+  ...(Object.keys(WS_ROUTER_DEFAULTS) as (keyof typeof WS_ROUTER_DEFAULTS)[]),
+  'engine',
+  'history',
+] as const satisfies readonly (keyof WSRouterOptions)[];
+// An option added to WSRouterOptions but not to KNOWN_OPTIONS fails to compile here.
+type Unlisted = Exclude<keyof WSRouterOptions, (typeof KNOWN_OPTIONS)[number]>;
+const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyOptionListed;
+
 /** Checks and merges the router's options. */
 export function resolveRouterOptions(options: WSRouterOptions): ResolvedRouterOptions {
+  checkKnownOptions(OWNER, options, KNOWN_OPTIONS);
   for (const key of [
     'queueSize',
     'queueBytes',

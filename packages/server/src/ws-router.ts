@@ -62,8 +62,11 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
   #published = 0;
   #dropped = 0;
 
+  readonly #server: WSServer;
+
   constructor(server: WSServer, options: WSRouterOptions = {}) {
     super();
+    this.#server = server;
     const resolved = resolveRouterOptions(options);
     const router = this;
     // The server owns connections, the router what flows through them. The link is how they
@@ -100,9 +103,16 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
       subscriptions: this.#subscriptions,
       options: this.options,
     };
+    const activity = this.#link.events;
     this.#subscribe = new SubscribeHandler(core, {
-      subscribed: (client, patterns) => this.emit('subscribed', client, patterns),
-      unsubscribed: (client, patterns) => this.emit('unsubscribed', client, patterns),
+      subscribed: (client, patterns) => {
+        this.emit('subscribed', client, patterns);
+        activity.subscribed(client, patterns);
+      },
+      unsubscribed: (client, patterns) => {
+        this.emit('unsubscribed', client, patterns);
+        activity.unsubscribed(client, patterns);
+      },
     });
     this.#requests = new RequestHandler(core, this.#routes, (error) =>
       this.emit('error', error instanceof Error ? error : new Error(String(error))),
@@ -137,9 +147,44 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
     return this.#routes.add(definition);
   }
 
+  /**
+   * Removes the route registered with this `method` or `topic` (the seed API's name; the
+   * function `route()` returns does the same for one registration). False when none was.
+   */
+  unroute(topic: string): boolean {
+    if (typeof topic !== 'string') throw new TypeError('unroute() needs a method or topic string');
+    return this.#routes.removeKey(topic);
+  }
+
   /** Patterns a client subscribes to. */
   getSubscriptions(clientId: string): string[] {
     return [...(this.#link.connection(clientId)?.subscriptions ?? [])];
+  }
+
+  /**
+   * Ids of this node's clients that an event published to `topic` (a concrete topic) would
+   * reach: those with at least one matching pattern, each once.
+   */
+  getTopicSubscribers(topic: string): string[] {
+    assertTopic(topic);
+    const ids = new Set<string>();
+    this.#subscriptions.forEachMatch(topic, (connection) => {
+      if (connection.state === 'open') ids.add(connection.id);
+    });
+    return [...ids];
+  }
+
+  /** Every pattern this node's clients hold, with the ids of the clients holding it. */
+  getAllSubscriptions(): Map<string, string[]> {
+    const all = new Map<string, string[]>();
+    for (const client of this.#server.getConnectedClients()) {
+      for (const pattern of client.subscriptions) {
+        const holders = all.get(pattern);
+        if (holders === undefined) all.set(pattern, [client.id]);
+        else holders.push(client.id);
+      }
+    }
+    return all;
   }
 
   stats(): RouterStats {
@@ -190,6 +235,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
   #deliver(entry: LogEntry): void {
     this.#published += 1;
     if (this.listenerCount('published') > 0) this.emit('published', entry);
+    this.#link.events.published(entry);
     this.#fanOut.deliver(entry);
   }
 }

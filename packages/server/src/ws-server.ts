@@ -7,7 +7,9 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import type { LogEntry } from '@switchboard/router';
 import type WebSocket from 'ws';
+import { clientIdOf, encodeAppMessage } from './app-message.ts';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
 import { Credentials } from './credentials.ts';
@@ -39,6 +41,8 @@ import { checkAnonymousAddress, checkAnonymousHost, Upgrade } from './upgrade.ts
 
 export interface WSServerEvents {
   listening: (address: { host: string; port: number }) => void;
+  /** The seed API's name of `listening`, emitted right after it with the same address. */
+  started: (address: { host: string; port: number }) => void;
   /** A socket was accepted; it is not authenticated yet. */
   connection: (client: ClientInfo) => void;
   /** Handshake and authentication finished; the client got its welcome. */
@@ -46,6 +50,14 @@ export interface WSServerEvents {
   /** An in-band `auth` frame replaced the principal of an open connection. */
   'token-refreshed': (client: ClientInfo) => void;
   disconnection: (client: ClientInfo, code: number, reason: string) => void;
+  /** The seed API's name of `disconnection`, emitted right after it with the same arguments. */
+  disconnect: (client: ClientInfo, code: number, reason: string) => void;
+  /** A client subscribed to new patterns (the attached router's `subscribed`, seed name). */
+  subscribe: (client: ClientInfo, patterns: string[]) => void;
+  /** A client dropped patterns (the attached router's `unsubscribed`, seed name). */
+  unsubscribe: (client: ClientInfo, patterns: string[]) => void;
+  /** A message was appended to the hub log (the attached router's `published`, seed name). */
+  publish: (entry: LogEntry) => void;
   /** Every valid frame from an authenticated client, before its stages and the router. */
   message: (client: ClientInfo, frame: ClientFrame) => void;
   /** A client sent something the hub refused (the client got an `error` frame). */
@@ -192,6 +204,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#heartbeat.start();
       const address = this.#http.address() as AddressInfo;
       this.emit('listening', { host: address.address, port: address.port });
+      this.emit('started', { host: address.address, port: address.port });
     });
     return this.#started;
   }
@@ -224,9 +237,21 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return {
       connection: (clientId) => this.#connections.get(clientId),
       maxSubscriptionsPerClient,
+      events: {
+        subscribed: (client, patterns) => this.emit('subscribe', client, patterns),
+        unsubscribed: (client, patterns) => this.emit('unsubscribe', client, patterns),
+        published: (entry) => {
+          if (this.listenerCount('publish') > 0) this.emit('publish', entry);
+        },
+      },
     };
   }
 
+  /**
+   * The authenticated clients. The seed API returned their ids; every method that takes a
+   * client id takes a `ClientInfo` too, so code that passes these on keeps working, and
+   * `getConnectedClientIds()` returns the ids.
+   */
   getConnectedClients(): ClientInfo[] {
     const clients: ClientInfo[] = [];
     for (const connection of this.#connections.values()) {
@@ -235,8 +260,17 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return clients;
   }
 
-  getClient(clientId: string): ClientInfo | undefined {
-    return this.#connections.get(clientId)?.info();
+  /** The ids of the authenticated clients. */
+  getConnectedClientIds(): string[] {
+    const ids: string[] = [];
+    for (const connection of this.#connections.values()) {
+      if (connection.state === 'open') ids.push(connection.id);
+    }
+    return ids;
+  }
+
+  getClient(clientId: string | ClientInfo): ClientInfo | undefined {
+    return this.#connections.get(clientIdOf('getClient', clientId))?.info();
   }
 
   /** @internal The rate-limit stage (the `testing` entry sets its clock). */
@@ -249,9 +283,14 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return this.#connections.get(clientId);
   }
 
-  /** Sends a frame to every authenticated client; returns how many got it. */
-  broadcast(message: object): number {
-    const text = JSON.stringify(message);
+  /**
+   * Sends an application message (any JSON value, such as `{ type: 'notification', data }`)
+   * to every authenticated client, as a `message` frame: clients emit it as `message` (and
+   * `message:<type>`). Not a topic event: no log, no offset, no replay. Returns how many got
+   * it; throws when the value is not JSON a client would accept.
+   */
+  broadcast(message: unknown): number {
+    const text = encodeAppMessage('broadcast', message);
     let sent = 0;
     for (const connection of this.#connections.values()) {
       if (connection.isOpen && connection.output.sendRaw(text)) sent += 1;
@@ -259,15 +298,19 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return sent;
   }
 
-  /** Sends a frame to one client; false when it is not connected. */
-  sendMessage(clientId: string, message: object): boolean {
-    const connection = this.#connections.get(clientId);
-    return connection?.isOpen === true && connection.output.sendRaw(JSON.stringify(message));
+  /**
+   * Sends an application message to one client as a `message` frame (see `broadcast`); false
+   * when it is not connected.
+   */
+  sendMessage(clientId: string | ClientInfo, message: unknown): boolean {
+    const text = encodeAppMessage('sendMessage', message);
+    const connection = this.#connections.get(clientIdOf('sendMessage', clientId));
+    return connection?.isOpen === true && connection.output.sendRaw(text);
   }
 
   /** Closes one client with close code 4006 (it will not reconnect on its own). */
-  disconnectClient(clientId: string, reason = 'Disconnected by server'): boolean {
-    const connection = this.#connections.get(clientId);
+  disconnectClient(clientId: string | ClientInfo, reason = 'Disconnected by server'): boolean {
+    const connection = this.#connections.get(clientIdOf('disconnectClient', clientId));
     if (!connection || connection.state === 'closed') return false;
     connection.close(CloseCode.KICKED, reason);
     return true;
@@ -403,7 +446,9 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     } catch (error) {
       this.#emitError(error);
     }
-    this.emit('disconnection', connection.info(), code, reason);
+    const info = connection.info();
+    this.emit('disconnection', info, code, reason);
+    this.emit('disconnect', info, code, reason);
   }
 
   #emitError(error: unknown): void {

@@ -41,6 +41,8 @@ export interface FakeHubOptions {
   refreshExpiresAt?: number;
   /** Connections (by index, from 0) that go silent after their welcome. */
   silent?: (index: number) => boolean;
+  /** @default 0 (a free port); a fixed one lets a test restart a hub at the same URL */
+  port?: number;
 }
 
 export const HANG = Symbol('hang');
@@ -82,7 +84,7 @@ export class FakeHub {
 
   static async start(options: FakeHubOptions = {}): Promise<FakeHub> {
     const wss = new WebSocketServer({
-      port: 0,
+      port: options.port ?? 0,
       host: '127.0.0.1',
       handleProtocols: (offered) => selectSubprotocol(offered) ?? false,
     });
@@ -302,11 +304,15 @@ export class FakeHub {
       return;
     }
     for (const pattern of frame.topics) connection.subscriptions.add(pattern);
-    const recovering = frame.position !== undefined;
-    const recovered = recovering && frame.position?.epoch === this.epoch;
+    // As the real hub: asking for history at all (position or since) is recovering.
+    const recovering = frame.position !== undefined || frame.since !== undefined;
+    // The fake keeps all history, so only a position from another epoch cannot be recovered.
+    const recovered =
+      frame.position !== undefined ? frame.position.epoch === this.epoch : recovering;
     let after: number | undefined;
-    if (recovered) after = frame.position?.offset;
-    else if (typeof frame.since === 'number') after = frame.since;
+    if (frame.position !== undefined) {
+      if (recovered) after = frame.position.offset;
+    } else if (typeof frame.since === 'number') after = frame.since;
     const replay = after === undefined ? [] : this.log.filter((m) => m.offset > after);
     const outcomes = frame.topics.map((pattern) => {
       const matching = replay.filter((m) => matches(pattern, m.topic));
