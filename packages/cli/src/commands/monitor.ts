@@ -150,7 +150,11 @@ export function registerMonitor(program: Command): void {
 }
 
 async function monitor(urls: string[], flags: MonitorFlags): Promise<void> {
-  const hubs = urls.map((url) => ({ url: hubUrl(url), previous: undefined as Sample | undefined }));
+  const hubs = urls.map((url) => ({
+    label: url,
+    url: hubUrl(url),
+    previous: undefined as Sample | undefined,
+  }));
   const trust = tlsTrust(flags);
   const watchers: { client: WSClient; topics: BusiestTopics }[] = [];
   if (flags.topics) {
@@ -187,7 +191,7 @@ async function monitor(urls: string[], flags: MonitorFlags): Promise<void> {
       const reports = await readReports(hub.url, trust, flags.timeout, { stats: true });
       answered = true;
       const sample: Sample = {
-        url: hub.url.href,
+        url: hub.label,
         at,
         health: { status: reports.health.status, connections: reports.health.connections },
         stats: reports.stats!,
@@ -205,7 +209,7 @@ async function monitor(urls: string[], flags: MonitorFlags): Promise<void> {
       hub.previous = sample;
       return sample;
     } catch (error) {
-      return { url: hub.url.href, at, error: describeError(error) };
+      return { url: hub.label, at, error: describeError(error) };
     }
   }
 }
