@@ -79,21 +79,21 @@ describe('switchboard sub', () => {
     expect(JSON.parse(last.stdout)).toMatchObject({ data: { n: 2 }, sequenceNumber: 2 });
   });
 
-  it('pipes into pub: each JSON line becomes one message', async () => {
-    const sub = startCli(['sub', 'src.#', '--json', '--count', '3', '--url', hub.url]);
+  it('pipes into pub as a live bridge: each JSON line is published as it comes', async () => {
+    const sub = startCli(['sub', 'src.#', '--json', '--url', hub.url]);
     const pub = startCli(['pub', 'copy.events', '-', '--lines', '--json', '--url', hub.url], {
       stdin: sub.child.stdout!,
     });
     await waitForSubscriptions(1);
     for (let i = 1; i <= 3; i++) await hub.router.publish(`src.${i}`, { i });
+    // Acked while sub is still running: pub does not wait for the end of its input.
+    const acks = (await pub.stdout.waitForLines(/"topic":"copy\.events"/, 3, 'pub acks')).map((l) =>
+      JSON.parse(l),
+    );
+    expect(acks.map((ack) => ack.sequenceNumber)).toEqual([1, 2, 3]);
+    sub.child.kill('SIGINT');
     expect(await bounded(sub, 'sub')).toBe(0);
     expect(await bounded(pub, 'pub')).toBe(0);
-    const acks = pub.stdout.lines.map((line) => JSON.parse(line));
-    expect(acks.map((ack) => [ack.topic, ack.sequenceNumber])).toEqual([
-      ['copy.events', 1],
-      ['copy.events', 2],
-      ['copy.events', 3],
-    ]);
     const copies = await runCli([
       'sub',
       'copy.events',
@@ -111,6 +111,31 @@ describe('switchboard sub', () => {
         .filter(Boolean)
         .map((l) => JSON.parse(l).data.topic),
     ).toEqual(['src.1', 'src.2', 'src.3']);
+  });
+
+  it('pub --lines stops at a refused publish with its exit code', async () => {
+    const strict = await startTestHub({
+      authenticate: () => ({ id: 'writer', publish: ['ok.#'] }),
+    });
+    try {
+      const result = await runCli(
+        ['pub', 'ok.1', '-', '--lines', '--url', strict.url, '--token', 't'],
+        {
+          stdin: '1\n2\n',
+        },
+      );
+      expect(result.code).toBe(0);
+      const refused = await runCli(
+        ['pub', 'no.1', '-', '--lines', '--url', strict.url, '--token', 't'],
+        {
+          stdin: '1\n2\n',
+        },
+      );
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain('FORBIDDEN');
+    } finally {
+      await strict.close();
+    }
   });
 });
 

@@ -23,6 +23,14 @@ function redacted(config: HubConfig): HubConfig {
   return copy;
 }
 
+function authSummary(config: HubConfig): string {
+  const tokens = config.auth.tokens?.length;
+  if (tokens) return `auth: ${tokens} static token(s); clients without one are refused`;
+  return config.auth.allowAnonymous
+    ? 'auth: none, anonymous clients allowed (allowAnonymous)'
+    : 'auth: none, anonymous clients on loopback only';
+}
+
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
@@ -86,6 +94,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   out.line(`switchboard listening on ${urls.url}`);
   out.line(`health and stats: ${urls.health} and /stats`);
+  out.note(authSummary(config));
   await life.stopped;
   out.note(`draining ${hub.server.getConnectedClients().length} connection(s)...`);
   await hub.stop();
