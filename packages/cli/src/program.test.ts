@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from './config/settings.ts';
 import { createProgram } from './program.ts';
-import { BUNDLE, PACKAGE_DIR, runCli } from './testing/cli-process.ts';
+import { BUNDLE, expectExit, PACKAGE_DIR, runCli } from './testing/cli-process.ts';
 import { startTestHub } from './testing/test-hub.ts';
 import { CLI_VERSION } from './version.ts';
 
@@ -45,18 +45,14 @@ describe('switchboard as a process', () => {
   });
 
   it('exits 2 on usage errors: unknown command, missing argument, bad flag value', async () => {
-    const unknown = await runCli(['subscribe', 'x']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("unknown command 'subscribe'");
-    const missing = await runCli(['sub']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing required argument 'pattern'");
-    const badValue = await runCli(['sub', 'a.#', '--count', 'many']);
-    expect(badValue.code).toBe(2);
-    expect(badValue.stderr).toContain('expected a positive integer, got "many"');
-    const badUrl = await runCli(['pub', 'a', '1', '--url', 'localhost:8080']);
-    expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toContain('expected a ws://, wss://, http:// or https:// URL');
+    await expectExit(['subscribe', 'x'], 2, "unknown command 'subscribe'");
+    await expectExit(['sub'], 2, "missing required argument 'pattern'");
+    await expectExit(
+      ['sub', 'a.#', '--count', 'many'],
+      2,
+      'expected a positive integer, got "many"',
+    );
+    await expectExit(['pub', 'a', '1', '--url', 'localhost:8080'], 2, 'expected a ws://, wss://');
   });
 
   it('prints its version, from source through tsx as `pnpm switchboard` runs it', async () => {

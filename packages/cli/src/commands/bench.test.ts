@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, runCli } from '../testing/cli-process.ts';
-import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/cli-process.ts';
+import { cleanUpAfterEachTest, startTestHub, type TestHub } from '../testing/test-hub.ts';
 
+cleanUpAfterEachTest();
 let hub: TestHub;
 beforeEach(async () => {
   hub = await startTestHub();
-});
-afterEach(async () => {
-  killAll();
-  await hub.close();
 });
 
 describe('switchboard bench', () => {
@@ -93,7 +90,6 @@ describe('switchboard bench', () => {
     const { port } = new URL(hub.url);
     await hub.close();
     expect((await runCli(['bench', `ws://127.0.0.1:${port}`, '--duration', '200'])).code).toBe(3);
-    hub = await startTestHub();
   });
 });
 

@@ -3,11 +3,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bounded, killAll, runCli, startCli } from '../testing/cli-process.ts';
-import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bounded, expectExit, runCli, startCli } from '../testing/cli-process.ts';
+import { cleanUpAfterEachTest, startTestHub, type TestHub } from '../testing/test-hub.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-pubsub-'));
+cleanUpAfterEachTest();
 let hub: TestHub;
 beforeEach(async () => {
   hub = await startTestHub();
@@ -19,10 +20,6 @@ beforeEach(async () => {
     },
   });
 });
-afterEach(async () => {
-  killAll();
-  await hub.close();
-});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const waitForSubscriptions = (count: number) =>
@@ -30,6 +27,17 @@ const waitForSubscriptions = (count: number) =>
     timeout: 15_000,
     interval: 20,
   });
+
+/** What the hub stored on `pattern`, read back with `sub --since 0`. */
+async function storedEvents(pattern: string, count: number) {
+  const args = ['sub', pattern, '--since', '0', '--count', String(count), '--json'];
+  const result = await runCli([...args, '--url', hub.url]);
+  expect(result.code).toBe(0);
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { topic: string; data: unknown });
+}
 
 describe('switchboard sub', () => {
   it('prints events as JSON lines and exits 0 after --count', async () => {
@@ -94,22 +102,8 @@ describe('switchboard sub', () => {
     sub.child.kill('SIGINT');
     expect(await bounded(sub, 'sub')).toBe(0);
     expect(await bounded(pub, 'pub')).toBe(0);
-    const copies = await runCli([
-      'sub',
-      'copy.events',
-      '--since',
-      '0',
-      '--count',
-      '3',
-      '--json',
-      '--url',
-      hub.url,
-    ]);
     expect(
-      copies.stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).data.topic),
+      (await storedEvents('copy.events', 3)).map((e) => (e.data as { topic: string }).topic),
     ).toEqual(['src.1', 'src.2', 'src.3']);
   });
 
@@ -117,25 +111,9 @@ describe('switchboard sub', () => {
     const strict = await startTestHub({
       authenticate: () => ({ id: 'writer', publish: ['ok.#'] }),
     });
-    try {
-      const result = await runCli(
-        ['pub', 'ok.1', '-', '--lines', '--url', strict.url, '--token', 't'],
-        {
-          stdin: '1\n2\n',
-        },
-      );
-      expect(result.code).toBe(0);
-      const refused = await runCli(
-        ['pub', 'no.1', '-', '--lines', '--url', strict.url, '--token', 't'],
-        {
-          stdin: '1\n2\n',
-        },
-      );
-      expect(refused.code).toBe(4);
-      expect(refused.stderr).toContain('FORBIDDEN');
-    } finally {
-      await strict.close();
-    }
+    const args = ['-', '--lines', '--url', strict.url, '--token', 't'];
+    expect((await runCli(['pub', 'ok.1', ...args], { stdin: '1\n2\n' })).code).toBe(0);
+    await expectExit(['pub', 'no.1', ...args], 4, 'FORBIDDEN', { stdin: '1\n2\n' });
   });
 });
 
@@ -166,23 +144,11 @@ describe('switchboard pub', () => {
     });
     const text = await runCli(['pub', 'log.line', 'hello world', '--text', '--url', hub.url]);
     expect(text.code).toBe(0);
-    const stored = await runCli([
-      'sub',
-      '#',
-      '--since',
-      '0',
-      '--count',
-      '3',
-      '--json',
-      '--url',
-      hub.url,
+    expect((await storedEvents('#', 3)).map((e) => e.data)).toEqual([
+      { state: 'busy' },
+      { state: 'idle', load: [1, 2] },
+      'hello world',
     ]);
-    expect(
-      stored.stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).data),
-    ).toEqual([{ state: 'busy' }, { state: 'idle', load: [1, 2] }, 'hello world']);
   });
 
   it('acks a repeated --id as a duplicate', async () => {
@@ -193,21 +159,19 @@ describe('switchboard pub', () => {
   });
 
   it('exits 2 on a bad topic or payload without connecting, 3 when nobody listens', async () => {
-    const wildcard = await runCli(['pub', 'agent.*', '1', '--url', hub.url]);
-    expect(wildcard.code).toBe(2);
-    expect(wildcard.stderr).toContain('wildcards are allowed only in subscription patterns');
-    const notJson = await runCli(['pub', 'agent.1', 'not json', '--url', hub.url]);
-    expect(notJson.code).toBe(2);
-    expect(notJson.stderr).toContain('payload is not JSON');
+    await expectExit(['pub', 'agent.*', '1', '--url', hub.url], 2, 'wildcards are allowed only');
+    await expectExit(['pub', 'agent.1', 'not json', '--url', hub.url], 2, 'payload is not JSON');
     expect(hub.server.stats().messagesIn).toBe(0);
 
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as { port: number };
     await new Promise((resolve) => closed.close(resolve));
-    const unreachable = await runCli(['pub', 'agent.1', '1', '--url', `ws://127.0.0.1:${port}`]);
-    expect(unreachable.code).toBe(3);
-    expect(unreachable.stderr).toContain('CONNECTION_CLOSED');
+    await expectExit(
+      ['pub', 'agent.1', '1', '--url', `ws://127.0.0.1:${port}`],
+      3,
+      'CONNECTION_CLOSED',
+    );
   });
 });
 
@@ -221,12 +185,12 @@ describe('switchboard request', () => {
   });
 
   it('exits 5 on an error answer and 4 on a refusal, with the code on stderr', async () => {
-    const missing = await runCli(['request', 'tasks.nope', '--url', hub.url]);
-    expect(missing.code).toBe(5);
-    expect(missing.stderr).toContain('NOT_FOUND');
-    const refused = await runCli(['request', 'tasks.secret', '--url', hub.url]);
-    expect(refused.code).toBe(4);
-    expect(refused.stderr).toContain('FORBIDDEN: coordinators only');
+    await expectExit(['request', 'tasks.nope', '--url', hub.url], 5, 'NOT_FOUND');
+    await expectExit(
+      ['request', 'tasks.secret', '--url', hub.url],
+      4,
+      'FORBIDDEN: coordinators only',
+    );
   });
 });
 
@@ -256,22 +220,10 @@ describe('switchboard send (the seed command)', () => {
       hub.url,
     ]);
     expect(json.stdout).toMatch(/^sent test offset=3 /);
-    const stored = await runCli([
-      'sub',
-      '#',
-      '--since',
-      '0',
-      '--count',
-      '3',
-      '--json',
-      '--url',
-      hub.url,
+    expect((await storedEvents('#', 3)).map((e) => e.data)).toEqual([
+      'Hello WebSocket',
+      'Task update',
+      { type: 'test', data: 'hello' },
     ]);
-    expect(
-      stored.stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).data),
-    ).toEqual(['Hello WebSocket', 'Task update', { type: 'test', data: 'hello' }]);
   });
 });

@@ -1,16 +1,13 @@
 import { cutConnection } from '@switchboard/server/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { bounded, killAll, runCli, startCli } from '../testing/cli-process.ts';
-import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { bounded, runCli, startCli } from '../testing/cli-process.ts';
+import { cleanUpAfterEachTest, startTestHub, type TestHub } from '../testing/test-hub.ts';
 
+cleanUpAfterEachTest();
 let hub: TestHub;
 beforeEach(async () => {
   hub = await startTestHub();
-});
-afterEach(async () => {
-  killAll();
-  await hub.close();
 });
 
 describe('switchboard websocket support', () => {

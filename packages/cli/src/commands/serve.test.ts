@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { offeredSubprotocols } from '@switchboard/protocol';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { bounded, killAll, runCli } from '../testing/cli-process.ts';
-import { startServe } from '../testing/test-hub.ts';
+import { bounded, expectExit, runCli } from '../testing/cli-process.ts';
+import { cleanUpAfterEachTest, startServe } from '../testing/test-hub.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-serve-'));
+cleanUpAfterEachTest();
 let held: Server | undefined;
 afterEach(() => {
-  killAll();
   held?.close();
   held = undefined;
 });
@@ -73,9 +73,11 @@ describe('switchboard serve: where the config comes from', () => {
     flagWins.run.child.kill('SIGTERM');
     expect(await bounded(flagWins.run, 'serve')).toBe(0);
 
-    const fileOnly = await runCli(['serve', '--config', file]);
-    expect(fileOnly.code).toBe(1);
-    expect(fileOnly.stderr).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    await expectExit(
+      ['serve', '--config', file],
+      1,
+      `cannot listen on 127.0.0.1:${port}: EADDRINUSE`,
+    );
   });
 
   it('exits 2 on a bad config, naming the field and where the value came from', async () => {
@@ -95,15 +97,19 @@ describe('switchboard serve: where the config comes from', () => {
 
   it('exits 2 on keys this build cannot honour instead of ignoring them', async () => {
     const file = configFile({ engine: { type: 'redis', url: 'redis://127.0.0.1:6379' } });
-    const result = await runCli(['serve', '--config', file]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("engine type 'redis' needs @switchboard/redis");
+    await expectExit(
+      ['serve', '--config', file],
+      2,
+      "engine type 'redis' needs @switchboard/redis",
+    );
   });
 
   it('exits 2 when anonymous clients would be let in beyond loopback', async () => {
-    const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/only allows anonymous clients on loopback/);
+    await expectExit(
+      ['serve', '--host', '0.0.0.0', '--port', '0'],
+      2,
+      /only allows anonymous clients on loopback/,
+    );
   });
 });
 
@@ -156,14 +162,14 @@ describe('switchboard serve: running', () => {
     ]);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(/^published agent\.7\.status offset=1 sequence=1 /);
-    const forbidden = await runCli(['pub', 'agent.8.status', '1', '--url', url], {
+    await expectExit(['pub', 'agent.8.status', '1', '--url', url], 4, 'FORBIDDEN', {
       env: { SWITCHBOARD_TOKEN: 'agent-secret' },
     });
-    expect(forbidden.code).toBe(4);
-    expect(forbidden.stderr).toContain('FORBIDDEN');
-    const badToken = await runCli(['pub', 'agent.7.status', '1', '--url', url, '--token', 'nope']);
-    expect(badToken.code).toBe(4);
-    expect(badToken.stderr).toContain('AUTHENTICATION_FAILED');
+    await expectExit(
+      ['pub', 'agent.7.status', '1', '--url', url, '--token', 'nope'],
+      4,
+      'AUTHENTICATION_FAILED',
+    );
     run.child.kill('SIGTERM');
     expect(await bounded(run, 'serve')).toBe(0);
   });

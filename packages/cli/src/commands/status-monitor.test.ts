@@ -1,17 +1,16 @@
 import { WSClient } from '@switchboard/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bounded, killAll, runCli, startCli } from '../testing/cli-process.ts';
-import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { bounded, runCli, startCli } from '../testing/cli-process.ts';
+import { cleanUpAfterEachTest, startTestHub, type TestHub } from '../testing/test-hub.ts';
 
+cleanUpAfterEachTest();
 let hub: TestHub;
 const clients: WSClient[] = [];
 beforeEach(async () => {
   hub = await startTestHub({ name: 'test-hub' });
 });
 afterEach(async () => {
-  killAll();
   await Promise.all(clients.splice(0).map((client) => client.disconnect()));
-  await hub.close();
 });
 
 async function subscriber(pattern: string): Promise<WSClient> {
@@ -52,7 +51,6 @@ describe('switchboard status', () => {
     const unreachable = await runCli(['status', `ws://127.0.0.1:${port}`]);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/health/);
-    hub = await startTestHub();
   });
 });
 
@@ -147,6 +145,5 @@ describe('switchboard monitor', () => {
     ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/unreachable: /);
-    hub = await startTestHub();
   });
 });

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WSClient } from '@switchboard/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { bounded, killAll, runCli } from '../testing/cli-process.ts';
-import { startServe } from '../testing/test-hub.ts';
+import { bounded, expectExit, runCli } from '../testing/cli-process.ts';
+import { cleanUpAfterEachTest, startServe } from '../testing/test-hub.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-tls-'));
 const cert = join(dir, 'cert.pem');
@@ -24,7 +24,7 @@ beforeAll(() => {
     { stdio: 'ignore' },
   );
 });
-afterEach(() => killAll());
+cleanUpAfterEachTest();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('switchboard serve with TLS', () => {
@@ -74,16 +74,7 @@ describe('switchboard serve with TLS', () => {
   });
 
   it('exits 2 naming the field when a TLS file cannot be read', async () => {
-    const result = await runCli([
-      'serve',
-      '--port',
-      '0',
-      '--tls-cert',
-      join(dir, 'none.pem'),
-      '--tls-key',
-      key,
-    ]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/config\.tls\.cert: cannot read .*none\.pem: ENOENT/);
+    const args = ['serve', '--port', '0', '--tls-cert', join(dir, 'none.pem'), '--tls-key', key];
+    await expectExit(args, 2, /config\.tls\.cert: cannot read .*none\.pem: ENOENT/);
   });
 });

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../testing/cli-process.ts';
+import { expectExit, runCli } from '../testing/cli-process.ts';
 
 const secret = 'a-development-secret-of-32-bytes!';
 const key = new TextEncoder().encode(secret);
@@ -43,34 +43,12 @@ describe('switchboard token', () => {
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
-  it('exits 2 on a short secret, a bad pattern, a bad lifetime or no --sub', async () => {
-    const short = await runCli(['token', '--secret', 'short', '--sub', 'a']);
-    expect(short.code).toBe(2);
-    expect(short.stderr).toContain('HS256 needs at least 32');
-    const pattern = await runCli([
-      'token',
-      '--secret',
-      secret,
-      '--sub',
-      'a',
-      '--publish',
-      'agent.7*',
-    ]);
-    expect(pattern.code).toBe(2);
-    expect(pattern.stderr).toContain('--publish "agent.7*"');
-    const lifetime = await runCli([
-      'token',
-      '--secret',
-      secret,
-      '--sub',
-      'a',
-      '--expires-in',
-      'soonish',
-    ]);
-    expect(lifetime.code).toBe(2);
-    expect(lifetime.stderr).toContain('--expires-in "soonish"');
-    const noSub = await runCli(['token', '--secret', secret]);
-    expect(noSub.code).toBe(2);
-    expect(noSub.stderr).toContain("required option '--sub <id>' not specified");
+  it.each([
+    [['--secret', 'short', '--sub', 'a'], 'HS256 needs at least 32'],
+    [['--secret', secret, '--sub', 'a', '--publish', 'agent.7*'], '--publish "agent.7*"'],
+    [['--secret', secret, '--sub', 'a', '--expires-in', 'soonish'], '--expires-in "soonish"'],
+    [['--secret', secret], "required option '--sub <id>' not specified"],
+  ])('exits 2 on %j', async (args, message) => {
+    await expectExit(['token', ...args], 2, message);
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** The package directory; the CLI runs there. */
 export const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -119,6 +120,20 @@ export async function runCli(
   const run = startCli(args, options);
   const code = await bounded(run, `switchboard ${args.join(' ')}`);
   return { code, stdout: run.stdout.text, stderr: run.stderr.text };
+}
+
+/** Runs a command that must fail with `code`, saying `message` on stderr. */
+export async function expectExit(
+  args: readonly string[],
+  code: number,
+  message: string | RegExp,
+  options: RunOptions = {},
+): Promise<CliResult> {
+  const result = await runCli(args, options);
+  expect(result.code, result.stderr).toBe(code);
+  if (typeof message === 'string') expect(result.stderr).toContain(message);
+  else expect(result.stderr).toMatch(message);
+  return result;
 }
 
 /** The exit of a process, or a failure with its output when it does not end in time. */

@@ -4,7 +4,8 @@ import {
   WSServer,
   type WSServerOptions,
 } from '@switchboard/server';
-import { type CliProcess, type RunOptions, startCli } from './cli-process.ts';
+import { afterEach } from 'vitest';
+import { type CliProcess, killAll, type RunOptions, startCli } from './cli-process.ts';
 
 export interface TestHub {
   server: WSServer;
@@ -13,7 +14,12 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** A hub in the test process on port 0, for the commands that connect to one. */
+const open = new Set<TestHub>();
+
+/**
+ * A hub in the test process on port 0, for the commands that connect to one. `close()` may
+ * be called more than once; `cleanUpAfterEachTest` closes whatever is still open.
+ */
 export async function startTestHub(
   options: WSServerOptions = {},
   routerOptions: WSRouterOptions = {},
@@ -21,15 +27,27 @@ export async function startTestHub(
   const server = new WSServer({ port: 0, ...options });
   const router = new WSRouter(server, routerOptions);
   await server.start();
-  return {
+  let closed: Promise<void> | undefined;
+  const hub: TestHub = {
     server,
     router,
     url: server.url,
-    async close() {
-      await server.shutdown(1_000);
-      await router.close();
+    close() {
+      open.delete(hub);
+      closed ??= server.shutdown(1_000).then(() => router.close());
+      return closed;
     },
   };
+  open.add(hub);
+  return hub;
+}
+
+/** After each test: kill the CLI processes it left and close the hubs it started. */
+export function cleanUpAfterEachTest(): void {
+  afterEach(async () => {
+    killAll();
+    await Promise.all([...open].map((hub) => hub.close()));
+  });
 }
 
 /** `switchboard serve <args>` as a process, once it printed the URL it listens on. */
