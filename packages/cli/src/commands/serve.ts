@@ -35,15 +35,14 @@ export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description('run a hub from a config file, SWITCHBOARD_* variables and flags')
-    .addOption(
-      new Option('-c, --config <file>', `JSON config file (or ${CONFIG_ENV})`).env(CONFIG_ENV),
-    )
+    .addOption(new Option('-c, --config <file>', 'JSON config file').env(CONFIG_ENV))
     .option('--print-config', 'print the resolved config (tokens blanked) and exit')
     .option('-v, --verbose', 'log connections and disconnections to stderr');
   for (const setting of SETTINGS) {
     if (setting.flag === undefined) continue;
-    const value = setting.kind === 'boolean' ? '' : ' <value>';
-    command.option(`--${setting.flag}${value}`, setting.description);
+    const value =
+      { boolean: '', integer: ' <n>', path: ' <file>' }[setting.kind as string] ?? ' <value>';
+    command.option(`--${setting.flag}${value}`, `${setting.description} (${setting.env})`);
   }
   command
     .addHelpText(
