@@ -156,7 +156,7 @@ describe('WSClient refreshing against the hub', () => {
       release = resolve;
     });
     let calls = 0;
-    const { url, server } = await hub({
+    const { url } = await hub({
       authenticate: async () => {
         calls += 1;
         if (calls === 2) await gate;

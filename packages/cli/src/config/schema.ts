@@ -1,0 +1,209 @@
+import { checkPattern } from '@switchboard/protocol';
+import { MEMORY_ENGINE_DEFAULTS } from '@switchboard/router';
+import { WS_ROUTER_DEFAULTS, WS_SERVER_DEFAULTS } from '@switchboard/server';
+import { z } from 'zod';
+
+/**
+ * The `serve` config file. Defaults come from the packages that own them (WSServer,
+ * WSRouter, the memory engine), so they cannot drift; only `port` differs (8080, where
+ * WSServer picks a free port). Every object is strict: a misspelt key is an error, never a
+ * silently kept default. `config.schema.json` is generated from this (`pnpm schema` in
+ * this package; a test fails when it is stale).
+ */
+
+const POSITIVE = 'expected a positive integer';
+
+function positiveInteger() {
+  return z.int({ error: POSITIVE }).min(1, { error: POSITIVE });
+}
+
+function milliseconds(description: string) {
+  return positiveInteger().meta({ description: `${description}, in milliseconds` });
+}
+
+const pattern = z.string({ error: 'expected a pattern (a string)' }).check((context) => {
+  const result = checkPattern(context.value);
+  if (!result.ok) {
+    context.issues.push({
+      code: 'custom',
+      message: `invalid pattern "${context.value}": ${result.reason}`,
+      input: context.value,
+    });
+  }
+});
+
+const patterns = (description: string) =>
+  z.array(pattern, { error: 'expected a list of patterns' }).meta({ description });
+
+const RateLimit = z
+  .union(
+    [
+      z.strictObject({
+        maxMessages: positiveInteger().meta({ description: 'frames per window' }),
+        windowMs: milliseconds('the window'),
+        burst: positiveInteger().optional().meta({
+          description: 'frames allowed at once after a quiet period (default maxMessages)',
+        }),
+      }),
+      z.literal(false),
+    ],
+    { error: 'expected { "maxMessages", "windowMs", "burst"? } or false' },
+  )
+  .meta({ id: 'RateLimit', description: 'a token bucket, or false for no limit' });
+
+export const RateLimits = z
+  .strictObject({
+    maxMessages: positiveInteger()
+      .optional()
+      .meta({ description: 'the seed shorthand: every frame, with windowMs' }),
+    windowMs: milliseconds('the shorthand window').optional(),
+    messages: RateLimit.optional(),
+    publish: RateLimit.optional(),
+    subscribe: RateLimit.optional(),
+    unsubscribe: RateLimit.optional(),
+    request: RateLimit.optional(),
+    auth: RateLimit.optional(),
+    policy: z
+      .enum(['refuse', 'disconnect'], { error: 'expected "refuse" or "disconnect"' })
+      .optional(),
+    disconnectAfter: positiveInteger().optional(),
+    disconnectWindowMs: milliseconds('the disconnect window').optional(),
+  })
+  .meta({
+    id: 'RateLimits',
+    description: 'token-bucket rate limits, as WSServer `rateLimit` (server README)',
+  });
+
+const TokenEntry = z
+  .strictObject({
+    token: z.string({ error: 'expected the token (a non-empty string)' }).min(1, {
+      error: 'expected the token (a non-empty string)',
+    }),
+    id: z.string({ error: 'expected the principal id' }).min(1, {
+      error: 'expected the principal id',
+    }),
+    subscribe: patterns('patterns the principal may subscribe to; absent: any').optional(),
+    publish: patterns('patterns the principal may publish on; absent: any').optional(),
+    request: patterns('patterns over request methods it may call; absent: any').optional(),
+    rateLimits: RateLimits.optional(),
+  })
+  .meta({ id: 'TokenEntry', description: 'a static token and the principal it stands for' });
+
+const Jwt = z
+  .strictObject({
+    secret: z.string().min(1).optional().meta({ description: 'HS256 shared secret' }),
+    publicKey: z.string().min(1).optional().meta({ description: 'PEM public key' }),
+    jwksUrl: z.url().optional().meta({ description: 'URL of a JSON Web Key Set' }),
+    issuer: z.string().optional(),
+    audience: z.string().optional(),
+    algorithms: z.array(z.string()).optional(),
+    clockToleranceMs: z.int().min(0).optional(),
+  })
+  .meta({ description: 'JWT verification (not wired in this build: refused when present)' });
+
+const Auth = z.strictObject({
+  tokens: z
+    .array(TokenEntry, { error: 'expected a list of { "token", "id", ... }' })
+    .optional()
+    .meta({ description: 'static tokens; with any, every client needs one' }),
+  allowAnonymous: z
+    .boolean({ error: 'expected true or false' })
+    .default(WS_SERVER_DEFAULTS.allowAnonymous)
+    .meta({ description: 'without tokens, allow anonymous clients on a non-loopback host' }),
+  timeoutMs: milliseconds('time to finish the handshake and authentication').default(
+    WS_SERVER_DEFAULTS.authTimeoutMs,
+  ),
+  jwt: Jwt.optional(),
+});
+
+const Tls = z.strictObject({
+  cert: z.string({ error: 'expected the path of a PEM certificate' }).min(1),
+  key: z.string({ error: 'expected the path of a PEM private key' }).min(1),
+  ca: z.string().min(1).optional().meta({ description: 'path of a PEM CA bundle' }),
+  passphrase: z.string().optional(),
+});
+
+const Limits = z.strictObject({
+  maxConnections: positiveInteger().default(WS_SERVER_DEFAULTS.maxConnections),
+  maxPayload: positiveInteger()
+    .default(WS_SERVER_DEFAULTS.maxPayload)
+    .meta({ description: 'largest inbound message, bytes' }),
+  maxSubscriptionsPerClient: positiveInteger().default(
+    WS_ROUTER_DEFAULTS.maxSubscriptionsPerClient,
+  ),
+  queueSize: positiveInteger()
+    .default(WS_ROUTER_DEFAULTS.queueSize)
+    .meta({ description: 'events queued per connection before the slow-consumer policy' }),
+  queueBytes: positiveInteger()
+    .default(WS_ROUTER_DEFAULTS.queueBytes)
+    .meta({ description: 'bytes queued per connection' }),
+  slowConsumerPolicy: z
+    .enum(['drop-oldest', 'disconnect'], { error: 'expected "drop-oldest" or "disconnect"' })
+    .default(WS_ROUTER_DEFAULTS.slowConsumerPolicy),
+  maxReplay: positiveInteger()
+    .default(WS_ROUTER_DEFAULTS.maxReplay)
+    .meta({ description: 'most events one subscribe may replay' }),
+  rateLimit: RateLimits.optional(),
+});
+
+const History = z.strictObject({
+  historySize: positiveInteger()
+    .default(MEMORY_ENGINE_DEFAULTS.historySize)
+    .meta({ description: 'events kept for replay and idempotent publish' }),
+  historyTtlMs: milliseconds('age after which events leave history').default(
+    MEMORY_ENGINE_DEFAULTS.historyTtlMs,
+  ),
+});
+
+const Engine = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({ type: z.literal('memory') }),
+      z.strictObject({
+        type: z.literal('redis'),
+        url: z.string({ error: 'expected a redis:// URL' }).min(1),
+      }),
+    ],
+    { error: 'expected "memory" or "redis"' },
+  )
+  .meta({ description: 'where the log lives; only "memory" in this build' });
+
+export const HubConfig = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'path or URL of this schema' }),
+    name: z
+      .string()
+      .min(1)
+      .default(WS_SERVER_DEFAULTS.name)
+      .meta({ description: 'reported in welcome and /health' }),
+    host: z.string().min(1).default(WS_SERVER_DEFAULTS.host).meta({
+      description: 'interface to bind',
+    }),
+    port: z
+      .int({ error: 'expected a port (an integer from 0 to 65535)' })
+      .min(0, { error: 'expected a port (an integer from 0 to 65535)' })
+      .max(65535, { error: 'expected a port (an integer from 0 to 65535)' })
+      .default(8080)
+      .meta({ description: 'port to listen on; 0 picks a free one' }),
+    path: z
+      .string()
+      .regex(/^\//, { error: 'expected a path starting with "/"' })
+      .optional()
+      .meta({ description: 'only upgrade requests for this path (any when absent)' }),
+    tls: Tls.optional().meta({ description: 'serve wss:// and https:// with these files' }),
+    heartbeatIntervalMs: milliseconds('protocol ping interval').default(
+      WS_SERVER_DEFAULTS.heartbeatIntervalMs,
+    ),
+    shutdownTimeoutMs: milliseconds('how long a drain lets queued frames flush').default(
+      WS_SERVER_DEFAULTS.shutdownTimeoutMs,
+    ),
+    auth: Auth.prefault({}),
+    limits: Limits.prefault({}),
+    history: History.prefault({}),
+    engine: Engine.default({ type: 'memory' }),
+  })
+  .meta({ title: 'Switchboard hub configuration (switchboard serve)' });
+
+export type HubConfig = z.output<typeof HubConfig>;
+export type HubConfigInput = z.input<typeof HubConfig>;
