@@ -48,6 +48,26 @@ describe('upgrades in progress', () => {
   });
 });
 
+describe('plain HTTP clients of the hub', () => {
+  it('are not upgrades in progress, but still count against maxConnections while connected', async () => {
+    const { url, server } = await hub({ maxConnections: 2, upgradeTimeoutMs: 60_000 });
+    const scraper = await halfOpen(server.port, '');
+    const answered = new Promise<string>((resolve) => {
+      let text = '';
+      scraper.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('"uptimeSeconds"')) resolve(text);
+      });
+    });
+    // A keep-alive /health scrape: the connection stays open after the answer.
+    scraper.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    expect(await answered).toContain('200 OK');
+    expect(server.stats().pendingUpgrades).toBe(0);
+    await welcomed(url);
+    await expect(RawPeer.open(url)).rejects.toThrow('HTTP 503');
+  });
+});
+
 describe('allowedOrigins', () => {
   it('lets listed origins and wildcard subdomains upgrade, refuses others with 403', async () => {
     const { url } = await hub({

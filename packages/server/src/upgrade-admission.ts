@@ -8,6 +8,7 @@ const REFUSAL_WINDOW_MS = 1_000;
 interface Ticket {
   readonly ip: string;
   pending: boolean;
+  http: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -36,6 +37,8 @@ export type AdmissionOptions = Pick<
  */
 export class UpgradeAdmission {
   #pending = 0;
+  /** Connections that sent a plain HTTP request (`/health`, `/stats`): counted, not pending. */
+  #http = 0;
   readonly #perIp = new Map<string, number>();
   readonly #tickets = new WeakMap<Duplex, Ticket>();
   readonly #waiting = new Set<Duplex>();
@@ -56,7 +59,7 @@ export class UpgradeAdmission {
     if (this.#tickets.has(socket)) return;
     const ip = remoteAddress ?? '';
     const overLimit = this.#refusal(ip, 0) !== undefined;
-    const ticket: Ticket = { ip, pending: true, timer: undefined };
+    const ticket: Ticket = { ip, pending: true, http: false, timer: undefined };
     this.#tickets.set(socket, ticket);
     this.#pending += 1;
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
@@ -86,6 +89,21 @@ export class UpgradeAdmission {
     this.#waiting.delete(socket);
   }
 
+  /**
+   * A plain HTTP request arrived on the connection (a `/health` or `/stats` scrape): it is an
+   * HTTP client, not an upgrade in progress. It still counts against the limits until it
+   * closes, and Node's own request and keep-alive timeouts bound it from here.
+   */
+  served(socket: Duplex): void {
+    const ticket = this.#tickets.get(socket);
+    if (ticket === undefined || !ticket.pending) return;
+    ticket.pending = false;
+    ticket.http = true;
+    clearTimeout(ticket.timer);
+    this.#pending -= 1;
+    this.#http += 1;
+  }
+
   /** Destroys every connection that has not upgraded (at shutdown). */
   destroyPending(): void {
     for (const socket of this.#waiting) socket.destroy();
@@ -103,7 +121,7 @@ export class UpgradeAdmission {
         body: `Too many connections from this address (maxConnectionsPerIp ${maxConnectionsPerIp})`,
       };
     }
-    if (this.openCount() + this.#pending - self >= maxConnections) {
+    if (this.openCount() + this.#pending + this.#http - self >= maxConnections) {
       return { status: 503, text: 'Service Unavailable', body: 'Too many connections' };
     }
     return undefined;
@@ -114,6 +132,11 @@ export class UpgradeAdmission {
       ticket.pending = false;
       clearTimeout(ticket.timer);
       this.#pending -= 1;
+      this.#waiting.delete(socket);
+    }
+    if (ticket.http) {
+      ticket.http = false;
+      this.#http -= 1;
       this.#waiting.delete(socket);
     }
     const left = (this.#perIp.get(ticket.ip) ?? 1) - 1;

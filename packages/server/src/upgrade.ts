@@ -65,6 +65,11 @@ export class Upgrade {
     this.#admission.track(socket, socket.remoteAddress);
   };
 
+  /** The `request` listener of an HTTP server the hub created: a plain HTTP client. */
+  readonly request = (request: IncomingMessage): void => {
+    this.#admission.served(request.socket);
+  };
+
   /** The `upgrade` listener of the HTTP server. */
   readonly handle = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const { host } = this;

@@ -165,7 +165,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     });
     this.#http.on('upgrade', this.#upgrade.handle);
     // On its own server the hub counts and times connections from their arrival.
-    if (this.#ownsHttp) this.#http.on('connection', this.#upgrade.connection);
+    if (this.#ownsHttp) {
+      this.#http.on('connection', this.#upgrade.connection);
+      this.#http.on('request', this.#upgrade.request);
+    }
     if (this.#ownsHttp && this.options.httpEndpoints) {
       this.#http.on('request', (request, response) => {
         if (!this.handleHttpRequest(request, response)) {
