@@ -27,8 +27,12 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 interface PublicPackage {
   name: string;
   dir: string;
-  /** Subpaths of `exports` that are code (not `./package.json`). */
+  /** Subpaths of `exports` that are code (not `./package.json`, not data such as JSON). */
   entries: string[];
+  /** Subpaths of `exports` that are JSON data (the CLI's config schema). */
+  data: string[];
+  /** Peer dependencies a user installs next to it (React). */
+  peers: string[];
 }
 
 async function publicPackages(): Promise<PublicPackage[]> {
@@ -41,10 +45,13 @@ async function publicPackages(): Promise<PublicPackage[]> {
         await readFile(join(dir, 'package.json'), 'utf8').catch(() => '{}'),
       );
       if (manifest.private || !manifest.name) continue;
-      const entries = Object.keys(manifest.exports ?? { '.': null }).filter(
+      const subpaths = Object.keys(manifest.exports ?? { '.': null }).filter(
         (subpath) => subpath !== './package.json',
       );
-      found.push({ name: manifest.name, dir, entries });
+      const entries = subpaths.filter((subpath) => !subpath.endsWith('.json'));
+      const data = subpaths.filter((subpath) => subpath.endsWith('.json'));
+      const peers = Object.keys(manifest.peerDependencies ?? {});
+      found.push({ name: manifest.name, dir, entries, data, peers });
     }
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
@@ -105,8 +112,13 @@ async function checkTarball(pkg: PublicPackage, tarball: string, scratch: string
 async function checkConsumer(packages: PublicPackage[], tarballs: string[], scratch: string) {
   const project = join(scratch, 'consumer');
   await mkdir(project);
-  const specifiers = packages.flatMap((pkg) =>
-    pkg.entries.map((entry) => (entry === '.' ? pkg.name : `${pkg.name}/${entry.slice(2)}`)),
+  const specifierOf = (pkg: PublicPackage, entry: string) =>
+    entry === '.' ? pkg.name : `${pkg.name}/${entry.slice(2)}`;
+  const specifiers = packages.flatMap((pkg) => pkg.entries.map((e) => specifierOf(pkg, e)));
+  const dataSpecifiers = packages.flatMap((pkg) => pkg.data.map((e) => specifierOf(pkg, e)));
+  // A TypeScript user of a package with a peer installs the peer's types too (@types/react).
+  const peerTypes = [...new Set(packages.flatMap((pkg) => pkg.peers))].map(
+    (peer) => `@types/${peer}`,
   );
   await writeFile(
     join(project, 'package.json'),
@@ -114,7 +126,15 @@ async function checkConsumer(packages: PublicPackage[], tarballs: string[], scra
   );
   await sh(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, '@types/node@20'],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      ...tarballs,
+      '@types/node@20',
+      ...peerTypes,
+    ],
     project,
   );
   const list = JSON.stringify(specifiers);
@@ -123,6 +143,10 @@ async function checkConsumer(packages: PublicPackage[], tarballs: string[], scra
     `for (const specifier of ${list}) {
   const module = await import(specifier);
   if (Object.keys(module).length === 0) throw new Error(\`import \${specifier}: no exports\`);
+}
+for (const specifier of ${JSON.stringify(dataSpecifiers)}) {
+  const { default: data } = await import(specifier, { with: { type: 'json' } });
+  if (typeof data !== 'object' || data === null) throw new Error(\`import \${specifier}: not JSON\`);
 }
 const { WSServer, WSRouter } = await import('@switchboard/server');
 const { WSClient } = await import('@switchboard/client');
