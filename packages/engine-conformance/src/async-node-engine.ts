@@ -28,8 +28,15 @@ export class SharedLog {
   #nodes = 0;
 
   constructor(config: EngineTestConfig) {
-    const { historySize, historyTtlMs, now, onError } = config;
-    this.#backend = new MemoryEngine({ historySize, historyTtlMs, now, onError });
+    const { historySize, historyTtlMs, historyBytes, retainedBytes, now, onError } = config;
+    this.#backend = new MemoryEngine({
+      historySize,
+      historyTtlMs,
+      historyBytes,
+      retainedBytes,
+      now,
+      onError,
+    });
     // The backend keeps what any node's subscribers hold.
     const interests = this.#interests;
     this.#backend.setInterest({
