@@ -11,13 +11,23 @@ import {
 const redis = await probeRedis();
 const prefixes = new Set<string>();
 
-function options(keyPrefix: string, { historySize, historyTtlMs, now, onError }: EngineTestConfig) {
-  return { url: REDIS_URL, keyPrefix, historySize, historyTtlMs, now, onError };
+function options(keyPrefix: string, config: EngineTestConfig) {
+  const { historySize, historyTtlMs, historyBytes, retainedBytes, now, onError } = config;
+  return {
+    url: REDIS_URL,
+    keyPrefix,
+    historySize,
+    historyTtlMs,
+    historyBytes,
+    retainedBytes,
+    now,
+    onError,
+  };
 }
 
 describeWithRedis('RedisEngine on a real Redis', redis, () => {
   describeEngine<RedisEngine>('RedisEngine', {
-    capabilities: { clock: true },
+    capabilities: { clock: true, historyBytes: true, retainedBytes: true },
     create: (config) => {
       const keyPrefix = testPrefix();
       prefixes.add(keyPrefix);
