@@ -27,6 +27,15 @@ export interface EngineTestConfig {
   onError: (error: unknown) => void;
 }
 
+/**
+ * The fields of `config` that are engine options under the same names (the memory engine's
+ * and RedisEngine's), for a factory to spread into its constructor's options.
+ */
+export function engineOptions(config: EngineTestConfig) {
+  const { historySize, historyTtlMs, historyBytes, retainedBytes, now, onError } = config;
+  return { historySize, historyTtlMs, historyBytes, retainedBytes, now, onError };
+}
+
 /** Optional abilities; a test that needs one the engine lacks is reported as skipped. */
 export interface EngineCapabilities {
   /** The engine takes `config.now` (an injected clock), so age tests need not wait. */

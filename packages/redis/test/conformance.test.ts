@@ -1,4 +1,8 @@
-import { describeEngine, type EngineTestConfig } from '@switchboard/engine-conformance';
+import {
+  describeEngine,
+  type EngineTestConfig,
+  engineOptions,
+} from '@switchboard/engine-conformance';
 import { RedisEngine } from '../src/index.ts';
 import {
   deleteLogs,
@@ -12,17 +16,7 @@ const redis = await probeRedis();
 const prefixes = new Set<string>();
 
 function options(keyPrefix: string, config: EngineTestConfig) {
-  const { historySize, historyTtlMs, historyBytes, retainedBytes, now, onError } = config;
-  return {
-    url: REDIS_URL,
-    keyPrefix,
-    historySize,
-    historyTtlMs,
-    historyBytes,
-    retainedBytes,
-    now,
-    onError,
-  };
+  return { url: REDIS_URL, keyPrefix, ...engineOptions(config) };
 }
 
 describeWithRedis('RedisEngine on a real Redis', redis, () => {

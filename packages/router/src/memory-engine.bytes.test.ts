@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engine, publish } from '../test/support/engine.ts';
+import { engine, exposeGc, publish } from '../test/support/engine.ts';
 import { entrySize } from './entry-size.ts';
 
 const KiB = 1024;
@@ -101,10 +101,3 @@ describe('MemoryEngine byte bounds', () => {
     expect(grown).toBeLessThan(3 * (historyBytes + retainedBytes));
   }, 60_000);
 });
-
-async function exposeGc(): Promise<() => void> {
-  const v8 = await import('node:v8');
-  const vm = await import('node:vm');
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
