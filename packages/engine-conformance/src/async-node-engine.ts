@@ -12,7 +12,7 @@ import {
   type ReadRequest,
   type StreamPosition,
 } from '@switchboard/router';
-import type { EngineTestConfig } from './factory.ts';
+import { type EngineTestConfig, engineOptions } from './factory.ts';
 
 /**
  * A stand-in for a cluster engine, so that the suite's own run covers what the memory
@@ -28,8 +28,7 @@ export class SharedLog {
   #nodes = 0;
 
   constructor(config: EngineTestConfig) {
-    const { historySize, historyTtlMs, now, onError } = config;
-    this.#backend = new MemoryEngine({ historySize, historyTtlMs, now, onError });
+    this.#backend = new MemoryEngine(engineOptions(config));
     // The backend keeps what any node's subscribers hold.
     const interests = this.#interests;
     this.#backend.setInterest({

@@ -1,6 +1,7 @@
 import type { Engine } from '@switchboard/router';
 import { afterEach, beforeAll, describe } from 'vitest';
 import { appendContract } from './contract/append.ts';
+import { bytesContract } from './contract/bytes.ts';
 import { deliveryContract } from './contract/delivery.ts';
 import { duplicatesContract } from './contract/duplicates.ts';
 import { lifecycleContract } from './contract/lifecycle.ts';
@@ -25,6 +26,7 @@ export function describeEngine<E extends Engine>(name: string, factory: EngineFa
     appendContract(h);
     duplicatesContract(h);
     readContract(h);
+    bytesContract(h);
     retainedContract(h);
     deliveryContract(h);
     peersContract(h);

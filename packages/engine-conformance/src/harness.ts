@@ -143,6 +143,17 @@ export function publish(engine: Engine, topic: string, data: unknown = null) {
   return engine.append({ id: `m${++nextId}`, topic, data });
 }
 
+/**
+ * Appends and waits until the engine delivered the entry: with a small history an
+ * asynchronous engine must deliver each entry before later appends trim it, or it reports
+ * a gap.
+ */
+export async function publishDelivered(engine: Engine, topic: string, data: unknown = null) {
+  const outcome = await publish(engine, topic, data);
+  await headReaches(engine, outcome.entry.offset);
+  return outcome;
+}
+
 /** Appends many at once, without waiting between them. */
 export function publishAll(engine: Engine, topics: readonly string[]): Promise<AppendOutcome[]> {
   return Promise.all(topics.map((topic) => publish(engine, topic)));

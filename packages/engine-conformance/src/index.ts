@@ -5,4 +5,4 @@ export type {
   EngineFactory,
   EngineTestConfig,
 } from './factory.ts';
-export { DEFAULT_TEST_CONFIG } from './factory.ts';
+export { DEFAULT_TEST_CONFIG, engineOptions } from './factory.ts';

@@ -1,8 +1,7 @@
 import { MemoryEngine } from '@switchboard/router';
-import { describeEngine } from './index.ts';
+import { describeEngine, engineOptions } from './index.ts';
 
 describeEngine('MemoryEngine', {
-  capabilities: { clock: true },
-  create: ({ historySize, historyTtlMs, now, onError }) =>
-    new MemoryEngine({ historySize, historyTtlMs, now, onError }),
+  capabilities: { clock: true, historyBytes: true, retainedBytes: true },
+  create: (config) => new MemoryEngine(engineOptions(config)),
 });

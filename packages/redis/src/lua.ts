@@ -3,15 +3,19 @@
  * the log, applies the history bounds, and then does its own work. They share one prologue.
  *
  * KEYS (all in one hash slot, `{prefix}:...`): 1 log (the stream), 2 meta (epoch, tag,
- * newest offset, bytes in history, the Redis run id the log was last adopted under),
+ * newest offset, bytes in history, bytes retained, the Redis run id the log was last
+ * adopted under),
  * 3 dedupe (key -> offset), 4 seq (topic -> sequence number), 5 topics (sorted set, topic ->
  * offset of its newest entry), 6 retained (topic -> "seq payload" once its newest entry left
  * history), 7 pruned (Bloom filter bits of topics whose state was dropped).
  *
- * ARGV 1-9, the same for every script: run id, candidate epoch and tag (used only when a new
+ * ARGV 1-10, the same for every script: run id, candidate epoch and tag (used only when a new
  * log must be created), the engine's clock, historySize, historyTtlMs (-1: none),
- * historyBytes (-1: none), maxRetainedTopics, Bloom filter size in bits. Script arguments
- * follow from ARGV[10].
+ * historyBytes (-1: none), maxRetainedTopics, Bloom filter size in bits, retainedBytes
+ * (-1: none). Script arguments follow from ARGV[11].
+ *
+ * Bytes are Redis string lengths: an entry in history counts its dedupe key, topic and
+ * payload; a retained value its topic and stored `seq payload`.
  *
  * A stream entry's id is `<offset>-<tag>`: XRANGE by offset is direct, and a reader can tell
  * an entry of another epoch (another tag) by its id alone. Its fields are, in this order,
@@ -23,7 +27,7 @@ local LOG, META, DEDUPE, SEQ, TOPICS, RETAINED, PRUNED =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local RUN, NEW_EPOCH, NEW_TAG = ARGV[1], ARGV[2], ARGV[3]
 local NOW, MAX_LEN, TTL, MAX_BYTES = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local MAX_RETAINED, FILTER_BITS = tonumber(ARGV[8]), tonumber(ARGV[9])
+local MAX_RETAINED, FILTER_BITS, MAX_RBYTES = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 
 local function fmt(n) return string.format('%d', n) end
 
@@ -34,14 +38,18 @@ local function new_log()
   -- An empty stream exists from now on, so a deleted stream is told from an empty one.
   redis.call('XGROUP', 'CREATE', LOG, 'sb-init', '$', 'MKSTREAM')
   redis.call('XGROUP', 'DESTROY', LOG, 'sb-init')
-  redis.call('HSET', META, 'epoch', NEW_EPOCH, 'tag', NEW_TAG, 'offset', 0, 'bytes', 0, 'run', RUN)
-  return { epoch = NEW_EPOCH, tag = NEW_TAG, offset = 0, bytes = 0, fresh = true }
+  redis.call('HSET', META, 'epoch', NEW_EPOCH, 'tag', NEW_TAG, 'offset', 0, 'bytes', 0,
+    'rbytes', 0, 'run', RUN)
+  return { epoch = NEW_EPOCH, tag = NEW_TAG, offset = 0, bytes = 0, rbytes = 0, dropped = 0, fresh = true }
 end
 
+-- A log from before retained values were counted has no rbytes: they count from 0 (and
+-- never below), so values stored before are under the bound until they are replaced.
 local function read_meta()
-  local m = redis.call('HMGET', META, 'epoch', 'tag', 'offset', 'bytes', 'run')
+  local m = redis.call('HMGET', META, 'epoch', 'tag', 'offset', 'bytes', 'run', 'rbytes')
   if not m[1] or redis.call('EXISTS', LOG) == 0 then return nil end
-  return { epoch = m[1], tag = m[2], offset = tonumber(m[3]), bytes = tonumber(m[4]), run = m[5] }
+  return { epoch = m[1], tag = m[2], offset = tonumber(m[3]), bytes = tonumber(m[4]), run = m[5],
+    rbytes = tonumber(m[6]) or 0, dropped = 0 }
 end
 
 -- The log, created when its stream or meta is gone (history lost: a new epoch). A log last
@@ -71,9 +79,37 @@ local function filter_has(topic)
   return true
 end
 
+-- Removes a topic's retained value, if it has one, from the count.
+local function unretain(log, topic)
+  local had = redis.call('HSTRLEN', RETAINED, topic)
+  if had == 0 then return end
+  redis.call('HDEL', RETAINED, topic)
+  log.rbytes = math.max(0, log.rbytes - #topic - had)
+end
+
+-- Drops a topic's state: its counter and last value go, the filter remembers it.
+local function drop_topic(log, topic)
+  redis.call('HDEL', SEQ, topic)
+  unretain(log, topic)
+  filter_add(topic)
+end
+
+-- The newest entry of a topic left history: keep its value, unless it is larger than the
+-- whole bound on its own (it would push out every other value and then itself).
+local function retain(log, topic, value)
+  if MAX_RBYTES >= 0 and #topic + #value > MAX_RBYTES then
+    redis.call('ZREM', TOPICS, topic)
+    drop_topic(log, topic)
+    log.dropped = log.dropped + 1
+    return
+  end
+  redis.call('HSET', RETAINED, topic, value)
+  log.rbytes = log.rbytes + #topic + #value
+end
+
 -- Drops the oldest entries while a bound is exceeded. The newest entry always stays, so an
 -- acknowledged append is readable. A topic whose newest entry leaves keeps its last value in
--- RETAINED. Returns the number of entries left and the oldest offset still held (the newest
+-- RETAINED (see retain). Returns the number of entries left and the oldest offset still held (the newest
 -- plus one when history is empty).
 local function trim(log)
   local len = redis.call('XLEN', LOG)
@@ -100,7 +136,7 @@ local function trim(log)
       log.bytes = log.bytes - (#f[2] + #f[6] + #f[10])
       redis.call('HDEL', DEDUPE, f[2])
       if tonumber(redis.call('ZSCORE', TOPICS, f[6])) == offset then
-        redis.call('HSET', RETAINED, f[6], f[8] .. ' ' .. f[10])
+        retain(log, f[6], f[8] .. ' ' .. f[10])
       end
       last = offset
     end
@@ -108,7 +144,7 @@ local function trim(log)
   end
   if last then
     redis.call('XTRIM', LOG, 'MINID', fmt(last + 1))
-    redis.call('HSET', META, 'bytes', log.bytes)
+    redis.call('HSET', META, 'bytes', log.bytes, 'rbytes', log.rbytes)
   end
   if len == 0 then return 0, log.offset + 1 end
   if not first then
@@ -117,37 +153,37 @@ local function trim(log)
   return len, first
 end
 
--- Drops the state of the least recently updated topics beyond history, past the bound.
-local function prune(first)
+-- Drops the state of the least recently updated topics beyond history, past the bounds.
+local function prune(log, first)
   local beyond = redis.call('ZCOUNT', TOPICS, '-inf', '(' .. fmt(first))
   local pruned = 0
-  while beyond > MAX_RETAINED do
-    local topic = redis.call('ZPOPMIN', TOPICS)[1]
-    redis.call('HDEL', SEQ, topic)
-    redis.call('HDEL', RETAINED, topic)
-    filter_add(topic)
+  while beyond > MAX_RETAINED or (beyond > 0 and MAX_RBYTES >= 0 and log.rbytes > MAX_RBYTES) do
+    drop_topic(log, redis.call('ZPOPMIN', TOPICS)[1])
     beyond = beyond - 1
     pruned = pruned + 1
   end
+  if pruned > 0 then redis.call('HSET', META, 'rbytes', log.rbytes) end
   return pruned
 end
 
--- Bounds applied: returns entries held, topics with state, topics pruned, first held offset.
+-- Bounds applied: returns entries held, topics with state, topics pruned, first held offset
+-- (log.bytes and log.rbytes are the bytes held in history and retained).
 local function settle(log)
   local len, first = trim(log)
-  local pruned = prune(first)
+  local pruned = prune(log, first) + log.dropped
+  log.dropped = 0
   return len, redis.call('ZCARD', TOPICS), pruned, first
 end
 `;
 
 /**
- * ARGV 10 dedupe key, 11 topic, 12 payload. Replies
- * `{'ok', epoch, offset, seq, held, topics, pruned}` or, for a duplicate,
- * `{'dup', epoch, id, seq, payload, topic, held, topics, pruned}`.
+ * ARGV 11 dedupe key, 12 topic, 13 payload. Replies
+ * `{'ok', epoch, offset, seq, held, topics, pruned, bytes, rbytes}` or, for a duplicate,
+ * `{'dup', epoch, id, seq, payload, topic, held, topics, pruned, bytes, rbytes}`.
  */
 const APPEND = `
 local log = open_log()
-local key, topic, payload = ARGV[10], ARGV[11], ARGV[12]
+local key, topic, payload = ARGV[11], ARGV[12], ARGV[13]
 local dup = redis.call('HGET', DEDUPE, key)
 if dup then
   local found = redis.call('XRANGE', LOG, dup, dup)
@@ -155,7 +191,7 @@ if dup then
   -- An original past the age bound is as good as trimmed (the trim below drops it).
   if f and not (TTL >= 0 and tonumber(f[4]) < NOW - TTL) then
     local held, topics, pruned = settle(log)
-    return { 'dup', log.epoch, found[1][1], f[8], f[10], f[6], held, topics, pruned }
+    return { 'dup', log.epoch, found[1][1], f[8], f[10], f[6], held, topics, pruned, log.bytes, log.rbytes }
   end
   -- The original is past the age bound: drop it (and its key) before appending anew.
   trim(log)
@@ -171,38 +207,39 @@ redis.call('XADD', LOG, fmt(offset) .. '-' .. log.tag,
   'k', key, 'a', ARGV[4], 't', topic, 's', seq, 'e', payload)
 redis.call('HSET', DEDUPE, key, offset)
 redis.call('ZADD', TOPICS, offset, topic)
-redis.call('HDEL', RETAINED, topic)
+-- Its value is in history again, counted there.
+unretain(log, topic)
 log.offset = offset
 log.bytes = log.bytes + #key + #topic + #payload
-redis.call('HSET', META, 'offset', offset, 'bytes', log.bytes)
+redis.call('HSET', META, 'offset', offset, 'bytes', log.bytes, 'rbytes', log.rbytes)
 local held, topics, pruned = settle(log)
-return { 'ok', log.epoch, offset, seq, held, topics, pruned }
+return { 'ok', log.epoch, offset, seq, held, topics, pruned, log.bytes, log.rbytes }
 `;
 
 /**
- * ARGV 10 after, 11 count. Replies `{epoch, tag, head, first held, held, topics, pruned,
- * entries}` with at most `count` entries in (after, head].
+ * ARGV 11 after, 12 count. Replies `{epoch, tag, head, first held, held, topics, pruned,
+ * entries, bytes, rbytes}` with at most `count` entries in (after, head].
  */
 const READ = `
 local log = open_log()
 local held, topics, pruned, first = settle(log)
-local after = tonumber(ARGV[10])
+local after = tonumber(ARGV[11])
 local entries = {}
 if after < log.offset then
-  entries = redis.call('XRANGE', LOG, fmt(after + 1), fmt(log.offset), 'COUNT', ARGV[11])
+  entries = redis.call('XRANGE', LOG, fmt(after + 1), fmt(log.offset), 'COUNT', ARGV[12])
 end
-return { log.epoch, log.tag, log.offset, first, held, topics, pruned, entries }
+return { log.epoch, log.tag, log.offset, first, held, topics, pruned, entries, log.bytes, log.rbytes }
 `;
 
 /**
- * ARGV 10... topics. Replies `{epoch, held, topics, pruned, values}`, a value being
- * `{topic, offset, seq, payload}` for each topic that still has state.
+ * ARGV 11... topics. Replies `{epoch, held, topics, pruned, values, bytes, rbytes}`, a value
+ * being `{topic, offset, seq, payload}` for each topic that still has state.
  */
 const VALUES = `
 local log = open_log()
 local held, topics, pruned, first = settle(log)
 local values = {}
-for i = 10, #ARGV do
+for i = 11, #ARGV do
   local topic = ARGV[i]
   local score = redis.call('ZSCORE', TOPICS, topic)
   if score then
@@ -219,7 +256,7 @@ for i = 10, #ARGV do
     end
   end
 end
-return { log.epoch, held, topics, pruned, values }
+return { log.epoch, held, topics, pruned, values, log.bytes, log.rbytes }
 `;
 
 /** The reader's check before each blocking read: `{epoch, tag, head}`, no bounds applied. */
@@ -230,8 +267,8 @@ return { log.epoch, log.tag, log.offset }
 
 /**
  * Run once per Redis server process a node meets (at connect and after every reconnect).
- * ARGV 10 '1' when the node trusts this server to have kept every entry it delivered,
- * 11 the epoch the node is in ('' for none), 12 the highest offset it knows of in it.
+ * ARGV 11 '1' when the node trusts this server to have kept every entry it delivered,
+ * 12 the epoch the node is in ('' for none), 13 the highest offset it knows of in it.
  * Keeps the log when it is trusted and not behind what the node saw; otherwise starts a new
  * epoch, since entries may be missing and their offsets would be given out again.
  * Replies `{epoch, tag, head, outcome}`, outcome one of same, kept, created, reset.
@@ -243,8 +280,8 @@ if not log then
   return { log.epoch, log.tag, log.offset, 'created' }
 end
 if log.run == RUN then return { log.epoch, log.tag, log.offset, 'same' } end
-local behind = log.epoch == ARGV[11] and log.offset < tonumber(ARGV[12])
-if ARGV[10] == '1' and not behind then
+local behind = log.epoch == ARGV[12] and log.offset < tonumber(ARGV[13])
+if ARGV[11] == '1' and not behind then
   redis.call('HSET', META, 'run', RUN)
   return { log.epoch, log.tag, log.offset, 'kept' }
 end

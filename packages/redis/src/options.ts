@@ -51,6 +51,14 @@ export interface RedisEngineOptions {
    */
   maxRetainedTopics?: number;
   /**
+   * Bytes of topic and stored value of the last values kept past history, beyond which the
+   * least recently updated topics are dropped; a value larger than this on its own is not
+   * kept past its history. Without it 100,000 retained values of 1 MiB could take 100 GiB
+   * of Redis memory. `Infinity` turns it off.
+   * @default 67_108_864 (64 MiB)
+   */
+  retainedBytes?: number;
+  /**
    * Size in Redis of the Bloom filter of dropped topics, so that new topics still start at
    * sequence number 1.
    * @default 1_048_576 (1 MiB)
@@ -135,6 +143,7 @@ export const REDIS_ENGINE_DEFAULTS = {
   historyTtlMs: 5 * 60_000,
   historyBytes: 64 * 1024 * 1024,
   maxRetainedTopics: 100_000,
+  retainedBytes: 64 * 1024 * 1024,
   prunedTopicsFilterBytes: 1 << 20,
   durability: 'none' as Durability,
   waitReplicas: 1,
@@ -161,6 +170,7 @@ const KNOWN_OPTIONS: readonly (keyof RedisEngineOptions)[] = [
   'historyTtlMs',
   'historyBytes',
   'maxRetainedTopics',
+  'retainedBytes',
   'prunedTopicsFilterBytes',
   'durability',
   'waitReplicas',
@@ -192,6 +202,7 @@ export function resolveOptions(options: RedisEngineOptions): ResolvedRedisEngine
   checkNumber(OWNER, 'historyTtlMs', o.historyTtlMs, { min: 1, infinity: true });
   checkNumber(OWNER, 'historyBytes', o.historyBytes, { min: 1, infinity: true });
   checkInteger(OWNER, 'maxRetainedTopics', o.maxRetainedTopics);
+  checkNumber(OWNER, 'retainedBytes', o.retainedBytes, { min: 0, infinity: true });
   checkInteger(OWNER, 'prunedTopicsFilterBytes', o.prunedTopicsFilterBytes, {
     min: 1,
     max: 64 * 1024 * 1024,

@@ -56,6 +56,8 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
   #closing: Promise<void> | undefined;
   #closed = false;
   #held = 0;
+  #historyBytes = 0;
+  #retainedBytes = 0;
   #topics = 0;
   #appended = 0;
   #duplicates = 0;
@@ -156,6 +158,8 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
       epoch: reader.epoch,
       head: reader.head,
       historySize: this.#held,
+      historyBytes: this.#historyBytes,
+      retainedBytes: this.#retainedBytes,
       topics: this.#topics,
       appended: this.#appended,
       duplicates: this.#duplicates,
@@ -311,6 +315,8 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
   #settled(settled: Settled, epoch: string): void {
     if (this.#reader !== undefined && epoch !== this.#reader.epoch) return;
     this.#held = settled.held;
+    this.#historyBytes = settled.historyBytes;
+    this.#retainedBytes = settled.retainedBytes;
     this.#topics = settled.topics;
     this.#pruned += settled.pruned;
   }

@@ -29,6 +29,21 @@ export interface Settled {
   held: number;
   topics: number;
   pruned: number;
+  /** Key, topic and payload bytes of the entries in history. */
+  historyBytes: number;
+  /** Topic and stored value bytes of the last values kept past history. */
+  retainedBytes: number;
+}
+
+/** The `Settled` fields of a reply: held, topics, pruned at `at`, the two byte counts at `bytesAt`. */
+function settledAt(r: unknown[], at: number, bytesAt: number): Settled {
+  return {
+    held: Number(r[at]),
+    topics: Number(r[at + 1]),
+    pruned: Number(r[at + 2]),
+    historyBytes: Number(r[bytesAt]),
+    retainedBytes: Number(r[bytesAt + 1]),
+  };
 }
 
 export type AppendReply = Settled & { epoch: string } & (
@@ -75,14 +90,10 @@ export class LogScripts {
 
   async append(client: Redis, run: string, key: string, topic: string, payload: string) {
     const r = (await this.#call(client, 'sbAppend', run, [key, topic, payload])) as unknown[];
-    const settled = (i: number) => ({
-      held: Number(r[i]),
-      topics: Number(r[i + 1]),
-      pruned: Number(r[i + 2]),
-    });
     if (r[0] === 'dup') {
       const original = rawValue(String(r[5]), offsetOf(String(r[2])), r[3], String(r[4]));
-      return { duplicate: true, epoch: String(r[1]), original, ...settled(6) } as AppendReply;
+      const settled = settledAt(r, 6, 9);
+      return { duplicate: true, epoch: String(r[1]), original, ...settled } as AppendReply;
     }
     const [, epoch, offset, sequenceNumber] = r;
     return {
@@ -90,7 +101,7 @@ export class LogScripts {
       epoch: String(epoch),
       offset: Number(offset),
       sequenceNumber: Number(sequenceNumber),
-      ...settled(4),
+      ...settledAt(r, 4, 7),
     } as AppendReply;
   }
 
@@ -101,9 +112,7 @@ export class LogScripts {
       tag: String(r[1]),
       head: Number(r[2]),
       firstHeld: Number(r[3]),
-      held: Number(r[4]),
-      topics: Number(r[5]),
-      pruned: Number(r[6]),
+      ...settledAt(r, 4, 8),
       entries: r[7] as RawEntry[],
     };
   }
@@ -113,13 +122,7 @@ export class LogScripts {
     const values = (r[4] as unknown[][]).map(([topic, offset, seq, payload]) =>
       rawValue(String(topic), Number(offset), seq, String(payload)),
     );
-    return {
-      epoch: String(r[0]),
-      held: Number(r[1]),
-      topics: Number(r[2]),
-      pruned: Number(r[3]),
-      values,
-    };
+    return { epoch: String(r[0]), ...settledAt(r, 1, 5), values };
   }
 
   async peek(client: Redis, run: string): Promise<LogState> {
@@ -157,6 +160,7 @@ export class LogScripts {
       finiteOr(o.historyBytes, -1),
       o.maxRetainedTopics,
       o.prunedTopicsFilterBytes * 8,
+      finiteOr(o.retainedBytes, -1),
       ...args,
     );
   }

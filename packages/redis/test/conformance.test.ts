@@ -1,4 +1,8 @@
-import { describeEngine, type EngineTestConfig } from '@switchboard/engine-conformance';
+import {
+  describeEngine,
+  type EngineTestConfig,
+  engineOptions,
+} from '@switchboard/engine-conformance';
 import { RedisEngine } from '../src/index.ts';
 import {
   deleteLogs,
@@ -11,13 +15,13 @@ import {
 const redis = await probeRedis();
 const prefixes = new Set<string>();
 
-function options(keyPrefix: string, { historySize, historyTtlMs, now, onError }: EngineTestConfig) {
-  return { url: REDIS_URL, keyPrefix, historySize, historyTtlMs, now, onError };
+function options(keyPrefix: string, config: EngineTestConfig) {
+  return { url: REDIS_URL, keyPrefix, ...engineOptions(config) };
 }
 
 describeWithRedis('RedisEngine on a real Redis', redis, () => {
   describeEngine<RedisEngine>('RedisEngine', {
-    capabilities: { clock: true },
+    capabilities: { clock: true, historyBytes: true, retainedBytes: true },
     create: (config) => {
       const keyPrefix = testPrefix();
       prefixes.add(keyPrefix);

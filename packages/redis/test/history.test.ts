@@ -1,6 +1,8 @@
+import Redis from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
+import { logKeys } from '../src/scripts.ts';
 import { engineFixture, range } from './support/engines.ts';
-import { describeWithRedis, probeRedis } from './support/redis-service.ts';
+import { describeWithRedis, probeRedis, REDIS_URL } from './support/redis-service.ts';
 
 const redis = await probeRedis();
 
@@ -63,6 +65,37 @@ describeWithRedis('RedisEngine history and retained state', redis, () => {
     expect(
       (await engine.append({ id: 'n', topic: 'job.new', data: 'n' })).entry.sequenceNumber,
     ).toBe(1);
+  });
+
+  it('counts retained bytes as Redis holds them, and a log from before them from zero', async () => {
+    const { engine } = engines.make({ historySize: 1 });
+    await engine.open();
+    for (const i of range(1, 5)) {
+      await engine.append({ id: `m${i}`, topic: `job.${i}`, data: 'x'.repeat(100 * i) });
+    }
+    const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+    try {
+      const [, meta, , , , retainedKey] = logKeys(engine.keyPrefix);
+      const stored = async () => {
+        const values = await client.hgetall(retainedKey!);
+        return Object.entries(values).reduce(
+          (sum, [topic, value]) => sum + Buffer.byteLength(topic) + Buffer.byteLength(value),
+          0,
+        );
+      };
+      // job.1..4 are past history; their bytes are what the hash holds.
+      expect(engine.stats().retainedBytes).toBe(await stored());
+      expect(engine.stats().retainedBytes).toBeGreaterThan(1_000);
+      expect(engine.stats().historyBytes).toBe(Number(await client.hget(meta!, 'bytes')));
+      // A log written before retained bytes were counted: they start from 0, never below.
+      await client.hdel(meta!, 'rbytes');
+      await engine.append({ id: 'again', topic: 'job.1', data: null });
+      // job.1's value (uncounted) left the count without taking it below 0; job.5's joined.
+      const job5 = await client.hstrlen(retainedKey!, 'job.5');
+      expect(engine.stats().retainedBytes).toBe('job.5'.length + job5);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('scans many topics for a wildcard lastValues, newest first, up to the limit', async () => {

@@ -26,6 +26,13 @@ export class AgeOrderedMap<K, V> {
     this.#map.set(key, value);
   }
 
+  /** Replaces the value of a present `key` without making it newer; false when absent. */
+  replace(key: K, value: V): boolean {
+    if (!this.#map.has(key)) return false;
+    this.#map.set(key, value);
+    return true;
+  }
+
   delete(key: K): boolean {
     return this.#map.delete(key);
   }

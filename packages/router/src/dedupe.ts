@@ -6,6 +6,11 @@ import type { LogEntry } from './engine.ts';
  * that retries after a reconnect gets its original entry back instead of a second copy.
  * Ids are remembered by count, not age, so a retry is recognised however long the
  * reconnect took, as long as fewer than `capacity` messages came in between.
+ *
+ * An id outlives its entry in history when `capacity` is above what history holds (a
+ * larger `dedupeWindow`, or history trimmed by bytes or age). It must not keep the payload
+ * alive then, or the byte bound of history would bound nothing: `released` swaps the entry
+ * for a copy without `data`, which is all an ack needs (offset, sequence number, epoch).
  */
 export class RecentIds {
   readonly capacity: number;
@@ -27,6 +32,23 @@ export class RecentIds {
   remember(key: string, entry: LogEntry): void {
     this.#entries.set(key, entry);
     if (this.#entries.size > this.capacity) this.#entries.shift();
+  }
+
+  /** `entry` left history: keep its position under `key`, drop its data. */
+  released(key: string, entry: LogEntry): void {
+    if (this.#entries.get(key) !== entry) return;
+    const { id, topic, sequenceNumber, offset, epoch, timestamp, publisherId } = entry;
+    const position: LogEntry = {
+      id,
+      topic,
+      data: undefined,
+      sequenceNumber,
+      offset,
+      epoch,
+      timestamp,
+      publisherId,
+    };
+    this.#entries.replace(key, position);
   }
 
   clear(): void {

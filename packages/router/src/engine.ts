@@ -10,7 +10,7 @@
  *   an engine that uses the same backend. An epoch names one life of the log.
  * - Offsets number the log's entries 1, 2, 3 ... within an epoch, without gaps. A position
  *   `{ epoch, offset: 0 }` means "nothing seen". Offsets compare only within one epoch.
- * - History is the part of the log an engine still holds, bounded by count and age.
+ * - History is the part of the log an engine still holds, bounded by count, age and bytes.
  * - Delivering an entry means handing it to this instance's `onEntry` listeners.
  */
 
@@ -60,7 +60,13 @@ export interface LogEntry {
 }
 
 export interface AppendOutcome {
-  /** The appended entry, or for a duplicate the stored original (equal to it). */
+  /**
+   * The appended entry, or for a duplicate the stored original (equal to it). An engine
+   * that remembers keys after their entry left history (the memory engine's
+   * `dedupeWindow`) returns such an original without its data (`data` undefined): only its
+   * position, id, topic and timestamp outlive history, so that the dedupe window does not
+   * hold payloads the history bounds dropped.
+   */
   entry: LogEntry;
   /** True when the dedupe key was already in the log: nothing was appended or delivered. */
   duplicate: boolean;
@@ -114,6 +120,19 @@ export interface EngineStats {
   head: number;
   /** Entries held in history, as of this instance's latest append or read. */
   historySize: number;
+  /**
+   * Bytes of the entries held in history, as the engine counts them against its
+   * `historyBytes` bound (each engine documents its measure: the memory engine an estimate
+   * of the heap an entry holds, RedisEngine the stored key, topic and serialized payload).
+   * As of this instance's latest append or read.
+   */
+  historyBytes: number;
+  /**
+   * Bytes of the last values kept for topics with no entries left in history, counted
+   * against the engine's `retainedBytes` bound in the same measure. As of this instance's
+   * latest append or read.
+   */
+  retainedBytes: number;
   /** Topics with per-topic state, as of this instance's latest append or read. */
   topics: number;
   /** Entries appended through this instance. */

@@ -20,8 +20,28 @@ export interface MemoryEngineOptions {
    */
   historyTtlMs?: number;
   /**
+   * Estimated bytes of the entries in history (payload, id, topic and bookkeeping; see the
+   * README, "Byte bounds"), beyond which the oldest entries go; the newest entry always
+   * stays. The count bound alone lets a client that publishes large payloads fill the heap
+   * (10,000 entries of 1 MiB); 64 MiB is RedisEngine's default too, and holds the whole
+   * count bound of messages up to ~6 KiB. `Infinity` turns it off.
+   * @default 67_108_864 (64 MiB)
+   */
+  historyBytes?: number;
+  /**
+   * Estimated bytes of the last values kept for topics whose history is gone (see
+   * `maxRetainedTopics`), beyond which the least recently updated topics are pruned; a value
+   * larger than this on its own is not kept past its history. 64 MiB holds the
+   * `maxRetainedTopics` default of values up to ~400 bytes (a status object) and caps what
+   * large ones can take. `Infinity` turns it off.
+   * @default 67_108_864 (64 MiB)
+   */
+  retainedBytes?: number;
+  /**
    * Message ids remembered for duplicate detection, counted in messages. At least
    * `historySize`, so that everything still in history is also recognised as a duplicate.
+   * An id whose entry left history keeps the entry's position, not its data: about 200
+   * bytes plus its key and topic (see the README, "Byte bounds").
    * @default historySize
    */
   dedupeWindow?: number;
@@ -68,6 +88,8 @@ export interface MemoryEngineOptions {
 export const MEMORY_ENGINE_DEFAULTS = {
   historySize: 10_000,
   historyTtlMs: 5 * 60_000,
+  historyBytes: 64 * 1024 * 1024,
+  retainedBytes: 64 * 1024 * 1024,
   maxRetainedTopics: 100_000,
   prunedTopicsFilterBytes: 1 << 20,
   now: Date.now,
@@ -83,6 +105,8 @@ const OWNER = 'MemoryEngine';
 const KNOWN_OPTIONS: readonly (keyof MemoryEngineOptions)[] = [
   'historySize',
   'historyTtlMs',
+  'historyBytes',
+  'retainedBytes',
   'dedupeWindow',
   'maxRetainedTopics',
   'isTopicInUse',
@@ -98,6 +122,8 @@ export function resolveOptions(options: MemoryEngineOptions): ResolvedMemoryEngi
   const o = withDefaults(MEMORY_ENGINE_DEFAULTS, options);
   checkInteger(OWNER, 'historySize', o.historySize, { min: 1 });
   checkNumber(OWNER, 'historyTtlMs', o.historyTtlMs, { min: 1, infinity: true });
+  checkNumber(OWNER, 'historyBytes', o.historyBytes, { min: 1, infinity: true });
+  checkNumber(OWNER, 'retainedBytes', o.retainedBytes, { min: 0, infinity: true });
   const dedupeWindow = o.dedupeWindow ?? o.historySize;
   checkInteger(OWNER, 'dedupeWindow', dedupeWindow, { min: 1 });
   if (dedupeWindow < o.historySize) {

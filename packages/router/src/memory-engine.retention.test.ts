@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engine, publish } from '../test/support/engine.ts';
+import { engine, exposeGc, publish } from '../test/support/engine.ts';
 import { SubscriptionIndex } from './subscription-index.ts';
 
 describe('MemoryEngine retained values', () => {
@@ -114,10 +114,3 @@ describe('MemoryEngine topic pruning', () => {
     expect(grown).toBeLessThan(40 * 1024 * 1024);
   }, 120_000);
 });
-
-async function exposeGc(): Promise<() => void> {
-  const v8 = await import('node:v8');
-  const vm = await import('node:vm');
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}

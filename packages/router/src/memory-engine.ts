@@ -12,6 +12,7 @@ import type {
   ReadRequest,
   StreamPosition,
 } from './engine.ts';
+import { entrySize } from './entry-size.ts';
 import { History } from './history.ts';
 import { type MemoryEngineOptions, resolveOptions } from './memory-engine-options.ts';
 import { createTopicFilter } from './topic-filter.ts';
@@ -26,6 +27,9 @@ import { TopicTable } from './topic-state.ts';
 export class MemoryEngine implements Engine {
   readonly epoch: string;
   readonly #historyTtlMs: number;
+  readonly #historyBytes: number;
+  /** Past this an entry's exact size changes nothing (see `sizeCap`). */
+  readonly #sizeCap: number;
   readonly #now: () => number;
   readonly #onError: (error: unknown) => void;
   readonly #history: History;
@@ -47,12 +51,15 @@ export class MemoryEngine implements Engine {
     const o = resolveOptions(options);
     this.epoch = o.epoch;
     this.#historyTtlMs = o.historyTtlMs;
+    this.#historyBytes = o.historyBytes;
+    this.#sizeCap = sizeCap(o.historyBytes, o.retainedBytes);
     this.#now = o.now;
     this.#onError = o.onError;
     this.#history = new History(o.historySize);
     this.#recent = new RecentIds(o.dedupeWindow);
     this.#topics = new TopicTable({
       maxRetainedTopics: o.maxRetainedTopics,
+      maxRetainedBytes: o.retainedBytes,
       isTopicInUse: o.isTopicInUse,
       prunedFilterBytes: o.prunedTopicsFilterBytes,
       onError: o.onError,
@@ -97,11 +104,19 @@ export class MemoryEngine implements Engine {
       timestamp: input.timestamp ?? now,
       publisherId: input.publisherId,
     };
+    const size = entrySize(input, key, this.#sizeCap);
     state.last = entry;
+    state.lastBytes = size;
     this.#trimByAge(now);
-    while (this.#history.isFull) this.#evictOldest();
-    this.#history.push(entry, now);
+    // Remembered first: at the count bound the id forgotten is the entry evicted next, which
+    // then needs no data-less copy in the dedupe window (see RecentIds.released).
     this.#recent.remember(key, entry);
+    const history = this.#history;
+    // The newest entry always stays, however large: an acknowledged append is readable.
+    while (history.length > 0 && (history.isFull || history.bytes + size > this.#historyBytes)) {
+      this.#evictOldest();
+    }
+    history.push(entry, now, size, key);
     this.#head = offset;
     this.#appended++;
     this.#topics.sweep();
@@ -182,6 +197,8 @@ export class MemoryEngine implements Engine {
       epoch: this.epoch,
       head: this.#delivered,
       historySize: this.#history.length,
+      historyBytes: this.#history.bytes,
+      retainedBytes: this.#topics.retainedBytes,
       topics: this.#topics.size,
       appended: this.#appended,
       duplicates: this.#duplicates,
@@ -220,8 +237,11 @@ export class MemoryEngine implements Engine {
   }
 
   #evictOldest(): void {
+    const key = this.#history.oldestKey();
     const entry = this.#history.shift();
-    if (entry !== undefined) this.#topics.evicted(entry);
+    if (entry === undefined || key === undefined) return;
+    this.#recent.released(key, entry);
+    this.#topics.evicted(entry);
   }
 
   #dispatch(entry: LogEntry): void {
@@ -248,6 +268,17 @@ export class MemoryEngine implements Engine {
       this.#dispatching = false;
     }
   }
+}
+
+/**
+ * How far an entry's size estimate needs to go. Every decision compares a size with a
+ * finite bound, so counting past the larger one changes none (only what stats report for
+ * such an entry). With both bounds off the walk still stops: a value that references itself
+ * must not stall an append.
+ */
+function sizeCap(historyBytes: number, retainedBytes: number): number {
+  const finite = [historyBytes, retainedBytes].filter(Number.isFinite);
+  return finite.length === 0 ? 2 ** 30 : Math.max(...finite);
 }
 
 function nonNegativeInteger(value: number, name: string): void {

@@ -10,11 +10,15 @@ export interface TopicState {
   inHistory: number;
   /** Retained last value. */
   last: LogEntry | undefined;
+  /** The estimated size of `last` (see entry-size.ts), counted against `maxRetainedBytes`. */
+  lastBytes: number;
 }
 
 export interface TopicTableOptions {
   /** Bound on topics kept without entries in history (retained value, or in use). */
   maxRetainedTopics: number;
+  /** Bound on the sizes of their retained values (`lastBytes`). */
+  maxRetainedBytes: number;
   /** Initial `isTopicInUse`. */
   isTopicInUse: (topic: string) => boolean;
   /** Size of the filter that remembers pruned topics. */
@@ -31,8 +35,10 @@ const SWEEP_STEPS = 2;
  * through. A topic's state lives while it has entries in history; when its last entry is
  * evicted it is pruned at once unless `isTopicInUse` says someone still subscribes to it,
  * in which case it lingers (keeping its counter and retained value) until a sweep finds it
- * unused or `maxRetainedTopics` pushes it out, least recently updated first. Every step is
- * O(1) per appended or evicted entry.
+ * unused or `maxRetainedTopics` or `maxRetainedBytes` pushes it out, least recently updated
+ * first; a value larger than `maxRetainedBytes` on its own is not kept at all (it would push
+ * out every other one and then itself). Every step is O(1) per appended or evicted entry,
+ * plus one per topic pushed out.
  *
  * Sequence numbers never repeat within an epoch: a topic that was pruned restarts at the
  * offset of its new entry, which is larger than any sequence number it had, because each
@@ -48,6 +54,7 @@ export class TopicTable {
   readonly #pruned: BloomFilter;
   readonly #options: TopicTableOptions;
   #prunedCount = 0;
+  #retainedBytes = 0;
   /** Whether someone still subscribes to a topic; the engine's interest replaces it. */
   isTopicInUse: (topic: string) => boolean;
 
@@ -60,6 +67,11 @@ export class TopicTable {
   /** Topics with live state. */
   get size(): number {
     return this.#states.size;
+  }
+
+  /** The sizes of the values kept for lingering topics (none of them in history). */
+  get retainedBytes(): number {
+    return this.#retainedBytes;
   }
 
   /** Topics pruned so far. */
@@ -77,17 +89,20 @@ export class TopicTable {
 
   /**
    * Counts a new entry of `topic` at `offset` as in history and raises the topic's sequence
-   * number for it (read it from the returned state). The caller stores the entry in `last`.
+   * number for it (read it from the returned state). The caller stores the entry in `last`
+   * and its size in `lastBytes`.
    */
   acquire(topic: string, offset: number): TopicState {
     let state = this.#states.get(topic);
     if (state === undefined) {
       // Maybe seen before: continue above anything it can have had (see class comment).
       const base = this.#pruned.has(topic) ? offset - 1 : 0;
-      state = { sequence: base, inHistory: 0, last: undefined };
+      state = { sequence: base, inHistory: 0, last: undefined, lastBytes: 0 };
       this.#states.set(topic, state);
     } else if (state.inHistory === 0) {
+      // It lingered: its value is back in history, and counted there.
       this.#lingering.delete(topic);
+      this.#retainedBytes -= state.lastBytes;
     }
     state.inHistory++;
     state.sequence++;
@@ -98,13 +113,15 @@ export class TopicTable {
   evicted(entry: LogEntry): void {
     const state = this.#states.get(entry.topic);
     if (state === undefined || --state.inHistory > 0) return;
-    if (this.#inUse(entry.topic)) {
-      this.#lingering.set(entry.topic, state);
-      if (this.#lingering.size > this.#options.maxRetainedTopics) {
-        this.#prune(this.#lingering.shift()!);
-      }
-    } else {
+    const o = this.#options;
+    if (state.lastBytes > o.maxRetainedBytes || !this.#inUse(entry.topic)) {
       this.#prune(entry.topic);
+      return;
+    }
+    this.#lingering.set(entry.topic, state);
+    this.#retainedBytes += state.lastBytes;
+    while (this.#lingering.size > o.maxRetainedTopics || this.#retainedBytes > o.maxRetainedBytes) {
+      this.#release(this.#lingering.shift()!);
     }
   }
 
@@ -118,7 +135,7 @@ export class TopicTable {
         this.#sweep = undefined;
         continue;
       }
-      if (!this.#inUse(next.value)) this.#prune(next.value);
+      if (!this.#inUse(next.value)) this.#release(next.value);
     }
   }
 
@@ -126,6 +143,13 @@ export class TopicTable {
     this.#states.clear();
     this.#lingering.clear();
     this.#sweep = undefined;
+    this.#retainedBytes = 0;
+  }
+
+  /** Prunes a lingering topic (still in `#lingering`, or just shifted out of it). */
+  #release(topic: string): void {
+    this.#retainedBytes -= this.#states.get(topic)?.lastBytes ?? 0;
+    this.#prune(topic);
   }
 
   #prune(topic: string): void {
