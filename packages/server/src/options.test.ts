@@ -1,4 +1,5 @@
 import { CloseCode, ErrorCode, MAX_TIMER_MS } from '@switchboard/protocol';
+import { MemoryEngine } from '@switchboard/router';
 import { describe, expect, it } from 'vitest';
 import { useHubFixture } from './test-support/fixture.ts';
 import { WSRouter } from './ws-router.ts';
@@ -98,6 +99,30 @@ describe('WSRouter options', () => {
     expect(() => new WSRouter(server(), { slowConsumerPolicy: 'pray' as never })).toThrow(
       /"slowConsumerPolicy" must be one of "drop-oldest", "disconnect"/,
     );
+  });
+
+  it('hands every history bound to the default engine, and refuses them beside a supplied engine', () => {
+    const router = new WSRouter(new WSServer(), {
+      history: { historySize: 5, historyBytes: 4096, retainedBytes: 2048 },
+    });
+    return (async () => {
+      for (let i = 0; i < 10; i++) await router.publish(`t.${i}`, 'x'.repeat(1000));
+      const stats = router.engine.stats();
+      expect(stats.historySize).toBeLessThanOrEqual(4);
+      expect(stats.historyBytes).toBeLessThanOrEqual(4096);
+      expect(stats.retainedBytes).toBeLessThanOrEqual(2048);
+      await router.close();
+      expect(
+        () =>
+          new WSRouter(new WSServer(), {
+            engine: new MemoryEngine(),
+            history: { historySize: 5 },
+          }),
+      ).toThrow(/"engine" and "history" conflict/);
+      expect(() => new WSRouter(new WSServer(), { history: { historySise: 5 } as never })).toThrow(
+        /"historySise"/,
+      );
+    })();
   });
 });
 

@@ -21,8 +21,14 @@ export interface WSRouterOptions {
   slowConsumerPolicy?: OutboundLimits['slowConsumerPolicy'];
   /** Log and fan-out engine; the in-memory engine when absent. */
   engine?: Engine;
-  /** Options for the default in-memory engine (history size and age). */
-  history?: Pick<MemoryEngineOptions, 'historySize' | 'historyTtlMs'>;
+  /**
+   * Bounds of the default in-memory engine's history: entries, age and bytes, and the bytes
+   * of retained last values. With `engine`, give the bounds to that engine instead.
+   */
+  history?: Pick<
+    MemoryEngineOptions,
+    'historySize' | 'historyTtlMs' | 'historyBytes' | 'retainedBytes'
+  >;
   /** Most events one subscribe may replay from history. @default 10_000 */
   maxReplay?: number;
   /**
@@ -81,6 +87,18 @@ export function resolveRouterOptions(options: WSRouterOptions): ResolvedRouterOp
   ]);
   checkType(OWNER, 'engine', options.engine, 'object');
   checkType(OWNER, 'history', options.history, 'object');
+  if (options.engine !== undefined && options.history !== undefined) {
+    // The bounds would configure an engine that is not used: refuse rather than ignore them.
+    throw new TypeError(
+      `${OWNER} options "engine" and "history" conflict: "history" configures the default in-memory engine; pass the bounds to your engine instead`,
+    );
+  }
+  checkKnownOptions(`${OWNER} option "history"`, options.history ?? {}, [
+    'historySize',
+    'historyTtlMs',
+    'historyBytes',
+    'retainedBytes',
+  ]);
   const { engine: _engine, history: _history, ...own } = options;
   return withDefaults(WS_ROUTER_DEFAULTS, own) as ResolvedRouterOptions;
 }
