@@ -1,24 +1,40 @@
 import {
   assertTopic,
+  CALL_TRAFFIC_TYPES,
   type ClientFrame,
   ErrorCode,
   MAX_ID_LENGTH,
   type PublishFrame,
   parseClientFrame,
+  type RequestFrame,
   type SubscribeFrame,
   type SubscriptionOutcome,
   SwitchboardError,
 } from '@switchboard/protocol';
 import type {
+  HandleOptions,
+  Handler,
+  HandlerRegistration,
   OutgoingFrame,
+  Platform,
   PublishOptions,
   PublishResult,
   RequestOptions,
+  RequestStream,
+  StreamRequestOptions,
   SubscribeOptions,
 } from './api.ts';
+import { CallStreams } from './call-stream.ts';
+import { Handlers } from './handlers.ts';
 import { messageId } from './ids.ts';
 import { ClientLifecycle } from './lifecycle.ts';
+import type { ClientOptions } from './options.ts';
 import type { PendingReply, ReplyFrame } from './pending.ts';
+import { cancelled, checkCallOptions, timeoutField } from './request-options.ts';
+import { ServedCalls } from './served-calls.ts';
+
+/** Chunks a stream lets the handler send ahead of the application by default. */
+const DEFAULT_CREDIT = 16;
 
 /**
  * The whole client except the choice of WebSocket implementation, so that this file runs
@@ -26,6 +42,26 @@ import type { PendingReply, ReplyFrame } from './pending.ts';
  * (connect, reconnect, disconnect) is in `lifecycle.ts`; this file holds the messaging API.
  */
 export class ClientCore extends ClientLifecycle {
+  private readonly handlers: Handlers;
+  private readonly streams = new CallStreams();
+
+  constructor(options: ClientOptions, platform: Platform) {
+    super(options, platform);
+    const mode = () =>
+      this.state === 'connected' ? 'online' : this.state === 'closed' ? 'closed' : 'offline';
+    this.handlers = new Handlers(this.dispatcher, {
+      state: mode,
+      nextId: this.nextId,
+      messageTimeoutMs: () => this.options.messageTimeoutMs,
+      report: (error) => this.emit('error', error),
+    });
+    const served = new ServedCalls({
+      handlerOf: (method) => this.handlers.handlerOf(method),
+      write: (frame) => this.dispatcher.writeNow(frame),
+    });
+    this.parts.push(this.handlers, served, this.streams);
+  }
+
   /** The patterns this client is subscribed to, or will subscribe to when it connects. */
   get subscriptions(): ReadonlySet<string> {
     return this.subscriber.patterns();
@@ -78,14 +114,107 @@ export class ClientCore extends ClientLifecycle {
     return { offset, sequenceNumber, epoch, duplicate };
   }
 
-  /** Calls a route handler on the hub and resolves with its response data. */
+  /**
+   * Calls a route handler on the hub or a method a client serves, and resolves with the
+   * answer. A handler that streams answers with its last item.
+   */
   async request<T = unknown>(
     method: string,
     data?: unknown,
     options: RequestOptions = {},
   ): Promise<T> {
-    const reply = await this.sendAndWait({ type: 'request', method, data }, options.timeout);
-    return (reply.type === 'response' ? reply.data : undefined) as T;
+    const timeoutMs = checkCallOptions('request', options, this.options.messageTimeoutMs);
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled(signal.reason);
+    const frame = this.prepare(
+      { type: 'request', method, data, ...timeoutField(timeoutMs) },
+      true,
+    ) as RequestFrame;
+    const reply = this.callOnce(frame, timeoutMs);
+    if (signal === undefined) return ((await reply) as { data?: unknown }).data as T;
+    const onAbort = () => this.abandon(frame.id, cancelled(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return ((await reply) as { data?: unknown }).data as T;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Calls a method whose handler streams its answer: the items come in order, and the
+   * handler runs at most `credit` items ahead of what you consumed. An answer of one value
+   * is one item. `break` (or `cancel()`) cancels the call; a failure is thrown after the
+   * items that came before it.
+   */
+  requestStream<T = unknown>(
+    method: string,
+    data?: unknown,
+    options: StreamRequestOptions = {},
+  ): RequestStream<T> {
+    const timeoutMs = checkCallOptions('requestStream', options, Number.POSITIVE_INFINITY);
+    const credit = options.credit ?? DEFAULT_CREDIT;
+    if (!Number.isInteger(credit) || credit < 1 || credit > 65_536) {
+      throw new TypeError('requestStream: option "credit" must be an integer from 1 to 65536');
+    }
+    const { signal } = options;
+    const frame = this.prepare(
+      { type: 'request', method, data, credit, ...timeoutField(timeoutMs) },
+      true,
+    ) as RequestFrame;
+    const stream = this.streams.open<T>(frame.id, credit, {
+      credit: (id, more) => this.dispatcher.writeNow({ type: 'credit', id, credit: more }),
+      cancel: (id) => this.abandon(id, cancelled(signal?.reason)),
+      release: (id) => this.dispatcher.abandon(id, cancelled(undefined)),
+    });
+    if (signal?.aborted) {
+      stream.fail(cancelled(signal.reason));
+      return stream;
+    }
+    const onAbort = () => {
+      stream.fail(cancelled(signal?.reason));
+      this.abandon(frame.id, cancelled(signal?.reason));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.callOnce(frame, timeoutMs).then(
+      (reply) => {
+        signal?.removeEventListener('abort', onAbort);
+        stream.push((reply as { data?: unknown }).data as T);
+        stream.end();
+      },
+      (error: SwitchboardError) => {
+        signal?.removeEventListener('abort', onAbort);
+        stream.fail(error);
+      },
+    );
+    return stream;
+  }
+
+  /**
+   * Serves `method` for other clients, which call it through the hub with `request` or
+   * `requestStream`. The registration is part of the session: it is made again after every
+   * reconnect. Needs `serve` rights on the hub (the JWT claim `sw.srv`).
+   */
+  handle(method: string, handler: Handler, options?: HandleOptions): HandlerRegistration {
+    return this.handlers.handle(method, handler, options);
+  }
+
+  /**
+   * Sends a request and waits for its one answer. The hub ends the call at the same deadline
+   * (the request carries it), so a timeout here sends no cancel; the hub's own TIMEOUT, racing
+   * this one, is dropped quietly.
+   */
+  private callOnce(frame: RequestFrame, timeoutMs: number): Promise<ReplyFrame> {
+    return this.dispatcher.expect(frame, timeoutMs, false, undefined, () =>
+      this.dispatcher.ignoreLate(frame.id),
+    );
+  }
+
+  /** Gives up a request: rejects it, and cancels it at the hub when it was sent. */
+  private abandon(id: string, error: SwitchboardError): void {
+    if (this.dispatcher.abandon(id, error) === 'sent') {
+      this.dispatcher.writeNow({ type: 'cancel', id });
+    }
   }
 
   /**
@@ -99,6 +228,12 @@ export class ClientCore extends ClientLifecycle {
     try {
       if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
         throw new TypeError('sendAndWait: timeout must be a positive number of ms');
+      }
+      const type = (frame as { type?: unknown } | null)?.type;
+      // Nothing answers the frames of a call under way.
+      if (typeof type === 'string' && CALL_TRAFFIC_TYPES.has(type)) {
+        const message = `A ${type} frame is not answered: send it with send()`;
+        throw new SwitchboardError(ErrorCode.INVALID_MESSAGE, message);
       }
       prepared = this.prepare(frame, true) as ClientFrame & { id: string };
     } catch (error) {

@@ -25,9 +25,14 @@ export interface DispatcherHost {
  * Every outbound frame goes through here: written at once when online, queued while
  * offline, retried or rejected when the socket drops, and matched with its reply.
  */
+/** Request ids given up recently whose late answers are dropped quietly (bounded). */
+const REMEMBERED_ABANDONED = 1_024;
+
 export class Dispatcher {
   private readonly pending = new PendingReplies();
   private readonly outbox: Outbox;
+  /** Oldest first; see `ignoreLate`. */
+  private readonly abandoned = new Set<string>();
 
   constructor(
     private readonly host: DispatcherHost,
@@ -62,13 +67,15 @@ export class Dispatcher {
   /**
    * Dispatches a frame and resolves with its reply. `retryOnDrop` resends it with the same
    * id after a reconnect; otherwise a drop rejects it with CONNECTION_CLOSED. `onReply`
-   * runs synchronously on the reply, before any later frame is handled.
+   * runs synchronously on the reply, before any later frame is handled; `onTimeout` after the
+   * caller was rejected with TIMEOUT.
    */
   expect(
     frame: ClientFrame & { id: string },
     timeoutMs: number,
     retryOnDrop: boolean,
     onReply?: (reply: ReplyFrame) => void,
+    onTimeout?: () => void,
   ): Promise<ReplyFrame> {
     if (this.pending.has(frame.id)) {
       return Promise.reject(
@@ -93,22 +100,57 @@ export class Dispatcher {
           if (!retryOnDrop) reply.reject(error);
           return retryOnDrop;
         },
+        ...(onTimeout === undefined ? {} : { onTimeout }),
       },
     });
     return reply.promise;
   }
 
+  /**
+   * Writes a frame that takes something back (unsubscribe, unhandle) and resolves on its ack,
+   * or when the socket drops first: a new connection does not get back what it takes back.
+   */
+  withdraw(frame: ClientFrame & { id: string }, timeoutMs: number): Promise<void> {
+    const done = deferred<void>();
+    this.write({
+      frame,
+      reply: {
+        frame,
+        timeoutMs,
+        resolve: () => done.resolve(),
+        reject: done.reject,
+        onDrop: () => {
+          done.resolve();
+          return false;
+        },
+      },
+    });
+    return done.promise;
+  }
+
+  /**
+   * Stops waiting for the reply to `id` and rejects its caller with `error`: `sent` when the
+   * frame was on the wire (the hub may be working on it), `queued` when it never left.
+   */
+  abandon(id: string, error: SwitchboardError): 'sent' | 'queued' | undefined {
+    const sent = this.pending.forget(id);
+    if (sent !== undefined) {
+      this.ignoreLate(id);
+      sent.reject(error);
+      return 'sent';
+    }
+    const queued = this.outbox.remove(id);
+    if (queued === undefined) return undefined;
+    queued.reply?.reject(error);
+    return 'queued';
+  }
+
   /** Writes to the socket now (the caller checked that the client is online). */
   write(item: OutboxItem): void {
     const text = encodeFrame(item.frame);
-    const maxPayload = this.host.maxPayload();
-    if (maxPayload > 0 && tooLarge(text, maxPayload)) {
+    const error = this.payloadRefusal(text, item.frame.type);
+    if (error !== undefined) {
       // Sending it would make the hub close the socket, and every retry would do it again.
-      const error = new SwitchboardError(
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        `The ${item.frame.type} frame is larger than the hub's maxPayload of ${maxPayload} bytes`,
-        { details: { maxPayload } },
-      );
       if (item.reply !== undefined) item.reply.reject(error);
       else this.host.report(error);
       return;
@@ -119,9 +161,43 @@ export class Dispatcher {
     else if (!sent) this.outbox.enqueue(item);
   }
 
+  /**
+   * Writes a frame of a call under way to the current socket, never queued (a call dies with
+   * its connection): the PAYLOAD_TOO_LARGE refusal when it exceeds the hub's `maxPayload`.
+   */
+  writeNow(frame: ClientFrame): SwitchboardError | undefined {
+    const text = encodeFrame(frame);
+    const error = this.payloadRefusal(text, frame.type);
+    if (error === undefined) this.host.write(text);
+    return error;
+  }
+
+  private payloadRefusal(text: string, type: string): SwitchboardError | undefined {
+    const maxPayload = this.host.maxPayload();
+    if (maxPayload === 0 || !tooLarge(text, maxPayload)) return undefined;
+    return new SwitchboardError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `The ${type} frame is larger than the hub's maxPayload of ${maxPayload} bytes`,
+      { details: { maxPayload } },
+    );
+  }
+
+  /**
+   * Drops the answer to `id` quietly should it still come: its caller gave up (a cancel, or
+   * its own timeout racing the hub's), so a late error is no news for the `error` event.
+   */
+  ignoreLate(id: string): void {
+    this.abandoned.add(id);
+    if (this.abandoned.size > REMEMBERED_ABANDONED) {
+      const oldest = this.abandoned.values().next().value;
+      if (oldest !== undefined) this.abandoned.delete(oldest);
+    }
+  }
+
   /** Settles the caller waiting for this reply; false when nobody waits for it. */
   settle(frame: ReplyFrame | ErrorFrame): boolean {
-    return this.pending.settle(frame);
+    if (this.pending.settle(frame)) return true;
+    return frame.id !== undefined && this.abandoned.delete(frame.id);
   }
 
   /** The socket dropped and the client will reconnect: keep what can be retried. */

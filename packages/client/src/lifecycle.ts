@@ -25,6 +25,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './options.ts';
+import type { SessionPart } from './session-part.ts';
 import { Subscriber } from './subscriber.ts';
 import { TokenRefresher } from './token-refresh.ts';
 import type { WebSocketConstructor } from './websocket.ts';
@@ -40,6 +41,8 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   protected readonly nextId = idSequence();
   protected readonly dispatcher: Dispatcher;
   protected readonly subscriber: Subscriber;
+  /** Handlers, served calls and streams: restored and ended with the session. */
+  protected readonly parts: SessionPart[] = [];
   private current: ClientState = 'idle';
   private connection: Connection | undefined;
   private welcome: WelcomeFrame | undefined;
@@ -212,6 +215,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     // Resubscribe first, then what was in flight, then the offline queue: the hub handles
     // one connection's frames in order, so queued publishes see the subscriptions.
     this.subscriber.resubscribe(this.position);
+    for (const part of this.parts) part.restore();
     this.dispatcher.flush();
     const waiters = this.waiters;
     this.waiters = [];
@@ -257,6 +261,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     this.lastFailure = failure.error;
     this.dispatcher.dropped(error);
     this.subscriber.dropped(error);
+    for (const part of this.parts) part.ended(error, false);
     this.current = 'reconnecting';
     this.emit('disconnected', event);
     // A listener may have called disconnect() meanwhile.
@@ -295,6 +300,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     void connection?.close();
     this.dispatcher.rejectAll(error);
     this.subscriber.rejectAll(error);
+    for (const part of this.parts) part.ended(error, true);
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(connectError);
@@ -336,7 +342,8 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         break;
       }
       default:
-        // welcome, ping and disconnect belong to the connection.
+        // welcome, ping and disconnect belong to the connection; the rest to the parts.
+        for (const part of this.parts) if (part.frame(frame)) break;
         break;
     }
   }

@@ -35,6 +35,15 @@ export class Outbox {
     return true;
   }
 
+  /** Takes out the waiting frame with this id (a request cancelled before it was sent). */
+  remove(id: string): OutboxItem | undefined {
+    for (const line of [this.retries, this.queue]) {
+      const at = line.findIndex((item) => (item.frame as { id?: unknown }).id === id);
+      if (at !== -1) return line.splice(at, 1)[0];
+    }
+    return undefined;
+  }
+
   /** Takes everything, retries first. */
   drain(): OutboxItem[] {
     const all = this.retries.concat(this.queue);

@@ -25,6 +25,8 @@ export interface PendingReply {
    * the reconnect; otherwise settle the caller here.
    */
   onDrop(error: SwitchboardError): boolean;
+  /** Runs after the caller was rejected with TIMEOUT (a request then cancels its call). */
+  onTimeout?(): void;
 }
 
 /** Frames written to the current socket and not yet answered, in the order they were sent. */
@@ -63,6 +65,15 @@ export class PendingReplies {
     return true;
   }
 
+  /** Stops waiting for the reply to `id` without settling it; undefined when none waits. */
+  forget(id: string): PendingReply | undefined {
+    const entry = this.byId.get(id);
+    if (entry === undefined) return undefined;
+    this.byId.delete(id);
+    clearTimeout(entry.timer);
+    return entry.reply;
+  }
+
   /** The socket dropped: settles what cannot be retried, returns the rest in send order. */
   drop(error: SwitchboardError): PendingReply[] {
     const entries = [...this.byId.values()];
@@ -96,5 +107,6 @@ export class PendingReplies {
         { details: { id, type: frame.type } },
       ),
     );
+    entry.reply.onTimeout?.();
   }
 }

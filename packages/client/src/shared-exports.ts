@@ -3,10 +3,16 @@ export type { EventFrame, SubscriptionOutcome } from '@switchboard/protocol';
 export { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
 export type {
   ClientState,
+  HandleOptions,
+  Handler,
+  HandlerContext,
+  HandlerRegistration,
   OutgoingFrame,
   PublishOptions,
   PublishResult,
   RequestOptions,
+  RequestStream,
+  StreamRequestOptions,
   SubscribeOptions,
 } from './api.ts';
 export type { BackoffOptions } from './backoff.ts';

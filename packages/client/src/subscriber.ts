@@ -8,7 +8,6 @@ import {
   SwitchboardError,
   type UnsubscribeFrame,
 } from '@switchboard/protocol';
-import { deferred } from './async.ts';
 import { type Dispatcher, notConnected } from './dispatcher.ts';
 import type { ReplyFrame } from './pending.ts';
 import { type Since, SubscriptionRegistry } from './subscriptions.ts';
@@ -80,22 +79,8 @@ export class Subscriber {
           id: this.host.nextId(),
           topics,
         };
-        const done = deferred<void>();
-        this.dispatcher.write({
-          frame,
-          reply: {
-            frame,
-            timeoutMs: this.host.messageTimeoutMs(),
-            resolve: () => done.resolve(),
-            reject: done.reject,
-            // The resubscribe after the reconnect leaves these patterns out.
-            onDrop: () => {
-              done.resolve();
-              return false;
-            },
-          },
-        });
-        return done.promise;
+        // The resubscribe after a reconnect leaves these patterns out.
+        return this.dispatcher.withdraw(frame, this.host.messageTimeoutMs());
       }),
     );
   }

@@ -32,6 +32,21 @@ export const ErrorCode = {
   QUEUE_FULL: 'QUEUE_FULL',
   SERVER_SHUTTING_DOWN: 'SERVER_SHUTTING_DOWN',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /**
+   * A request for a method clients serve (a handler of it registered on this hub node) found
+   * no live handler: retry later. A method nobody serves and no hub route matches is NOT_FOUND.
+   */
+  NO_RESPONDERS: 'NO_RESPONDERS',
+  /** The handler serving a call went away (its connection closed) before it answered. */
+  HANDLER_GONE: 'HANDLER_GONE',
+  /** The call was cancelled: by its caller (an aborted signal) or because the caller left. */
+  CANCELLED: 'CANCELLED',
+  /** A connection has too many calls in flight (as caller), or every handler of a method does. */
+  TOO_MANY_CALLS: 'TOO_MANY_CALLS',
+  /** A connection would serve more methods than the hub allows. */
+  TOO_MANY_HANDLERS: 'TOO_MANY_HANDLERS',
+  /** The method is served by handlers of another group (`details.group`). */
+  HANDLER_CONFLICT: 'HANDLER_CONFLICT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

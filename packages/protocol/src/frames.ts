@@ -1,6 +1,24 @@
 import { z } from 'zod';
+import {
+  CancelFrame,
+  ChunkFrame,
+  CreditFrame,
+  EndFrame,
+  HandleFrame,
+  HandlerCancelFrame,
+  HandlerChunkFrame,
+  HandlerCreditFrame,
+  HandlerEndFrame,
+  HandlerFailFrame,
+  HandlerReplyFrame,
+  InvokeFrame,
+  UnhandleFrame,
+} from './call-frames.ts';
 import { ERROR_CODES } from './errors.ts';
+import { Credit, MAX_ID_LENGTH, RequestId, TimeoutMs } from './frame-fields.ts';
 import { checkPattern, checkTopic, TOPIC_LIMITS } from './topic.ts';
+
+export { MAX_ID_LENGTH, RequestId };
 
 /**
  * Every frame on the wire, both directions, as zod schemas. Types are inferred from these
@@ -12,15 +30,8 @@ export interface SwitchboardIssueParams {
   code: 'INVALID_TOPIC' | 'INVALID_PATTERN';
 }
 
-export const MAX_ID_LENGTH = 128;
 export const MAX_TOPICS_PER_FRAME = 100;
 export const MAX_TOKEN_LENGTH = 8192;
-
-export const RequestId = z
-  .string()
-  .min(1)
-  .max(MAX_ID_LENGTH)
-  .meta({ description: 'Caller-chosen id, echoed in the ack, response or error for this frame.' });
 
 export const Topic = z
   .string()
@@ -151,15 +162,22 @@ export const RequestFrame = z
   .object({
     type: z.literal('request'),
     id: RequestId,
-    method: z
-      .string()
-      .min(1)
-      .max(TOPIC_LIMITS.maxBytes)
-      .meta({ description: 'Name of a route handler on the hub.' }),
+    method: z.string().min(1).max(TOPIC_LIMITS.maxBytes).meta({
+      description: 'Name of a route handler on the hub, or of a method a client serves.',
+    }),
     data: z.unknown().meta({ description: 'Any JSON value, passed to the handler.' }),
+    timeoutMs: TimeoutMs.optional().meta({
+      description:
+        "How long the caller waits; the hub cancels a client-hosted handler's call then (capped by the hub).",
+    }),
+    credit: Credit.optional().meta({
+      description:
+        'Takes a streamed answer: chunks the handler may send before the next credit frame (capped by the hub).',
+    }),
   })
   .meta({
-    description: 'Calls a route handler (RPC). Answered by response or error with the same id.',
+    description:
+      'Calls a route handler on the hub or a client-hosted handler (RPC). Answered by response or error with the same id; a streamed answer comes as chunk frames and end.',
   });
 
 export const PingFrame = z
@@ -192,6 +210,14 @@ export const ClientFrame = z.discriminatedUnion('type', [
   RequestFrame,
   PingFrame,
   PongFrame,
+  HandleFrame,
+  UnhandleFrame,
+  HandlerReplyFrame,
+  HandlerChunkFrame,
+  HandlerEndFrame,
+  HandlerFailFrame,
+  CancelFrame,
+  CreditFrame,
 ]);
 
 // ---- server to client -------------------------------------------------------------------
@@ -380,9 +406,13 @@ export const ServerFrame = z.discriminatedUnion('type', [
   RefreshRequiredFrame,
   UnsubscribedFrame,
   MessageFrame,
+  InvokeFrame,
+  ChunkFrame,
+  EndFrame,
+  HandlerCancelFrame,
+  HandlerCreditFrame,
 ]);
 
-export type RequestId = z.infer<typeof RequestId>;
 export type StreamPosition = z.infer<typeof StreamPosition>;
 export type HelloFrame = z.infer<typeof HelloFrame>;
 export type AuthFrame = z.infer<typeof AuthFrame>;

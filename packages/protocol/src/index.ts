@@ -1,3 +1,19 @@
+export {
+  CALL_TRAFFIC_TYPES,
+  CancelFrame,
+  ChunkFrame,
+  CreditFrame,
+  EndFrame,
+  HandleFrame,
+  HandlerCancelFrame,
+  HandlerChunkFrame,
+  HandlerCreditFrame,
+  HandlerEndFrame,
+  HandlerFailFrame,
+  HandlerReplyFrame,
+  InvokeFrame,
+  UnhandleFrame,
+} from './call-frames.ts';
 export type { EventMap, EventName } from './emitter.ts';
 export { TypedEmitter } from './emitter.ts';
 export type { SwitchboardErrorOptions } from './errors.ts';
@@ -9,6 +25,7 @@ export {
   SwitchboardError,
   TERMINAL_CLOSE_CODES,
 } from './errors.ts';
+export { CallId, Credit, MAX_CREDIT, ServedMethod, TimeoutMs } from './frame-fields.ts';
 export type { ClientFrameType, ServerFrameType } from './frames.ts';
 export {
   AckFrame,

@@ -497,6 +497,74 @@ const CLIENT_BASES: Record<
     cases: [
       { path: 'id', values: [MISSING, '', 5] },
       { path: 'method', values: [MISSING, '', 5, 'm'.repeat(256)] },
+      { path: 'timeoutMs', values: [0, -1, 1.5, '5000', null, 2 ** 31] },
+      { path: 'credit', values: [0, -1, 0.5, '8', null, 65_537] },
+    ],
+  },
+  handle: {
+    base: { type: 'handle', id: 'h1', method: 'agent.7.exec', group: 'agents' },
+    cases: [
+      { path: 'id', values: [MISSING, '', 5] },
+      {
+        path: 'method',
+        values: [
+          MISSING,
+          '',
+          5,
+          'agent.*.exec',
+          'agent.#',
+          'a..b',
+          'a b',
+          '$history',
+          'x'.repeat(256),
+        ],
+      },
+      { path: 'group', values: ['', 5, null, 'g'.repeat(129)] },
+    ],
+  },
+  unhandle: {
+    base: { type: 'unhandle', id: 'h2', method: 'agent.7.exec' },
+    cases: [
+      { path: 'id', values: [MISSING, ''] },
+      { path: 'method', values: [MISSING, 'agent.*', '$x'] },
+    ],
+  },
+  reply: {
+    base: { type: 'reply', call: 'c1', data: { exit: 0 } },
+    cases: [
+      { path: 'call', values: [MISSING, '', 5, 'c'.repeat(MAX_ID_LENGTH + 1)] },
+      { path: 'data', values: [MISSING] },
+    ],
+  },
+  chunk: {
+    base: { type: 'chunk', call: 'c1', data: 'line' },
+    cases: [
+      { path: 'call', values: [MISSING, '', null] },
+      { path: 'data', values: [MISSING] },
+    ],
+  },
+  end: {
+    base: { type: 'end', call: 'c1' },
+    cases: [{ path: 'call', values: [MISSING, '', 7] }],
+  },
+  fail: {
+    base: { type: 'fail', call: 'c1', code: 'INTERNAL_ERROR', message: 'boom', details: { a: 1 } },
+    cases: [
+      { path: 'call', values: [MISSING, ''] },
+      { path: 'code', values: [MISSING, 'NOPE', 5] },
+      { path: 'message', values: [MISSING, 5] },
+      { path: 'details', values: ['x', [], null] },
+    ],
+  },
+  cancel: {
+    base: { type: 'cancel', id: 'r1' },
+    cases: [{ path: 'id', values: [MISSING, '', 5] }],
+  },
+  credit: {
+    base: { type: 'credit', id: 'r1', credit: 4 },
+    cases: [
+      { path: 'id', values: [MISSING, ''] },
+      { path: 'credit', values: [MISSING, 0, -2, 1.5, '4', 65_537] },
     ],
   },
   ping: {
@@ -626,6 +694,51 @@ const SERVER_BASES: Record<
   },
   // `data` is any JSON value, so there is no bad field to name.
   message: { base: { type: 'message', data: { type: 'notification' } }, cases: [] },
+  invoke: {
+    base: {
+      type: 'invoke',
+      call: 'c1',
+      method: 'agent.7.exec',
+      data: 'ls',
+      timeoutMs: 1000,
+      credit: 16,
+      caller: 'dashboard',
+    },
+    cases: [
+      { path: 'call', values: [MISSING, '', 5] },
+      { path: 'method', values: [MISSING, 5] },
+      { path: 'data', values: [MISSING] },
+      { path: 'timeoutMs', values: [MISSING, 0, 1.5, '1000'] },
+      { path: 'credit', values: [0, 65_537, '16'] },
+      { path: 'caller', values: [5, null] },
+    ],
+  },
+  chunk: {
+    base: { type: 'chunk', id: 'r1', data: [1, 2] },
+    cases: [
+      { path: 'id', values: [MISSING, '', 5] },
+      { path: 'data', values: [MISSING] },
+    ],
+  },
+  end: {
+    base: { type: 'end', id: 'r1' },
+    cases: [{ path: 'id', values: [MISSING, ''] }],
+  },
+  cancel: {
+    base: { type: 'cancel', call: 'c1', code: 'TIMEOUT', message: 'late' },
+    cases: [
+      { path: 'call', values: [MISSING, ''] },
+      { path: 'code', values: [MISSING, 'LATE'] },
+      { path: 'message', values: [MISSING, 1] },
+    ],
+  },
+  credit: {
+    base: { type: 'credit', call: 'c1', credit: 2 },
+    cases: [
+      { path: 'call', values: [MISSING, 5] },
+      { path: 'credit', values: [MISSING, 0, 2.5] },
+    ],
+  },
 };
 
 function withField(

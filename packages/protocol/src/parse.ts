@@ -300,6 +300,9 @@ const TYPES_WITH_DATA: ReadonlySet<string> = new Set([
   'event',
   'response',
   'message',
+  'reply',
+  'chunk',
+  'invoke',
 ]);
 
 /** Serializes a frame. One place, so every sender produces the same bytes. */

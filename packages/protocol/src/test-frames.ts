@@ -30,6 +30,17 @@ export const CLIENT_FRAMES: ClientFrame[] = [
   { type: 'ping' },
   { type: 'ping', id: 'p1', ts: 1_700_000_000_000 },
   { type: 'pong', id: 'p1', ts: 1_700_000_000_000 },
+  { type: 'request', id: 'r2', method: 'agent.7.exec', data: 'ls', timeoutMs: 5_000, credit: 16 },
+  { type: 'handle', id: 'h1', method: 'agent.7.exec' },
+  { type: 'handle', id: 'h2', method: 'planner.next', group: 'planners' },
+  { type: 'unhandle', id: 'h3', method: 'agent.7.exec' },
+  { type: 'reply', call: 'c1', data: { exit: 0 } },
+  { type: 'chunk', call: 'c2', data: 'line 1' },
+  { type: 'end', call: 'c2' },
+  { type: 'fail', call: 'c3', code: 'INTERNAL_ERROR', message: 'boom' },
+  { type: 'fail', call: 'c4', code: 'FORBIDDEN', message: 'no', details: { command: 'rm' } },
+  { type: 'cancel', id: 'r2' },
+  { type: 'credit', id: 'r2', credit: 8 },
 ];
 
 const WELCOME: ServerFrame = {
@@ -112,4 +123,19 @@ export const SERVER_FRAMES: ServerFrame[] = [
   { ...WELCOME, connectionId: 'c-3', expiresAt: 1_700_000_060_000 },
   { type: 'message', data: { type: 'notification', data: { text: 'deploy done' } } },
   { type: 'message', data: null },
+  {
+    type: 'invoke',
+    call: 'c1',
+    method: 'agent.7.exec',
+    data: 'ls',
+    timeoutMs: 5_000,
+    credit: 16,
+    caller: 'dashboard-1',
+  },
+  { type: 'invoke', call: 'c2', method: 'planner.next', data: null, timeoutMs: 1 },
+  { type: 'chunk', id: 'r2', data: 'line 1' },
+  { type: 'end', id: 'r2' },
+  { type: 'cancel', call: 'c1', code: 'CANCELLED', message: 'The caller cancelled the call' },
+  { type: 'credit', call: 'c1', credit: 8 },
+  { type: 'error', id: 'r3', code: 'NO_RESPONDERS', message: 'No handler of "agent.7.exec"' },
 ];

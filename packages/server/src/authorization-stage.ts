@@ -6,11 +6,23 @@ import {
   SwitchboardError,
 } from '@switchboard/protocol';
 import type { FrameStage } from './frame-stage.ts';
+import type { Principal } from './principal.ts';
 
 /**
- * The principal's `subscribe`, `publish` and `request` lists (README, "Authorization"): a
- * subscription must be contained in one allowed pattern, a publish topic and a request method
- * must match one. `$history` is not in the `request` list's space: it reads only what the
+ * @internal
+ * Whether the principal may serve `method` as a client-hosted handler: its `serve` patterns,
+ * matched against the method as `request` patterns are. Checked at `handle` and again for
+ * each call, so a refreshed credential that lost the right gets no more calls.
+ */
+export function mayServe(principal: Principal | null, method: string): boolean {
+  const allowed = principal?.serve;
+  return allowed === undefined || allowed.some((pattern) => matches(pattern, method));
+}
+
+/**
+ * The principal's `subscribe`, `publish`, `request` and `serve` lists (README,
+ * "Authorization"): a subscription must be contained in one allowed pattern, a publish topic,
+ * a request method and a handled method must match one. `$history` is not in the `request` list's space: it reads only what the
  * connection's own subscriptions, authorized when made, match. Unrestricted principals (no
  * list) cost one property read per frame.
  */
@@ -60,6 +72,12 @@ export const authorizationStage: FrameStage = {
         return undefined;
       }
       return new SwitchboardError(ErrorCode.FORBIDDEN, `Not allowed to call "${frame.method}"`, {
+        details: { method: frame.method },
+      });
+    }
+    if (frame.type === 'handle') {
+      if (mayServe(principal, frame.method)) return undefined;
+      return new SwitchboardError(ErrorCode.FORBIDDEN, `Not allowed to serve "${frame.method}"`, {
         details: { method: frame.method },
       });
     }

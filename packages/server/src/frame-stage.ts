@@ -1,11 +1,27 @@
-import type { ClientFrame, SwitchboardError } from '@switchboard/protocol';
+import { CALL_TRAFFIC_TYPES, type ClientFrame, type SwitchboardError } from '@switchboard/protocol';
 import type { Principal } from './principal.ts';
 
 /** The frames an open connection sends to be routed: what a stage sees. */
 export type RoutedFrame = Extract<
   ClientFrame,
-  { type: 'subscribe' | 'unsubscribe' | 'publish' | 'request' }
+  { type: 'subscribe' | 'unsubscribe' | 'publish' | 'request' | 'handle' | 'unhandle' }
 >;
+
+/**
+ * The frames of calls already under way: a handler's answers (`reply`, `chunk`, `end`,
+ * `fail`) and a caller's `cancel` and `credit`. They skip the stages: refusing one would lose
+ * part of an answer nobody could ask for again, and what they cost is bounded by the calls in
+ * flight and their credit, which the stages did admit.
+ */
+export type CallTrafficFrame = Extract<
+  ClientFrame,
+  { type: 'reply' | 'chunk' | 'end' | 'fail' | 'cancel' | 'credit' }
+>;
+
+/** @internal */
+export function isCallTraffic(frame: ClientFrame): frame is CallTrafficFrame {
+  return CALL_TRAFFIC_TYPES.has(frame.type);
+}
 
 /**
  * Who sent a frame: the same object for every frame of a connection, so a stage can keep
@@ -22,7 +38,8 @@ export interface FrameContext {
 
 /**
  * A step between validation and routing (rate limits, authorization, metrics): it sees every
- * subscribe, unsubscribe, publish and request frame of an authenticated connection, in the
+ * subscribe, unsubscribe, publish, request, handle and unhandle frame of an authenticated
+ * connection (not the frames of calls under way, see CallTrafficFrame), in the
  * order the connection sent them, and lets it through or refuses it. Register with
  * `server.use(stage)`; stages run in the order they were added, after the built-in rate-limit
  * and authorization stages.

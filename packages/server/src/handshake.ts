@@ -189,7 +189,8 @@ export class Handshake {
     } else {
       const refusal = preAuthRefusal(this.options, state, size);
       if (refusal !== undefined) {
-        this.host.rejection.reject(connection, refusal, frame.id);
+        // The frames of calls under way have no id of their own (they name a `call`).
+        this.host.rejection.reject(connection, refusal, 'id' in frame ? frame.id : undefined);
         return;
       }
       state.pending ??= [];

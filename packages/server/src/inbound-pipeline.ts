@@ -9,7 +9,7 @@ import {
 } from '@switchboard/protocol';
 import type { RawData } from 'ws';
 import type { FrameRejection } from './frame-rejection.ts';
-import type { FrameStages } from './frame-stage.ts';
+import { type FrameStages, isCallTraffic } from './frame-stage.ts';
 import type { Handshake } from './handshake.ts';
 import { answerHeartbeat, payloadTooLarge, rawSize } from './inbound-stages.ts';
 import type { InboundThrottle } from './inbound-throttle.ts';
@@ -109,6 +109,15 @@ export class InboundPipeline {
     if (frame.type === 'ping' || frame.type === 'pong') return;
     host.message(connection, frame);
     const router = host.router;
+    if (isCallTraffic(frame)) {
+      // A call's own frames, past the stages (see CallTrafficFrame); nothing to answer.
+      try {
+        router?.handleCallFrame(connection, frame);
+      } catch (error) {
+        host.error(error);
+      }
+      return;
+    }
     if (!router) {
       host.rejection.reject(
         connection,

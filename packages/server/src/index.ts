@@ -1,5 +1,6 @@
+export type { CallStats } from './call-router.ts';
 export type { ClientInfo, ConnectionState } from './client-info.ts';
-export type { FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
+export type { CallTrafficFrame, FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
 export type {
   JwtAuthenticate,

@@ -69,7 +69,7 @@ const KNOWN = [
  * An `authenticate` function that verifies JWTs with `jose`: signature (HMAC secret, a
  * public key, or a JWKS URL with caching and key rotation), `exp`/`nbf` with clock
  * tolerance, `iss` and `aud`; then maps the claims to the principal (`sub` → id, `sw.sub` →
- * subscribe, `sw.pub` → publish, `sw.req` → request, `exp` → expiresAt). A refused token rejects with
+ * subscribe, `sw.pub` → publish, `sw.req` → request, `sw.srv` → serve, `exp` → expiresAt). A refused token rejects with
  * AUTHENTICATION_FAILED and a short reason; nothing of the token is ever in a message.
  */
 export function jwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthenticate {
@@ -142,12 +142,13 @@ function resolveClaims(claims: JwtClaimMapping | undefined): ResolvedClaimMappin
     'subscribe',
     'publish',
     'request',
+    'serve',
   ]);
   const resolved = { ...DEFAULT_CLAIMS, ...claims } as ResolvedClaimMapping;
   const isPath = (path: unknown): path is ClaimPath =>
     (typeof path === 'string' && path.length > 0) ||
     (Array.isArray(path) && path.length > 0 && path.every((k) => typeof k === 'string' && k));
-  for (const name of ['id', 'subscribe', 'publish', 'request'] as const) {
+  for (const name of ['id', 'subscribe', 'publish', 'request', 'serve'] as const) {
     const path = resolved[name];
     if (path === null && name !== 'id') continue;
     if (!isPath(path)) {

@@ -19,6 +19,8 @@ export interface JwtClaimMapping {
   publish?: ClaimPath | null;
   /** Patterns over the request methods the principal may call. @default 'sw.req' */
   request?: ClaimPath | null;
+  /** Patterns over the methods the principal may serve as a client-hosted handler. @default 'sw.srv' */
+  serve?: ClaimPath | null;
 }
 
 export const DEFAULT_CLAIMS = {
@@ -26,6 +28,7 @@ export const DEFAULT_CLAIMS = {
   subscribe: 'sw.sub',
   publish: 'sw.pub',
   request: 'sw.req',
+  serve: 'sw.srv',
 } as const satisfies JwtClaimMapping;
 
 export type ResolvedClaimMapping = {
@@ -33,6 +36,7 @@ export type ResolvedClaimMapping = {
   subscribe: ClaimPath | null;
   publish: ClaimPath | null;
   request: ClaimPath | null;
+  serve: ClaimPath | null;
 };
 
 /** A principal verified from a JWT: its claims are kept for route middleware and `isRevoked`. */
@@ -93,6 +97,7 @@ export function principalFromClaims(
   if (mapping.subscribe !== null) principal.subscribe = readPatterns(payload, mapping.subscribe);
   if (mapping.publish !== null) principal.publish = readPatterns(payload, mapping.publish);
   if (mapping.request !== null) principal.request = readPatterns(payload, mapping.request);
+  if (mapping.serve !== null) principal.serve = readPatterns(payload, mapping.serve);
   if (typeof payload.exp === 'number') principal.expiresAt = payload.exp * 1000 + clockToleranceMs;
   return principal;
 }

@@ -3,8 +3,9 @@ import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-optio
 
 /**
  * Who is on the other end of a connection. `subscribe` and `publish` list the patterns the
- * principal may use, `request` the patterns over method names it may call (`tasks.*`);
- * absent means unrestricted. `rateLimits` overrides the server's `rateLimit`, key by key.
+ * principal may use, `request` the patterns over method names it may call (`tasks.*`),
+ * `serve` those it may serve as a client-hosted handler (`agent.7.#`); absent means
+ * unrestricted. `rateLimits` overrides the server's `rateLimit`, key by key.
  * `expiresAt` (ms since 1970-01-01 UTC, e.g. a JWT's `exp` * 1000) is when its credential
  * stops being valid: the hub asks for a refresh before then and closes the connection (4008)
  * after it.
@@ -14,6 +15,7 @@ export interface Principal {
   subscribe?: readonly string[];
   publish?: readonly string[];
   request?: readonly string[];
+  serve?: readonly string[];
   rateLimits?: RateLimitOptions;
   expiresAt?: number;
   [key: string]: unknown;
@@ -33,7 +35,7 @@ export function toPrincipal(result: unknown, connectionId: string): Principal {
       'authenticate() returned a principal whose "id" is not a non-empty string',
     );
   }
-  for (const key of ['subscribe', 'publish', 'request'] as const) {
+  for (const key of ['subscribe', 'publish', 'request', 'serve'] as const) {
     const list = candidate[key];
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.some((p) => !checkPattern(p).ok)) {

@@ -26,7 +26,10 @@ export interface RateLimitOptions {
   maxMessages?: number;
   /** See `maxMessages`. */
   windowMs?: number;
-  /** Every frame a client sends except ping and pong (and the handshake's hello and first auth). */
+  /**
+   * Every frame a client sends except ping and pong (and the handshake's hello and first auth,
+   * and the frames of calls under way: reply, chunk, end, fail, cancel, credit).
+   */
   messages?: RateLimit | false;
   publish?: RateLimit | false;
   subscribe?: RateLimit | false;

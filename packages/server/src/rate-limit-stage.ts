@@ -88,7 +88,9 @@ export class RateLimitStage implements FrameStage {
   check(frame: RoutedFrame, context: FrameContext): SwitchboardError | undefined {
     // Without routed limits anywhere, a frame costs two property reads.
     if (!this.#defaults.routed && context.principal?.rateLimits === undefined) return undefined;
-    return this.admit(context, frame.type, frame.id);
+    // Registering a handler has no limit of its own: only `messages` counts it.
+    const type = frame.type === 'handle' || frame.type === 'unhandle' ? undefined : frame.type;
+    return this.admit(context, type, frame.id);
   }
 
   /**
@@ -98,13 +100,13 @@ export class RateLimitStage implements FrameStage {
    */
   admit(
     context: FrameContext,
-    type: RateLimitedFrameType,
+    type: RateLimitedFrameType | undefined,
     frameId: string | undefined,
   ): SwitchboardError | undefined {
     let entry = this.#connections.get(context);
     if (entry === undefined || entry.principal !== context.principal) entry = this.#bind(context);
     const { buckets, limits } = entry.allowance;
-    const own = buckets[type];
+    const own = type === undefined ? undefined : buckets[type];
     const messages = buckets.messages;
     if (own === undefined && messages === undefined) return undefined;
     const now = this.clock();
@@ -209,7 +211,7 @@ export function disconnectRateLimited(
   connection.close(CloseCode.RATE_LIMITED, reason);
 }
 
-function exceeded(type: RateLimitedFrameType, spec: LimitSpec, retryAfterMs: number) {
+function exceeded(type: RateLimitedFrameType | undefined, spec: LimitSpec, retryAfterMs: number) {
   const what = spec.name === 'messages' ? 'messages' : `${type} frames`;
   return new SwitchboardError(
     ErrorCode.RATE_LIMIT_EXCEEDED,

@@ -5,6 +5,7 @@ import {
   type RequestFrame,
   SwitchboardError,
 } from '@switchboard/protocol';
+import type { CallRouter } from './call-router.ts';
 import { eventOf } from './event-serializer.ts';
 import type { RouteTable } from './route-table.ts';
 import type { RouterCore } from './router-core.ts';
@@ -16,13 +17,17 @@ const HISTORY_PAGE_SIZE = 1_000;
 
 /**
  * @internal
- * `request` frames: `$history` is the hub's own method; every other method goes to the route
- * table (middleware, then handler), and the handler's result or error is the response.
+ * `request` frames: `$history` is the hub's own method; a method a hub route takes goes to the
+ * route table (middleware, then handler), and the handler's result or error is the response;
+ * any other goes to the client-hosted handlers (CallRouter), which answer NOT_FOUND or
+ * NO_RESPONDERS when none serves it. Hub routes come first, so no client can take over a
+ * method the hub's own code answers.
  */
 export class RequestHandler {
   constructor(
     private readonly core: RouterCore,
     private readonly routes: RouteTable,
+    private readonly calls: CallRouter,
     /** A handler failed unexpectedly (WSRouter's `error`). */
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -30,6 +35,10 @@ export class RequestHandler {
   request(connection: RouterConnection, frame: RequestFrame): void {
     if (frame.method === HISTORY_METHOD) {
       this.#history(connection, frame);
+      return;
+    }
+    if (!this.routes.has(frame.method)) {
+      this.calls.request(connection, frame);
       return;
     }
     const client = connection.info();

@@ -81,6 +81,11 @@ export class RouteTable {
     return this.#exact.size + this.#patterns.length;
   }
 
+  /** Whether a route takes `method` (hub routes come before client-hosted handlers). */
+  has(method: string): boolean {
+    return this.#find(method) !== undefined;
+  }
+
   /** Runs the matching route's middleware and handler; rejects with a SwitchboardError. */
   async handle(context: RouteContext): Promise<unknown> {
     const route = this.#find(context.method);

@@ -2,7 +2,7 @@ import type { ServerFrame } from '@switchboard/protocol';
 import type { LogEntry } from '@switchboard/router';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { SlabChunk } from './frame-slab.ts';
-import type { RoutedFrame } from './frame-stage.ts';
+import type { CallTrafficFrame, RoutedFrame } from './frame-stage.ts';
 import type { OutboundLimits } from './outbound-queue.ts';
 import type { Principal } from './principal.ts';
 import type { ReplayStream } from './replay-stream.ts';
@@ -53,6 +53,8 @@ export interface RouterConnection {
 export interface FrameHandler {
   /** A frame of an open connection that passed every stage. */
   handleFrame(connection: RouterConnection, frame: RoutedFrame): void;
+  /** A frame of a call under way (a handler's answer, a caller's cancel or credit). */
+  handleCallFrame(connection: RouterConnection, frame: CallTrafficFrame): void;
   handleClose(connection: RouterConnection): void;
   /** An event for this connection was dropped by the slow-consumer policy. */
   handleDrop(connection: RouterConnection, topic: string, offset: number): void;

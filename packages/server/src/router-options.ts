@@ -1,8 +1,10 @@
 import {
+  checkDuration,
   checkInteger,
   checkKnownOptions,
   checkOneOf,
   checkType,
+  MAX_CREDIT,
   withDefaults,
 } from '@switchboard/protocol';
 import type { Engine, MemoryEngineOptions } from '@switchboard/router';
@@ -43,6 +45,31 @@ export interface WSRouterOptions {
    * different values is a TypeError. @default 1_000
    */
   maxSubscriptionsPerClient?: number;
+  /**
+   * Methods one connection may serve as a client-hosted handler; beyond it `handle` gets
+   * TOO_MANY_HANDLERS. @default 100
+   */
+  maxHandlersPerClient?: number;
+  /**
+   * Calls to client-hosted handlers one connection may have in flight as the caller; beyond it
+   * a request gets TOO_MANY_CALLS. @default 100
+   */
+  maxCallsPerClient?: number;
+  /**
+   * Calls one handler connection serves at once; a call goes to another handler of the group,
+   * or gets TOO_MANY_CALLS when all of them are this busy. @default 100
+   */
+  maxCallsPerHandler?: number;
+  /**
+   * Longest a call to a client-hosted handler may take, and how long one takes whose request
+   * names no `timeoutMs`; then the caller gets TIMEOUT and the handler a cancel. @default 300_000
+   */
+  maxCallTimeoutMs?: number;
+  /**
+   * Most chunks of a streamed answer that may be on their way to one caller (sent by the
+   * handler, not yet taken by the caller); a larger credit is cut to it. @default 256
+   */
+  maxStreamCredit?: number;
 }
 
 export const WS_ROUTER_DEFAULTS = {
@@ -52,6 +79,11 @@ export const WS_ROUTER_DEFAULTS = {
   maxReplay: 10_000,
   replayQueueBytes: 65_536,
   maxSubscriptionsPerClient: 1_000,
+  maxHandlersPerClient: 100,
+  maxCallsPerClient: 100,
+  maxCallsPerHandler: 100,
+  maxCallTimeoutMs: 300_000,
+  maxStreamCredit: 256,
 } as const;
 
 export type ResolvedRouterOptions = Required<Omit<WSRouterOptions, 'engine' | 'history'>>;
@@ -78,9 +110,14 @@ export function resolveRouterOptions(options: WSRouterOptions): ResolvedRouterOp
     'maxReplay',
     'replayQueueBytes',
     'maxSubscriptionsPerClient',
+    'maxHandlersPerClient',
+    'maxCallsPerClient',
+    'maxCallsPerHandler',
   ] as const) {
     checkInteger(OWNER, key, options[key], { min: 1 });
   }
+  checkDuration(OWNER, 'maxCallTimeoutMs', options.maxCallTimeoutMs);
+  checkInteger(OWNER, 'maxStreamCredit', options.maxStreamCredit, { min: 1, max: MAX_CREDIT });
   checkOneOf(OWNER, 'slowConsumerPolicy', options.slowConsumerPolicy, [
     'drop-oldest',
     'disconnect',

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { assertTopic } from '@switchboard/protocol';
 import { type Engine, type LogEntry, MemoryEngine } from '@switchboard/router';
+import { CallRouter, type CallStats } from './call-router.ts';
 import type { ClientInfo } from './client-info.ts';
 import { FanOut } from './fan-out.ts';
 import type { RoutedFrame } from './frame-stage.ts';
+import { HandlerRegistry } from './handler-registry.ts';
 import { HubEmitter } from './hub-emitter.ts';
 import { publishFrame } from './publish-handler.ts';
 import { RequestHandler } from './request-handler.ts';
@@ -58,6 +60,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
   readonly #fanOut = new FanOut(this.#subscriptions);
   readonly #subscribe: SubscribeHandler;
   readonly #requests: RequestHandler;
+  readonly #calls: CallRouter;
   readonly #stopFanOut: () => void;
   #published = 0;
   #dropped = 0;
@@ -75,7 +78,11 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
     this.#link = server.attach(
       {
         handleFrame: (connection, frame) => this.#handleFrame(connection, frame),
-        handleClose: (connection) => this.#subscriptions.removeAll(connection),
+        handleCallFrame: (connection, frame) => this.#calls.traffic(connection, frame),
+        handleClose: (connection) => {
+          this.#subscriptions.removeAll(connection);
+          this.#calls.closed(connection);
+        },
         handleDrop: (connection, topic, offset) => this.#handleDrop(connection, topic, offset),
         stats: () => this.stats(),
         open: () => this.engine.open(),
@@ -114,7 +121,9 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         activity.unsubscribed(client, patterns);
       },
     });
-    this.#requests = new RequestHandler(core, this.#routes, (error) =>
+    // Client-hosted handlers are node-local: the registry knows this node's connections only.
+    this.#calls = new CallRouter(new HandlerRegistry(), this.options);
+    this.#requests = new RequestHandler(core, this.#routes, this.#calls, (error) =>
       this.emit('error', error instanceof Error ? error : new Error(String(error))),
     );
     this.#stopFanOut = engine.onEntry((entry) => this.#deliver(entry));
@@ -187,6 +196,11 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
     return all;
   }
 
+  /** Client-hosted handlers on this node and their calls, with the flow-control accounting. */
+  callStats(): CallStats {
+    return this.#calls.stats();
+  }
+
   stats(): RouterStats {
     return {
       subscriptions: this.#subscriptions.size,
@@ -216,6 +230,12 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         return;
       case 'request':
         this.#requests.request(connection, frame);
+        return;
+      case 'handle':
+        this.#calls.handle(connection, frame);
+        return;
+      case 'unhandle':
+        this.#calls.unhandle(connection, frame);
         return;
     }
   }
