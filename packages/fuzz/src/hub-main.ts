@@ -1,0 +1,79 @@
+/**
+ * The hub under test, in a process of its own so that a crash is seen as an exit: a WSServer
+ * and WSRouter on 127.0.0.1 port 0 with the fuzz principals and a few routes. It reports its
+ * URL, then its memory every 100 ms, over IPC; `{ type: 'stop' }` shuts it down.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SwitchboardError } from '@switchboard/protocol';
+import { WSRouter, WSServer } from '@switchboard/server';
+import type { ChildMessage, ParentMessage } from './hub-messages.ts';
+import { principalFor } from './principals.ts';
+
+function send(message: ChildMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+const server = new WSServer({
+  port: 0,
+  authenticate: (token) => principalFor(token, Date.now()),
+  authTimeoutMs: 1_000,
+  maxPayload: 262_144,
+});
+const router = new WSRouter(server, { maxCallTimeoutMs: 2_000 });
+router.route({ method: 'echo', handler: (data) => data });
+router.route({
+  method: 'slow',
+  handler: async (data) => {
+    await sleep(20);
+    return data;
+  },
+});
+router.route({
+  method: 'fail',
+  handler: () => {
+    throw new SwitchboardError('FORBIDDEN', 'the fail route always fails');
+  },
+});
+router.route({ method: 'big', handler: () => 'b'.repeat(65_536) });
+// An Error that is not a SwitchboardError must become INTERNAL_ERROR, not a crash.
+router.route({
+  topic: 'agent.7.#',
+  handler: () => {
+    throw new Error('route of agent.7.# threw');
+  },
+});
+
+let heapPeak = 0;
+let rssPeak = 0;
+function sample(): { heapUsed: number; rss: number } {
+  const { heapUsed, rss } = process.memoryUsage();
+  heapPeak = Math.max(heapPeak, heapUsed);
+  rssPeak = Math.max(rssPeak, rss);
+  return { heapUsed, rss };
+}
+
+await server.start();
+const timer = setInterval(() => send({ type: 'memory', ...sample(), heapPeak, rssPeak }), 100);
+// Revocation under load: every connection of `expiring` is closed with 4009 now and then.
+const revoker = setInterval(() => server.revoke('expiring', 'fuzz revocation'), 1_500);
+send({ type: 'ready', url: server.url, pid: process.pid });
+
+// Fault injection for the soak's own tests (hub-fault.test.ts): a hub that dies mid-run.
+const fault = process.env.FUZZ_HUB_FAULT;
+if (fault?.startsWith('exit-after-ms:')) {
+  setTimeout(() => process.exit(70), Number(fault.slice('exit-after-ms:'.length))).unref();
+}
+
+process.on('message', async (message: ParentMessage) => {
+  if (message.type !== 'stop') return;
+  clearInterval(timer);
+  sample();
+  clearInterval(revoker);
+  const connections = server.getConnectedClientIds().length;
+  await server.shutdown(1_000);
+  await router.close();
+  send({ type: 'final', heapPeak, rssPeak, connections });
+  process.disconnect();
+});
+// The orchestrator went away: do not linger.
+process.on('disconnect', () => process.exit(0));
