@@ -125,7 +125,7 @@ function mutateObject(frame: ClientFrame, rng: Rng, unique: string): Record<stri
         { epoch: 'x', offset: 2 ** 53 },
         { epoch: 'x', offset: 1.5 },
       ]);
-      record.since = rng.pick([0, -1, 'first', 2 ** 60, 1e400, null]);
+      record.since = rng.pick([0, -1, 'first', 2 ** 60, Number.MAX_VALUE, null]);
       break;
     case 8:
       record.token = rng.pick(['', 'x'.repeat(8193), 'admin\u0000', 'Bearer admin', 'agent7 ']);
@@ -158,7 +158,10 @@ function mutateText(text: string, rng: Rng): Payload {
     case 4: {
       const at = rng.int(text.length);
       return {
-        text: text.slice(0, at) + rng.pick(['"', '}', ',', '\\', '\u0000', 'NaN']) + text.slice(at),
+        text:
+          text.slice(0, at) +
+          rng.pick(['"', '}', ',', '\\', '\u0000', 'NaN', ':1e400']) +
+          text.slice(at),
       };
     }
     case 5:
