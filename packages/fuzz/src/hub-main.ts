@@ -3,11 +3,14 @@
  * and WSRouter on 127.0.0.1 port 0 with the fuzz principals and a few routes. It reports its
  * URL, then its memory every 100 ms, over IPC; `{ type: 'stop' }` shuts it down.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchboardError } from '@switchboard/protocol';
 import { WSRouter, WSServer } from '@switchboard/server';
 import type { ChildMessage, ParentMessage } from './hub-messages.ts';
 import { principalFor } from './principals.ts';
+
+const DELIBERATE_FAILURE = 'fuzz: the agent.7.# route fails on purpose';
 
 function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message);
@@ -39,9 +42,25 @@ router.route({ method: 'big', handler: () => 'b'.repeat(65_536) });
 router.route({
   topic: 'agent.7.#',
   handler: () => {
-    throw new Error('route of agent.7.# threw');
+    throw new Error(DELIBERATE_FAILURE);
   },
 });
+
+// Failures inside the hub are `error` events (never thrown): count them for the report, all
+// but the route's deliberate one (which the hub must report, and answer INTERNAL_ERROR).
+let hubErrors = 0;
+const hubErrorExamples: string[] = [];
+function onHubError(error: unknown): void {
+  if ((error as Error)?.message === DELIBERATE_FAILURE) return;
+  hubErrors += 1;
+  if (hubErrorExamples.length < 5)
+    hubErrorExamples.push(String((error as Error)?.stack ?? error).slice(0, 500));
+}
+server.on('error', onHubError);
+router.on('error', onHubError);
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 
 let heapPeak = 0;
 let rssPeak = 0;
@@ -72,7 +91,17 @@ process.on('message', async (message: ParentMessage) => {
   const connections = server.getConnectedClientIds().length;
   await server.shutdown(1_000);
   await router.close();
-  send({ type: 'final', heapPeak, rssPeak, connections });
+  loop.disable();
+  send({
+    type: 'final',
+    heapPeak,
+    rssPeak,
+    connections,
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
+    loopDelayMaxMs: loop.max / 1e6,
+    hubErrors,
+    hubErrorExamples,
+  });
   process.disconnect();
 });
 // The orchestrator went away: do not linger.

@@ -18,6 +18,8 @@ export class HubProcess {
   readonly exited: Promise<HubExit>;
   heapPeak = 0;
   rssPeak = 0;
+  /** What the hub reported when it stopped; undefined when it did not (it crashed). */
+  final: Extract<ChildMessage, { type: 'final' }> | undefined;
   /** Set once the hub was asked to stop: an exit after it is no crash. */
   stopping = false;
 
@@ -33,6 +35,7 @@ export class HubProcess {
         this.heapPeak = Math.max(this.heapPeak, message.heapPeak);
         this.rssPeak = Math.max(this.rssPeak, message.rssPeak);
       }
+      if (message.type === 'final') this.final = message;
     });
   }
 

@@ -43,6 +43,12 @@ export interface SoakReport {
   errorCodes: Record<string, number>;
   heapPeakBytes: number;
   rssPeakBytes: number;
+  /** The hub's own event-loop delay over the run (the well-behaved pings also wait on ours). */
+  hubLoopDelayP99Ms: number;
+  hubLoopDelayMaxMs: number;
+  /** `error` events of the hub's server and router (failures inside the hub), but the deliberate one. */
+  hubErrors: number;
+  hubErrorExamples: string[];
   wellBehaved: WellBehavedReport;
   /** Whether the run passed: no crash, nothing unanswered, no leak, the well-behaved side whole. */
   ok: boolean;
@@ -115,6 +121,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       errorCodes: Object.fromEntries([...tally.errorCodes].sort(([, a], [, b]) => b - a)),
       heapPeakBytes: hub.heapPeak,
       rssPeakBytes: hub.rssPeak,
+      hubLoopDelayP99Ms: round(hub.final?.loopDelayP99Ms ?? Number.NaN),
+      hubLoopDelayMaxMs: round(hub.final?.loopDelayMaxMs ?? Number.NaN),
+      hubErrors: hub.final?.hubErrors ?? 0,
+      hubErrorExamples: hub.final?.hubErrorExamples ?? [],
       wellBehaved,
       ok: false,
     };
@@ -133,6 +143,7 @@ export function failures(report: SoakReport): string[] {
     [report.unanswered > 0, `${report.unanswered} frames got no answer`],
     [report.stalls > 0, `${report.stalls} fence pings went unanswered`],
     [report.leaks > 0, `${report.leaks} deliveries leaked to the restricted principal`],
+    [report.hubErrors > 0, `the hub emitted ${report.hubErrors} error events`],
     [w.orderViolations > 0, `${w.orderViolations} well-behaved events out of order`],
     [w.missing > 0, `${w.missing} acked well-behaved events never arrived`],
     [w.dropped > 0, `the well-behaved subscriber got ${w.dropped} dropped frames`],
@@ -142,6 +153,10 @@ export function failures(report: SoakReport): string[] {
     [w.acked === 0, 'the well-behaved publisher got no publish acked'],
   ];
   return problems.filter(([failed]) => failed).map(([, message]) => message);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function passed(report: SoakReport): boolean {
