@@ -4,7 +4,7 @@ import { failures, runSoak } from './soak.ts';
 // The CI slice of `pnpm fuzz`: a few fixed seeds, a short run each, against a real hub in a
 // child process. A failure prints the seed; replay it with `pnpm fuzz --seed <seed>`.
 const SEEDS = [1, 2, 3];
-const FRAMES = 15_000;
+const FRAMES = 10_000;
 
 describe('fuzz soak (CI slice)', () => {
   for (const seed of SEEDS) {
