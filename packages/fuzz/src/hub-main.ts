@@ -84,6 +84,10 @@ if (fault?.startsWith('exit-after-ms:')) {
 }
 
 process.on('message', async (message: ParentMessage) => {
+  if (message.type === 'measure') {
+    loop.reset();
+    return;
+  }
   if (message.type !== 'stop') return;
   clearInterval(timer);
   sample();

@@ -15,4 +15,5 @@ export type ChildMessage =
       hubErrorExamples: string[];
     };
 
-export type ParentMessage = { type: 'stop' };
+/** `measure`: the run starts now, forget the loop delay of the start-up. */
+export type ParentMessage = { type: 'stop' } | { type: 'measure' };

@@ -76,6 +76,12 @@ export class HubProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Tells the hub the run starts: its loop-delay figures start over. */
+  measure(): void {
+    if (this.running && this.child.connected)
+      this.child.send({ type: 'measure' } satisfies ParentMessage);
+  }
+
   /** Asks the hub to shut down; kills it if it has not exited within `timeoutMs`. */
   async stop(timeoutMs = 10_000): Promise<HubExit> {
     if (this.running && this.child.connected) {

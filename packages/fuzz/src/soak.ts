@@ -73,6 +73,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   try {
     const watch = await WellBehaved.start(hub.url);
+    hub.measure();
     const share = Math.ceil(options.frames / options.connections);
     const fuzzers = Array.from({ length: options.connections }, (_, i) => {
       const frames = Math.max(0, Math.min(share, options.frames - i * share));
