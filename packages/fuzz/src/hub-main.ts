@@ -18,7 +18,8 @@ function send(message: ChildMessage): void {
 
 const server = new WSServer({
   port: 0,
-  authenticate: (token) => principalFor(token, Date.now()),
+  authenticate: (token) =>
+    principalFor(token, Date.now(), process.env.FUZZ_HUB_FAULT === 'open-acl'),
   authTimeoutMs: 1_000,
   maxPayload: 262_144,
 });
@@ -78,7 +79,8 @@ const timer = setInterval(() => send({ type: 'memory', ...sample(), heapPeak, rs
 const revoker = setInterval(() => server.revoke('expiring', 'fuzz revocation'), 1_500);
 send({ type: 'ready', url: server.url, pid: process.pid });
 
-// Fault injection for the soak's own tests (hub-fault.test.ts): a hub that dies mid-run.
+// Fault injection for the soak's own tests (soak.test.ts): a hub that dies mid-run, or
+// (above) one that forgets agent7's subscribe ACL.
 const fault = process.env.FUZZ_HUB_FAULT;
 if (fault?.startsWith('exit-after-ms:')) {
   setTimeout(() => process.exit(70), Number(fault.slice('exit-after-ms:'.length))).unref();
