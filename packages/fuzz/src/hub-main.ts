@@ -1,7 +1,7 @@
 /**
  * The hub under test, in a process of its own so that a crash is seen as an exit: a WSServer
  * and WSRouter on 127.0.0.1 port 0 with the fuzz principals and a few routes. It reports its
- * URL, then its memory every 100 ms, over IPC; `{ type: 'stop' }` shuts it down.
+ * URL, then its memory every 250 ms, over IPC; `{ type: 'stop' }` shuts it down.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,8 @@ function send(message: ChildMessage): void {
 
 const server = new WSServer({
   port: 0,
-  authenticate: (token) => principalFor(token, Date.now()),
+  authenticate: (token) =>
+    principalFor(token, Date.now(), process.env.FUZZ_HUB_FAULT === 'open-acl'),
   authTimeoutMs: 1_000,
   maxPayload: 262_144,
 });
@@ -72,12 +73,14 @@ function sample(): { heapUsed: number; rss: number } {
 }
 
 await server.start();
-const timer = setInterval(() => send({ type: 'memory', ...sample(), heapPeak, rssPeak }), 100);
+// process.memoryUsage() reads /proc: a few ms under load, so not too often.
+const timer = setInterval(() => send({ type: 'memory', ...sample(), heapPeak, rssPeak }), 250);
 // Revocation under load: every connection of `expiring` is closed with 4009 now and then.
 const revoker = setInterval(() => server.revoke('expiring', 'fuzz revocation'), 1_500);
 send({ type: 'ready', url: server.url, pid: process.pid });
 
-// Fault injection for the soak's own tests (hub-fault.test.ts): a hub that dies mid-run.
+// Fault injection for the soak's own tests (soak.test.ts): a hub that dies mid-run, or
+// (above) one that forgets agent7's subscribe ACL.
 const fault = process.env.FUZZ_HUB_FAULT;
 if (fault?.startsWith('exit-after-ms:')) {
   setTimeout(() => process.exit(70), Number(fault.slice('exit-after-ms:'.length))).unref();

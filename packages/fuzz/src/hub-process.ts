@@ -41,11 +41,18 @@ export class HubProcess {
 
   /** `env` is added to the child's environment (e.g. FUZZ_HUB_FAULT in the soak's own tests). */
   static async start(env: Record<string, string> = {}): Promise<HubProcess> {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ENTRY], {
-      cwd: PACKAGE_DIR,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, NODE_OPTIONS: '', ...env },
-    });
+    // FUZZ_HUB_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (stopped
+    // gracefully at the end, so the profile gets written).
+    const flags = (process.env.FUZZ_HUB_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(
+      process.execPath,
+      [...flags, '--conditions=source', '--import', 'tsx', ENTRY],
+      {
+        cwd: PACKAGE_DIR,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, NODE_OPTIONS: '', ...env },
+      },
+    );
     let hub: HubProcess | undefined;
     const exited = new Promise<HubExit>((resolve) => {
       child.once('exit', (code, signal) =>

@@ -22,6 +22,21 @@ describe('fuzz soak (CI slice)', () => {
     }, 60_000);
   }
 
+  it('sees deliveries outside its ACL reach the restricted principal as leaks', async () => {
+    const report = await runSoak({
+      seed: 4,
+      frames: 6_000,
+      connections: 2,
+      hubEnv: { FUZZ_HUB_FAULT: 'open-acl' },
+    });
+    expect(report.crashes).toBe(0);
+    expect(report.leaks).toBeGreaterThan(0);
+    expect(report.leakExamples[0]).toMatch(/^f1 \(agent7\) got /);
+    expect(failures(report)).toContain(
+      `${report.leaks} deliveries leaked to the restricted principal`,
+    );
+  }, 60_000);
+
   it('sees a hub that dies mid-run as a crash and fails the run', async () => {
     const report = await runSoak({
       seed: 9,
