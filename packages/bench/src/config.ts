@@ -71,7 +71,7 @@ export interface BenchConfig {
 const FULL: BenchConfig = {
   fanOut: {
     subscribers: [1_000, 10_000],
-    targets: ['b0', 'b1', 'b2', 'socketio', 'switchboard'],
+    targets: ['b0', 'b1', 'b2', 'socketio', 'switchboard', 'nats'],
     warmupMs: 2_000,
     windowMs: 5_000,
     inFlightDeliveries: 50_000,
@@ -90,7 +90,7 @@ const FULL: BenchConfig = {
   memory: {
     connections: 10_000,
     warmupConnections: 200,
-    targets: ['b0', 'socketio', 'switchboard'],
+    targets: ['b0', 'socketio', 'switchboard', 'nats'],
   },
   router: { sizes: [1_000, 1_000_000], lookups: 500_000 },
   replay: { events: 10_000, rounds: 5, warmupRounds: 3, historySize: 50_000, settleMs: 200 },

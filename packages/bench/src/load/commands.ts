@@ -10,6 +10,10 @@ export interface SubscriberConfig {
   progressMs: number;
   /** Connections opened at once. */
   concurrency: number;
+  /** Subscribe to this instead of the bench pattern (many-publishers: every agent topic). */
+  pattern?: string;
+  /** The first subscriber parses every message and checks the payload sequence (default on). */
+  sample?: boolean;
 }
 
 export interface SubscriberProgress {
