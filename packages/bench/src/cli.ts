@@ -17,7 +17,7 @@ export const USAGE = `Usage: pnpm bench [-- --quick] [--only fanout,latency] [--
   --quick        1k subscribers (slow consumers: 500), shorter windows, 2k idle connections
   --only <ids>   run only these scenarios (comma separated)
   --no-docs      do not update docs/performance.md after a full run
-  --targets <ids>        fan-out and memory: only these servers (b0,b1,b2,socketio,switchboard)
+  --targets <ids>        fan-out, memory, many-publishers: only these servers (b0,b1,b2,socketio,switchboard,nats)
   --subscribers <list>   fan-out: these subscriber counts (e.g. 10000)
   --publishers <list>    many-publishers: these publisher counts (e.g. 1000)
 

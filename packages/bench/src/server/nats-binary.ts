@@ -33,6 +33,14 @@ function hasCommand(name: string): boolean {
  */
 export function natsServerBinary(log: (line: string) => void = () => {}): NatsBinary {
   if (found) return found;
+  const chosen = process.env.BENCH_NATS_SERVER;
+  if (chosen) {
+    // Another build (BENCH_NATS_SERVER=/path/to/nats-server): used as is, never installed.
+    found = existsSync(chosen)
+      ? { path: chosen }
+      : { missing: `BENCH_NATS_SERVER=${chosen} does not exist; NATS rows skipped` };
+    return found;
+  }
   let path = lookup();
   if (!path && process.getuid?.() === 0 && hasCommand('apt-get')) {
     log('nats-server not found; running apt-get install -y nats-server');
