@@ -3,6 +3,7 @@ import type { ScenarioReport } from './report/model.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
 import { floodScenario } from './scenarios/flood.ts';
 import { latencyScenario } from './scenarios/latency.ts';
+import { manyPublishersScenario } from './scenarios/many-publishers.ts';
 import { memoryScenario } from './scenarios/memory.ts';
 import { replayScenario } from './scenarios/replay.ts';
 import { routerScenario } from './scenarios/router.ts';
@@ -33,4 +34,5 @@ export const SCENARIOS: readonly Scenario[] = [
   replayScenario,
   slowConsumersScenario,
   floodScenario,
+  manyPublishersScenario,
 ];
