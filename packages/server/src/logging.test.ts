@@ -1,0 +1,94 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { RawPeer } from './test-support/raw-peer.ts';
+import { WSRouter } from './ws-router.ts';
+import { WSServer } from './ws-server.ts';
+
+const TOKEN = 'tok-SECRET-7d1f';
+const PAYLOAD = 'PAYLOAD-SECRET-93ab';
+
+/** A pino logger at debug whose lines land in `lines`. */
+function capture(): {
+  logger: pino.Logger;
+  lines: string[];
+  records: () => Record<string, unknown>[];
+} {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return {
+    logger: pino({ level: 'debug' }, stream),
+    lines,
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+describe('logger', () => {
+  it('logs the lifecycle with codes, and never a token or a payload', async () => {
+    const { logger, lines, records } = capture();
+    const server = new WSServer({
+      port: 0,
+      logger,
+      authenticate: (token) => (token === TOKEN ? { id: 'alice' } : false),
+    });
+    const router = new WSRouter(server);
+    await server.start();
+    const url = server.url;
+
+    const peer = await RawPeer.welcomed(url, TOKEN);
+    peer.send({ type: 'subscribe', id: 's', topics: ['t'] });
+    await peer.reply('s');
+    peer.send({ type: 'publish', id: 'p', topic: 't', data: { secret: PAYLOAD } });
+    await peer.reply('p');
+    await peer.next('event');
+    // A frame that is not JSON: its error message quotes it.
+    peer.send(`{"type":"publish","data":"${PAYLOAD}" oops`);
+    await peer.next('error');
+    peer.send({ type: 'publish', id: 'bad', topic: 'a..b', data: PAYLOAD });
+    await peer.next('error', 'bad');
+    const refused = await RawPeer.open(url);
+    refused.send({ type: 'hello', versions: [1], token: `${TOKEN}-wrong` });
+    await refused.closed;
+
+    const closed = new Promise((resolve) => server.once('disconnection', resolve));
+    await peer.close();
+    await closed;
+    await server.shutdown(500);
+    await router.close();
+
+    const all = lines.join('\n');
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toContain(PAYLOAD);
+    const events = records();
+    const of = (event: string) => events.filter((record) => record.event === event);
+    expect(of('listening')[0]).toMatchObject({ level: 30, url });
+    expect(of('authenticated')[0]).toMatchObject({ level: 30, principalId: 'alice' });
+    expect(of('refusal').map((record) => record.code)).toEqual(
+      expect.arrayContaining(['INVALID_MESSAGE', 'INVALID_TOPIC', 'AUTHENTICATION_FAILED']),
+    );
+    expect(of('refusal').find((record) => record.code === 'INVALID_MESSAGE')).not.toHaveProperty(
+      'detail',
+    );
+    const closes = of('disconnection');
+    expect(closes.map((record) => record.code)).toEqual(expect.arrayContaining([1005, 4001]));
+    expect(closes.find((record) => record.code === 4001)).toMatchObject({
+      reasonCode: 'AUTHENTICATION_FAILED',
+    });
+    expect(of('shutdown')).toHaveLength(1);
+    expect(of('shutdown-complete')).toHaveLength(1);
+  });
+
+  it('is silent unless given, and takes { level } or refuses what it cannot use', () => {
+    expect(() => new WSServer({ logger: { level: 'loud' as never } })).toThrow(/logger.level/);
+    expect(() => new WSServer({ logger: { level: 'info', pretty: true } as never })).toThrow(
+      /"pretty"/,
+    );
+    expect(() => new WSServer({ logger: 'info' as never })).toThrow(/"logger"/);
+    expect(() => new WSServer({ logger: { level: 'silent' } })).not.toThrow();
+  });
+});
