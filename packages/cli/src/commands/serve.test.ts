@@ -95,13 +95,16 @@ describe('switchboard serve: where the config comes from', () => {
     );
   });
 
-  it('exits 2 on keys this build cannot honour instead of ignoring them', async () => {
-    const file = configFile({ engine: { type: 'redis', url: 'redis://127.0.0.1:6379' } });
+  it('exits 2 on a JWT config it cannot honour instead of starting without the check', async () => {
+    const file = configFile({ auth: { jwt: { secret: 'x'.repeat(32), jwksUrl: 'https://k/' } } });
     await expectExit(
       ['serve', '--config', file],
       2,
-      "engine type 'redis' needs @switchboard/redis",
+      'config.auth.jwt: needs exactly one of secret, publicKey and jwksUrl, got secret and jwksUrl',
     );
+    await expectExit(['serve', '--port', '0'], 2, /config\.auth\.jwt: .*"secret".*32 bytes/, {
+      env: { SWITCHBOARD_JWT_SECRET: 'too-short' },
+    });
   });
 
   it('exits 2 when anonymous clients would be let in beyond loopback', async () => {

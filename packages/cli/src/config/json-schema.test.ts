@@ -10,12 +10,14 @@ describe('config.schema.json', () => {
     expect(read('../../config.schema.json')).toBe(renderConfigJsonSchema());
   });
 
-  it('has a place for the keys the lead will wire (engine redis, auth.jwt)', () => {
+  it('describes the redis engine, auth.jwt, metrics and the log level', () => {
     const schema = JSON.parse(renderConfigJsonSchema());
     expect(JSON.stringify(schema.properties.engine)).toContain('"redis"');
     expect(Object.keys(schema.properties.auth.properties.jwt.properties)).toEqual(
-      expect.arrayContaining(['secret', 'jwksUrl', 'issuer', 'audience']),
+      expect.arrayContaining(['secret', 'publicKey', 'jwksUrl', 'issuer', 'audience']),
     );
+    expect(schema.properties.metrics).toMatchObject({ type: 'boolean', default: false });
+    expect(schema.properties.log.properties.level).toMatchObject({ default: 'info' });
   });
 });
 
