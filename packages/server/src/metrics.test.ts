@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { useHubFixture } from './test-support/fixture.ts';
@@ -154,5 +155,25 @@ describe('GET /metrics', () => {
     expect(() => new WSServer({ metrics: { prefix: 'bad-prefix' } })).toThrow(/metrics.prefix/);
     expect(() => new WSServer({ metrics: { registry: {} as never } })).toThrow(/metrics.registry/);
     expect(() => new WSServer({ metrics: { path: '/m' } as never })).toThrow(/"path"/);
+  });
+});
+
+describe('docs/operations.md', () => {
+  it('lists every metric the hub registers, with its type and labels', async () => {
+    const doc = readFileSync(new URL('../../../docs/operations.md', import.meta.url), 'utf8');
+    const rows = new Map<string, string>();
+    for (const line of doc.split('\n')) {
+      const cells = /^\| `(switchboard_[a-z_]+)` +\| (\w+) +\| ([^|]*)\|/.exec(line);
+      if (cells) rows.set(cells[1]!, `${cells[2]} ${cells[3]!.trim()}`.trim());
+    }
+    const { server } = await hub({ metrics: { defaultMetrics: false } });
+    const registry = server.metricsRegistry!;
+    const expected = new Map<string, string>();
+    for (const { name, type } of await registry.getMetricsAsJSON()) {
+      const metric = registry.getSingleMetric(name) as unknown as { labelNames: string[] };
+      const labels = [...metric.labelNames, ...(String(type) === 'histogram' ? ['le'] : [])];
+      expected.set(name, `${type} ${labels.map((label) => `\`${label}\``).join(', ')}`.trim());
+    }
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(expected));
   });
 });
