@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { rawSocketOf } from './raw-socket.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
 import { WSRouter } from './ws-router.ts';
 import { WSServer } from './ws-server.ts';
@@ -81,6 +82,49 @@ describe('logger', () => {
     });
     expect(of('shutdown')).toHaveLength(1);
     expect(of('shutdown-complete')).toHaveLength(1);
+  });
+
+  it('logs a slow consumer once, counts every drop, and totals them when it goes', async () => {
+    const { logger, records } = capture();
+    const server = new WSServer({ port: 0, logger, metrics: { defaultMetrics: false } });
+    const router = new WSRouter(server, { queueSize: 10, queueBytes: 16_384 });
+    await server.start();
+    try {
+      const peer = await RawPeer.welcomed(server.url);
+      peer.send({ type: 'subscribe', id: 's', topics: ['load.#'] });
+      await peer.reply('s');
+      rawSocketOf(peer.socket)!.pause();
+      let drops = 0;
+      const dropped = new Promise<void>((resolve) =>
+        router.on('message-dropped', () => {
+          drops += 1;
+          if (drops === 20) resolve();
+        }),
+      );
+      const payload = 'z'.repeat(4096);
+      for (let i = 0; i < 2_000 && drops < 20; i += 1)
+        await router.publish('load.a', { i, payload });
+      await dropped;
+      const metrics = await server.metricsRegistry!.getSingleMetricAsString(
+        'switchboard_dropped_total',
+      );
+      expect(metrics).toContain(
+        `switchboard_dropped_total{reason="slow_consumer"} ${router.stats().dropped}`,
+      );
+      const queued = await server.metricsRegistry!.getSingleMetricAsString(
+        'switchboard_outbound_queue_bytes',
+      );
+      expect(Number(/ (\d+)$/m.exec(queued)?.[1])).toBeGreaterThan(0);
+      expect(records().filter((record) => record.event === 'slow-consumer')).toHaveLength(1);
+      const gone = new Promise((resolve) => server.once('disconnection', resolve));
+      rawSocketOf(peer.socket)!.destroy();
+      await gone;
+      const close = records().find((record) => record.event === 'disconnection');
+      expect(close).toMatchObject({ code: 1006, dropped: router.stats().dropped });
+    } finally {
+      await server.shutdown(500);
+      await router.close();
+    }
   });
 
   it('is silent unless given, and takes { level } or refuses what it cannot use', () => {
