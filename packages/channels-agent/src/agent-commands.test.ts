@@ -113,6 +113,46 @@ describe('agent commands', () => {
     expect(text(events)).toHaveLength(100 * 100 + 5_000);
   });
 
+  it('keeps what a slow caller has not read within maxCallerBytes; the log has it all', async () => {
+    const chunk = `${'z'.repeat(1_000)}\n`;
+    const total = 300;
+    let peakCallerBytes = 0;
+    let written = 0;
+    const { dashboard, service } = await setup(
+      async (_request, io) => {
+        // Fast: 300 KB while the caller reads one event; each publish is acked before the next.
+        for (let i = 0; i < total; i++) {
+          io.stdout(chunk);
+          written += 1;
+          peakCallerBytes = Math.max(peakCallerBytes, service.stats().callerBytes);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+      { maxBatchBytes: 2_048, maxCallerBytes: 8_192 },
+    );
+    const run = dashboard.runCommand('agent-1', 'flood', { credit: 2 });
+    const iterator = run[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'start' });
+    // The caller stops reading; the command runs to its end regardless.
+    const watcher = dashboard.followCommand('agent-1', run.commandId);
+    const logged: TerminalEvent[] = [];
+    watcher.on('terminal', (event) => logged.push(event));
+    await watcher.exited;
+    expect(written).toBe(total);
+    expect(peakCallerBytes).toBeGreaterThan(0);
+    expect(peakCallerBytes).toBeLessThanOrEqual(8_192);
+    const read: TerminalEvent[] = [];
+    for (let step = await iterator.next(); !step.done; step = await iterator.next())
+      read.push(step.value);
+    expect(read.at(-1)).toMatchObject({ type: 'exit', status: 'completed' });
+    // The caller lost its oldest unread output (a gap in seq, counted), never start or exit.
+    expect(run.missed).toBeGreaterThan(0);
+    expect(run.missed + read.length + 1).toBe(logged.length);
+    // The log has every byte, in order (publishes wait for acks; nothing was dropped there).
+    expect(logged.at(-1)).toMatchObject({ type: 'exit', dropped: 0 });
+    expect(text(logged)).toBe(chunk.repeat(total));
+  });
+
   it('interrupts from the caller: the agent’s signal fires, the exit says interrupted', async () => {
     const { executor, stop } = endless();
     const { dashboard, service } = await setup(executor);
@@ -276,6 +316,9 @@ describe('agent commands', () => {
       /maxBatchBytes/,
     );
     expect(() => agent.serveCommands('agent-1', countTo, { nope: 1 } as never)).toThrow(/nope/);
+    expect(() => agent.serveCommands('agent-1', countTo, { maxCallerBytes: 1.5 })).toThrow(
+      /maxCallerBytes/,
+    );
     expect(() => dashboard.runCommand('bad.id', 'x')).toThrow(
       expect.objectContaining({ code: ErrorCode.INVALID_TOPIC }),
     );

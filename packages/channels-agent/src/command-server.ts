@@ -59,6 +59,12 @@ export interface CommandService {
   readonly ready: Promise<void>;
   /** Ids of the commands running now. */
   running(): string[];
+  /**
+   * What the running commands hold in memory (UTF-8 bytes of output): not yet published to
+   * the log, and published but not yet taken by their callers. Each is bounded per command by
+   * `maxBufferedBytes`.
+   */
+  stats(): { running: number; pendingBytes: number; callerBytes: number };
   /** Interrupts one running command; false when there is none by that id. */
   interrupt(commandId: string, reason?: string): boolean;
   /** Stops serving; commands under way are interrupted and run to their exit. */
@@ -67,6 +73,7 @@ export interface CommandService {
 
 interface Running {
   controller: AbortController;
+  session: CommandSession;
   done: Promise<CommandExitEvent>;
 }
 
@@ -131,7 +138,7 @@ export function serveCommands(
       running.delete(commandId);
       return session.end(end);
     });
-    running.set(commandId, { controller, done });
+    running.set(commandId, { controller, session, done });
     return session.stream(context.signal);
   };
 
@@ -164,6 +171,16 @@ export function serveCommands(
   return {
     ready,
     running: () => [...running.keys()],
+    stats() {
+      let pendingBytes = 0;
+      let callerBytes = 0;
+      for (const { session } of running.values()) {
+        const held = session.buffered();
+        pendingBytes += held.pendingBytes;
+        callerBytes += held.callerBytes;
+      }
+      return { running: running.size, pendingBytes, callerBytes };
+    },
     interrupt: (commandId, reason = 'Interrupted by the agent') => interrupt(commandId, reason),
     async close() {
       await Promise.all(registrations.map((registration) => registration.close()));

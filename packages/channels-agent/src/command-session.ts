@@ -26,12 +26,17 @@ export interface CommandOutputOptions {
    */
   flushIntervalMs?: number;
   /**
-   * Bytes of output kept while a publish is in flight, and again for a caller that reads
-   * slower than the command writes. Past it the oldest output is dropped: counted in
-   * `dropped` for the log, and seen as a gap in `seq` by the slow caller (the log has it).
+   * Bytes of output kept while a publish is in flight (the hub is slower than the command).
+   * Past it the oldest output is dropped and counted in the next batch's `dropped`.
    * @default 1_048_576
    */
   maxBufferedBytes?: number;
+  /**
+   * Bytes of published output kept for a caller that reads slower than the command writes.
+   * Past it the caller loses its oldest unread output batches (a gap in `seq`, counted in
+   * `CommandRun.missed`); the log still has them. @default 1_048_576
+   */
+  maxCallerBytes?: number;
 }
 
 export const COMMAND_OUTPUT_DEFAULTS = {
@@ -39,6 +44,7 @@ export const COMMAND_OUTPUT_DEFAULTS = {
   maxBatchBytes: 32_768,
   flushIntervalMs: 0,
   maxBufferedBytes: 1_048_576,
+  maxCallerBytes: 1_048_576,
 } as const satisfies Required<CommandOutputOptions>;
 
 export function resolveOutputOptions(
@@ -59,6 +65,7 @@ export function resolveOutputOptions(
   checkInteger(owner, 'maxBufferedBytes', resolved.maxBufferedBytes, {
     min: resolved.maxBatchBytes,
   });
+  checkInteger(owner, 'maxCallerBytes', resolved.maxCallerBytes, { min: resolved.maxBatchBytes });
   checkDuration(owner, 'flushIntervalMs', resolved.flushIntervalMs, { min: 0 });
   return resolved;
 }
@@ -186,6 +193,11 @@ export class CommandSession {
     }
   }
 
+  /** Bytes held now: output not yet published, and published output the caller has not taken. */
+  buffered(): { pendingBytes: number; callerBytes: number } {
+    return { pendingBytes: this.#pendingBytes, callerBytes: this.#forCallerBytes };
+  }
+
   /** The caller is gone: nothing more is kept for it. */
   detachCaller(): void {
     this.#forCaller = undefined;
@@ -256,7 +268,7 @@ export class CommandSession {
     queue.push(event);
     this.#forCallerBytes += sizeOf(event);
     // A caller far behind loses its oldest output (never start or exit): it is in the log.
-    while (this.#forCallerBytes > this.#options.maxBufferedBytes) {
+    while (this.#forCallerBytes > this.#options.maxCallerBytes) {
       const index = queue.findIndex((queued) => queued.type === 'output');
       if (index < 0) break;
       this.#forCallerBytes -= sizeOf(queue[index]!);
