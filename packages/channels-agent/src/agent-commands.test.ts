@@ -170,6 +170,16 @@ describe('agent commands', () => {
     expect(service.running()).toEqual([]);
   });
 
+  it('interrupts when the caller breaks out of the iteration; result still gets the exit', async () => {
+    const { executor, stop } = endless();
+    const { dashboard } = await setup(executor);
+    const run = dashboard.runCommand('agent-1', 'yes');
+    for await (const event of run) if (event.type === 'output') break;
+    expect(await stop).toMatchObject({ code: ErrorCode.CANCELLED });
+    expect(await run.result).toMatchObject({ type: 'exit', status: 'interrupted' });
+    expect(run.interrupted).toBe(true);
+  });
+
   it('lets another dashboard interrupt by id (command:interrupt); NOT_FOUND when not running', async () => {
     const { executor, stop } = endless();
     const { hub, dashboard } = await setup(executor);

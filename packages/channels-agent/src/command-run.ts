@@ -116,36 +116,55 @@ export class CommandRun implements AsyncIterable<TerminalEvent> {
   }
 
   async *#run(stream: AsyncIterableIterator<unknown>): AsyncGenerator<TerminalEvent> {
+    let settled = false;
     try {
-      for await (const item of stream) {
-        const event = this.#parse(item);
-        if (event.seq <= this.#lastSeq) continue;
-        this.#missed += event.seq - this.#lastSeq - 1;
-        this.#lastSeq = event.seq;
-        yield event;
-        if (event.type === 'exit') {
-          this.#settle.resolve(event);
-          return;
+      try {
+        for await (const item of stream) {
+          const event = this.#parse(item);
+          if (event.seq <= this.#lastSeq) continue;
+          this.#missed += event.seq - this.#lastSeq - 1;
+          this.#lastSeq = event.seq;
+          if (event.type === 'exit') {
+            settled = true;
+            this.#settle.resolve(event);
+          }
+          yield event;
+          if (event.type === 'exit') return;
+        }
+      } catch (error) {
+        if (!this.interrupted) {
+          settled = true;
+          this.#settle.reject(error);
+          throw error;
         }
       }
-    } catch (error) {
       if (!this.interrupted) {
+        const error = new SwitchboardError(
+          ErrorCode.INTERNAL_ERROR,
+          `The stream of command ${this.commandId} ended without its exit`,
+        );
+        settled = true;
         this.#settle.reject(error);
         throw error;
       }
+      // Interrupted: the agent publishes the exit to the log; the call itself is over.
+      const exit = await this.#exitFromLog();
+      settled = true;
+      this.#settle.resolve(exit);
+      yield exit;
+    } finally {
+      if (!settled) {
+        // The reader stopped early (`break`): that cancelled the call, so the command is
+        // interrupted; `result` still gets its exit, from the log.
+        this.#controller.abort(
+          new SwitchboardError(ErrorCode.CANCELLED, 'The caller stopped reading'),
+        );
+        this.#exitFromLog().then(
+          (exit) => this.#settle.resolve(exit),
+          () => undefined,
+        );
+      }
     }
-    if (!this.interrupted) {
-      const error = new SwitchboardError(
-        ErrorCode.INTERNAL_ERROR,
-        `The stream of command ${this.commandId} ended without its exit`,
-      );
-      this.#settle.reject(error);
-      throw error;
-    }
-    // Interrupted: the agent publishes the exit to the log; the call itself is over.
-    const exit = await this.#exitFromLog();
-    this.#settle.resolve(exit);
-    yield exit;
   }
 
   async #exitFromLog(): Promise<CommandExitEvent> {

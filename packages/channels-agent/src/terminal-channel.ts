@@ -13,7 +13,6 @@ export const AGENT_TERMINAL_CHANNEL = defineChannel({
   kinds: ['term'],
   schemas: { term: TerminalEvent },
   subIds: { term: 'commandId' },
-  events: { term: 'terminal-output' },
 });
 
 /** `agent.<agentId>.term.<commandId>`; INVALID_TOPIC naming `agentId` or `commandId`. */
