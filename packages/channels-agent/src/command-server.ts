@@ -122,6 +122,8 @@ export function serveCommands(
       controller.abort(context.signal.reason);
     };
     context.signal.addEventListener('abort', stop, { once: true });
+    // Cancelled before it got here: the command starts interrupted and ends at once.
+    if (context.signal.aborted) stop();
     await session.start({ command: request.command, args: request.args, caller: context.caller });
     const io: CommandIO = {
       agentId,
