@@ -66,6 +66,18 @@ export interface BenchConfig {
     /** monitorEventLoopDelay resolution in the server, ms. */
     loopResolutionMs: number;
   };
+  flood: {
+    /** Subscribers of the flooded topics. */
+    subscribers: number;
+    warmupMs: number;
+    windowMs: number;
+    /** The flooder publishes while its socket buffers less than this. */
+    maxBufferedBytes: number;
+    /** The probe's ping interval. */
+    pingIntervalMs: number;
+    /** monitorEventLoopDelay resolution in the server, ms. */
+    loopResolutionMs: number;
+  };
 }
 
 const FULL: BenchConfig = {
@@ -105,6 +117,14 @@ const FULL: BenchConfig = {
     settleAfterDropMs: 1_000,
     loopResolutionMs: 1,
   },
+  flood: {
+    subscribers: 500,
+    warmupMs: 1_000,
+    windowMs: 5_000,
+    maxBufferedBytes: 1_048_576,
+    pingIntervalMs: 10,
+    loopResolutionMs: 1,
+  },
 };
 
 const QUICK: BenchConfig = {
@@ -123,6 +143,7 @@ const QUICK: BenchConfig = {
     maxSettleMs: 30_000,
     settleAfterDropMs: 500,
   },
+  flood: { ...FULL.flood, warmupMs: 500, windowMs: 2_500 },
 };
 
 export function configFor(quick: boolean): BenchConfig {

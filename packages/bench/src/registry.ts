@@ -1,6 +1,7 @@
 import type { BenchContext } from './context.ts';
 import type { ScenarioReport } from './report/model.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
+import { floodScenario } from './scenarios/flood.ts';
 import { latencyScenario } from './scenarios/latency.ts';
 import { memoryScenario } from './scenarios/memory.ts';
 import { replayScenario } from './scenarios/replay.ts';
@@ -31,4 +32,5 @@ export const SCENARIOS: readonly Scenario[] = [
   routerScenario,
   replayScenario,
   slowConsumersScenario,
+  floodScenario,
 ];
