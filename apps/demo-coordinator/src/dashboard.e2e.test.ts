@@ -144,4 +144,38 @@ describeBrowser('dashboard (browser)', () => {
       ),
     );
   });
+
+  it('runs a command on an agent in the terminal pane, shows its output, and interrupts it', async () => {
+    hub ??= await createDemoHub(OPTIONS);
+    page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(hub.dashboardUrl);
+    await waitForState('connected');
+    await page.waitForSelector('#term-agent option[value="ada"]', {
+      state: 'attached',
+      timeout: 15_000,
+    });
+    await page.selectOption('#term-agent', 'ada');
+
+    await page.fill('#term-command', 'status');
+    await page.click('#term-run');
+    await page.waitForSelector('#term-exit[data-status="completed"]', { timeout: 15_000 });
+    const status = await page.textContent('#term-output');
+    expect(status).toContain('$ status');
+    expect(status).toContain('agent:     ada');
+
+    await page.fill('#term-command', 'sleep 30');
+    await page.click('#term-run');
+    await page.waitForFunction(
+      () => document.querySelector('#term-output')?.textContent?.includes('slept 2/30 s'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.click('#term-interrupt');
+    await page.waitForSelector('#term-exit[data-status="interrupted"]', { timeout: 15_000 });
+    expect(await page.textContent('#term-exit')).toContain('interrupted');
+    expect(await page.textContent('#term-output')).not.toContain('slept 30/30 s');
+    expect(pageErrors).toEqual([]);
+  });
 });
