@@ -234,7 +234,7 @@ function hubUrls(o: ClientOptions): string[] {
       `WSClient: option "${name}" is required: a URL string or a non-empty array of them`,
     );
   }
-  given.forEach((url: unknown, i) => checkUrl(`${name}[${i}]`, url));
+  for (const [i, url] of (given as unknown[]).entries()) checkUrl(`${name}[${i}]`, url);
   return [...(given as string[])];
 }
 
