@@ -137,3 +137,32 @@ describe('the url and urls options', () => {
     expect(() => new WSClient({ ...FAST, ...(options as object) })).toThrow(message);
   });
 });
+
+describe('a log reset under a live connection', () => {
+  it('reports resync-required with epoch-changed at the first event of the new epoch', async () => {
+    const hub = await h.hub();
+    const client = h.client(hub);
+    await client.connect();
+    await client.subscribe('feed.#');
+    const events = record(client, 'event');
+    const resyncs = record(client, 'resync-required');
+    const publisher = h.client(hub, { reconnect: false });
+    await publisher.connect();
+    await publisher.publish('feed.x', 1);
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    expect(resyncs).toEqual([]);
+    // What a node sends once its engine found a new log (a Redis without persistence restarted).
+    const fresh = { type: 'event', id: 'n1', topic: 'feed.x', data: 2, sequenceNumber: 1 } as const;
+    hub.broadcast({ ...fresh, offset: 1, epoch: 'epoch-2', timestamp: Date.now() });
+    hub.broadcast({ ...fresh, id: 'n2', offset: 2, epoch: 'epoch-2', timestamp: Date.now() });
+    await vi.waitFor(() => expect(events).toHaveLength(3));
+    expect(resyncs).toEqual([
+      { reason: 'epoch-changed', patterns: ['feed.#'], position: { epoch: hub.epoch, offset: 1 } },
+    ]);
+    expect(events.map((e) => [e.epoch, e.offset])).toEqual([
+      [hub.epoch, 1],
+      ['epoch-2', 1],
+      ['epoch-2', 2],
+    ]);
+  });
+});

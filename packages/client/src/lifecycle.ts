@@ -369,11 +369,13 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   private deliver(frame: EventFrame): void {
     const position = this.position;
     if (isAlreadyDelivered(frame, position)) return;
-    if (
-      position === undefined ||
-      position.epoch !== frame.epoch ||
-      frame.offset > position.offset
-    ) {
+    if (position !== undefined && position.epoch !== frame.epoch) {
+      // The hub's log was reset under a live connection (e.g. a Redis without persistence
+      // restarted): what was between the position and the reset may be gone. Say so.
+      const patterns = [...this.subscriber.patterns()];
+      this.emit('resync-required', { reason: 'epoch-changed', patterns, position });
+    }
+    if (position?.epoch !== frame.epoch || frame.offset > position.offset) {
       this.position = { epoch: frame.epoch, offset: frame.offset };
     }
     this.emit('event', frame);
