@@ -105,11 +105,11 @@ export async function measureCluster(ctx: BenchContext, setup: ClusterSetup): Pr
     await Promise.all(groups.map((g, i) => g.call('connect', { port: ports[i]! }, 300_000)));
     await publisher.call('connect', { port: ports[0]! }, 30_000);
     const progressOf: SubscriberProgress[] = groups.map(() => ({ min: 0, max: 0, total: 0 }));
-    groups.forEach((g, i) =>
+    for (const [i, g] of groups.entries()) {
       g.on('progress', (data) => {
         progressOf[i] = data as SubscriberProgress;
-      }),
-    );
+      });
+    }
     const minimum = () => Math.min(...progressOf.map((p) => p.min));
 
     const intervalUs = 1e6 / c.publishesPerSec;
