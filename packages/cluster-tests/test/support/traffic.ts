@@ -1,4 +1,4 @@
-import { WSClient } from '@switchboard/client';
+import { type ClientOptions, WSClient } from '@switchboard/client';
 import { type EventFrame, matches, type SubscriptionOutcome } from '@switchboard/protocol';
 import type { Random } from '../../src/index.ts';
 
@@ -33,8 +33,9 @@ export function observe(
   urls: readonly string[],
   patterns: string[],
   random: Random,
+  options: Partial<ClientOptions> = {},
 ): Observed {
-  const client = new WSClient({ url: rotated(urls, random), clientName: name });
+  const client = new WSClient({ ...options, url: rotated(urls, random), clientName: name });
   const observed: Observed = {
     client,
     name,
