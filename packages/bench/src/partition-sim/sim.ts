@@ -56,7 +56,10 @@ export function simulate(config: SimConfig): SimResult {
   const total = weights.reduce((a, b) => a + b, 0);
   const pick = () => {
     let r = next() * total;
-    for (let i = 0; i < weights.length; i++) if ((r -= weights[i]!) <= 0) return topics[i]!;
+    for (let i = 0; i < weights.length; i++) {
+      r -= weights[i]!;
+      if (r <= 0) return topics[i]!;
+    }
     return topics.at(-1)!;
   };
   const pool = ['#', 'agent.*.status', 'agent.1.status', 'agent.2.#', 'agent.7.status'];
