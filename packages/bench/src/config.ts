@@ -77,6 +77,18 @@ export interface BenchConfig {
     /** REDIS_URL, else this. */
     redisUrl: string;
   };
+  flood: {
+    /** Subscribers of the flooded topics. */
+    subscribers: number;
+    warmupMs: number;
+    windowMs: number;
+    /** The flooder publishes while its socket buffers less than this. */
+    maxBufferedBytes: number;
+    /** The probe's ping interval. */
+    pingIntervalMs: number;
+    /** monitorEventLoopDelay resolution in the server, ms. */
+    loopResolutionMs: number;
+  };
 }
 
 const FULL: BenchConfig = {
@@ -124,6 +136,14 @@ const FULL: BenchConfig = {
     graceMs: 2_000,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   },
+  flood: {
+    subscribers: 500,
+    warmupMs: 1_000,
+    windowMs: 5_000,
+    maxBufferedBytes: 1_048_576,
+    pingIntervalMs: 10,
+    loopResolutionMs: 1,
+  },
 };
 
 const QUICK: BenchConfig = {
@@ -149,6 +169,7 @@ const QUICK: BenchConfig = {
     warmupMs: 1_000,
     windowMs: 2_500,
   },
+  flood: { ...FULL.flood, warmupMs: 500, windowMs: 2_500 },
 };
 
 export function configFor(quick: boolean): BenchConfig {

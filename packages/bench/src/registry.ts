@@ -2,6 +2,7 @@ import type { BenchContext } from './context.ts';
 import type { ScenarioReport } from './report/model.ts';
 import { clusterScenario } from './scenarios/cluster.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
+import { floodScenario } from './scenarios/flood.ts';
 import { latencyScenario } from './scenarios/latency.ts';
 import { memoryScenario } from './scenarios/memory.ts';
 import { replayScenario } from './scenarios/replay.ts';
@@ -33,4 +34,5 @@ export const SCENARIOS: readonly Scenario[] = [
   replayScenario,
   slowConsumersScenario,
   clusterScenario,
+  floodScenario,
 ];

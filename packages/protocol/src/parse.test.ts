@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: one table of frames per frame type, accepted and refused, with the
+// stable code each refusal carries. Split by frame it would scatter the shared fixtures and the
+// one place a reader checks what the parser accepts.
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isErrorCode, SwitchboardError } from './errors.ts';

@@ -120,6 +120,19 @@ export interface PublisherTotals {
   firstError?: string;
 }
 
+export interface FloodArgs {
+  durationMs: number;
+  /** Publish while the socket buffers less than this, then wait for it to drain. */
+  maxBufferedBytes: number;
+  /** After the flood, how long to wait for the last acks. */
+  settleMs: number;
+}
+
+export interface FloodResult extends PublisherTotals {
+  /** From the first publish to the end of the flood. */
+  seconds: number;
+}
+
 export type PublisherCommands = {
   connect: { args: { port: number }; result: null };
   /**
@@ -130,8 +143,29 @@ export type PublisherCommands = {
   /** Ends the closed loop, or a `paced` run early (which then resolves with what it sent). */
   stop: { args: null; result: PublisherTotals };
   paced: { args: PacedArgs; result: PacedResult };
+  /** Publishes as fast as the socket takes them for `durationMs`, then waits for the acks. */
+  flood: { args: FloodArgs; result: FloodResult };
   mark: { args: null; result: LoadMark };
   totals: { args: null; result: PublisherTotals };
+};
+
+export interface ProbeConfig {
+  name: string;
+}
+
+export interface ProbeResult {
+  sent: number;
+  answered: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+}
+
+export type ProbeCommands = {
+  /** Opens one Switchboard connection (hello, welcome) to the server on `port`. */
+  connect: { args: { port: number }; result: null };
+  /** Pings every `intervalMs` for `durationMs` and reports the round trips of the pongs. */
+  probe: { args: { durationMs: number; intervalMs: number }; result: ProbeResult };
 };
 
 /** A real `@switchboard/client` WSClient that is cut off and resumes (replay scenario). */

@@ -9,6 +9,8 @@ import { RawWebSocket } from './raw-ws.ts';
 export interface LoadPublisher {
   publish(sequence: number, scheduledUs: number): void;
   totals(): PublisherTotals;
+  /** Bytes written but not yet handed to the kernel (for a flood that writes while it can). */
+  buffered(): number;
 }
 
 async function baselinePublisher(port: number): Promise<LoadPublisher> {
@@ -20,6 +22,7 @@ async function baselinePublisher(port: number): Promise<LoadPublisher> {
       sent += 1;
     },
     totals: () => ({ sent, acked: 0, errors: 0 }),
+    buffered: () => ws.socket.writableLength,
   };
 }
 
@@ -69,6 +72,7 @@ async function switchboardPublisher(port: number): Promise<LoadPublisher> {
       sent += 1;
     },
     totals: () => ({ sent, acked, errors, ...(firstError ? { firstError } : {}) }),
+    buffered: () => ws.socket.writableLength,
   };
 }
 
@@ -90,6 +94,7 @@ async function socketIoPublisher(port: number): Promise<LoadPublisher> {
       sent += 1;
     },
     totals: () => ({ sent, acked: 0, errors: 0 }),
+    buffered: () => 0,
   };
 }
 
