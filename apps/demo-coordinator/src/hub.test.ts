@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { WSClient } from '@switchboard/client';
 import { ErrorCode } from '@switchboard/protocol';
+import { MemoryEngine } from '@switchboard/router';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoHub, type DemoHub } from './hub.ts';
 import { silentLog } from './log.ts';
@@ -112,5 +113,21 @@ describe('the demo hub', () => {
     expect(next.tokens).toEqual(hub.tokens);
     expect(next.router.epoch).not.toBe(epoch);
     expect((await fetch(`${next.httpUrl}/health`)).status).toBe(200);
+  });
+});
+
+describe('the engine option', () => {
+  it('runs the hub on the engine it makes, a new one per start', async () => {
+    const made: MemoryEngine[] = [];
+    const engine = () => {
+      made.push(new MemoryEngine());
+      return made.at(-1)!;
+    };
+    const hub = await start({ engine });
+    expect(hub.router.engine).toBe(made[0]);
+    const again = await hub.restart();
+    hubs.splice(hubs.indexOf(hub), 1, again);
+    expect(made).toHaveLength(2);
+    expect(again.router.engine).toBe(made[1]);
   });
 });

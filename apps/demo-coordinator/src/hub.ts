@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Engine } from '@switchboard/router';
 import { WSRouter, WSServer } from '@switchboard/server';
 import { ActivityMonitor } from './activity.ts';
 import { createAuthenticator, createTokens, type DemoTokens } from './auth.ts';
@@ -44,6 +45,12 @@ export interface DemoHubOptions {
   swarmId?: string;
   /** Terminal output. @default a log on stdout */
   log?: DemoLog;
+  /**
+   * Makes the hub's log engine, called once per start (a restart gets a new one): e.g. a
+   * `RedisEngine`, so that several demo nodes on one Redis share one log.
+   * @default the router's in-memory engine
+   */
+  engine?: () => Engine;
 }
 
 export interface DemoHub {
@@ -112,7 +119,8 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
     name: 'switchboard-demo',
     shutdownTimeoutMs: 2_000,
   });
-  const router = new WSRouter(server);
+  const engine = options.engine?.();
+  const router = new WSRouter(server, engine === undefined ? {} : { engine });
   server.on('error', onError);
   router.on('error', onError);
   http.on('request', createRequestHandler(server, onError));

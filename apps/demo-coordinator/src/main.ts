@@ -1,3 +1,4 @@
+import { RedisEngine } from '@switchboard/redis';
 import { bundleDashboard } from './dashboard/bundle.ts';
 import { createDemoHub } from './hub.ts';
 import { createTerminalLog } from './log.ts';
@@ -5,7 +6,9 @@ import { createTerminalLog } from './log.ts';
 /**
  * `pnpm run demo`: a hub on 127.0.0.1 with simulated agents, a coordinator and a live
  * dashboard. PORT (default 7070; a taken port falls back to a free one), HOST, TICK_MS,
- * AGENTS and SEED tune it. Ctrl-C stops it gracefully.
+ * AGENTS and SEED tune it; SWITCHBOARD_REDIS_URL puts its log on Redis (key prefix
+ * SWITCHBOARD_REDIS_PREFIX, default `switchboard-demo`), so several nodes share it. Ctrl-C
+ * stops it gracefully.
  */
 const log = createTerminalLog();
 
@@ -20,7 +23,20 @@ function numberFromEnv(name: string, fallback?: number): number | undefined {
   return value;
 }
 
+const redisUrl = process.env.SWITCHBOARD_REDIS_URL;
+const keyPrefix = process.env.SWITCHBOARD_REDIS_PREFIX || 'switchboard-demo';
+if (redisUrl)
+  log.line('hub', `log on Redis ${redactUrl(redisUrl)}, key prefix ${keyPrefix}`, 'dim');
+
 const hub = await createDemoHub({
+  engine: redisUrl
+    ? () =>
+        new RedisEngine({
+          url: redisUrl,
+          keyPrefix,
+          onError: (error) => log.line('error', `redis: ${(error as Error).message}`, 'bad'),
+        })
+    : undefined,
   port: numberFromEnv('PORT', 7070),
   host: process.env.HOST ?? '127.0.0.1',
   portFallback: true,
@@ -47,6 +63,11 @@ bundleDashboard().then(
 // Ctrl-C reaches node and the package manager around it, which may pass it on again:
 // a second signal within a second is the same Ctrl-C. A later one forces the exit.
 const SAME_SIGNAL_MS = 1_000;
+/** The URL without its password, for the terminal. */
+function redactUrl(url: string): string {
+  return url.replace(/:[^:@/]*@/, ':***@');
+}
+
 function kB(bytes: number): string {
   return `${Math.round(bytes / 1024)} kB`;
 }

@@ -84,6 +84,17 @@ export interface BenchConfig {
     /** monitorEventLoopDelay resolution in the server, ms. */
     loopResolutionMs: number;
   };
+  cluster: {
+    /** Subscribers in all, spread evenly over the nodes. */
+    subscribers: number;
+    /** Paced publishes per second, the same for every setup. */
+    publishesPerSec: number;
+    warmupMs: number;
+    windowMs: number;
+    graceMs: number;
+    /** REDIS_URL, else this. */
+    redisUrl: string;
+  };
   flood: {
     /** Subscribers of the flooded topics. */
     subscribers: number;
@@ -145,6 +156,14 @@ const FULL: BenchConfig = {
     settleAfterDropMs: 1_000,
     loopResolutionMs: 1,
   },
+  cluster: {
+    subscribers: 1_500,
+    publishesPerSec: 100,
+    warmupMs: 2_000,
+    windowMs: 5_000,
+    graceMs: 2_000,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  },
   flood: {
     subscribers: 500,
     warmupMs: 1_000,
@@ -171,6 +190,13 @@ const QUICK: BenchConfig = {
     windowMs: 2_500,
     maxSettleMs: 30_000,
     settleAfterDropMs: 500,
+  },
+  cluster: {
+    ...FULL.cluster,
+    subscribers: 300,
+    publishesPerSec: 50,
+    warmupMs: 1_000,
+    windowMs: 2_500,
   },
   flood: { ...FULL.flood, warmupMs: 500, windowMs: 2_500 },
 };

@@ -1,5 +1,6 @@
 import type { BenchContext } from './context.ts';
 import type { ScenarioReport } from './report/model.ts';
+import { clusterScenario } from './scenarios/cluster.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
 import { floodScenario } from './scenarios/flood.ts';
 import { latencyScenario } from './scenarios/latency.ts';
@@ -33,6 +34,7 @@ export const SCENARIOS: readonly Scenario[] = [
   routerScenario,
   replayScenario,
   slowConsumersScenario,
+  clusterScenario,
   floodScenario,
   manyPublishersScenario,
 ];

@@ -16,7 +16,12 @@ import {
 import { deferred, unref, unrefSocket, unrefUnless } from './async.ts';
 import { closeFailure, isTerminalErrorCode } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
-import type { TokenSource, TokenTransport } from './options.ts';
+import {
+  CLIENT_VERSION,
+  type ResolvedOptions,
+  type TokenSource,
+  type TokenTransport,
+} from './options.ts';
 import { CONNECTING, OPEN, type WebSocketConstructor, type WebSocketLike } from './websocket.ts';
 
 export interface ConnectionParams {
@@ -30,6 +35,22 @@ export interface ConnectionParams {
   client: { name: string; version: string };
   /** Whether this attempt and its socket keep a Node process alive. */
   keepProcessAlive: boolean;
+}
+
+/** The parameters every attempt of one client shares (all but the URL). */
+export function connectionParams(
+  o: ResolvedOptions,
+  WebSocket: WebSocketConstructor,
+): Omit<ConnectionParams, 'url'> {
+  return {
+    token: o.token,
+    tokenTransport: o.tokenTransport,
+    WebSocket,
+    connectTimeoutMs: o.connectTimeoutMs,
+    heartbeatIntervalMs: o.heartbeatIntervalMs,
+    client: { name: o.clientName, version: CLIENT_VERSION },
+    keepProcessAlive: o.keepProcessAlive,
+  };
 }
 
 export interface CloseInfo {

@@ -26,8 +26,13 @@ export interface DisconnectedEvent {
 export interface ReconnectingEvent {
   /** 1 for the first retry after a drop. */
   attempt: number;
-  /** Wait before this attempt, drawn with full jitter. */
+  /**
+   * Wait before this attempt, drawn with full jitter; 0 when the node said it is going away
+   * (close 1001) and the client moves to the next of several URLs at once.
+   */
   delayMs: number;
+  /** The hub URL this attempt goes to (the next of several after a lost connection). */
+  url: string;
 }
 
 export interface ReconnectFailedEvent {

@@ -4,8 +4,10 @@ import {
   type EventFrame,
   HistoryResponse,
   type StreamPosition,
+  type SubscriptionOutcome,
   SwitchboardError,
 } from '@switchboard/protocol';
+import type { ResyncRequiredEvent } from './events.ts';
 
 /** What the gap recovery needs from its client. */
 export interface GapRecoveryHost {
@@ -151,4 +153,24 @@ export function isAlreadyDelivered(
     position.epoch === event.epoch &&
     event.offset <= position.offset
   );
+}
+
+/**
+ * The `resync-required` detail of a resubscribe whose recovery failed for some patterns
+ * (`position`: where the client was; `start`: the hub's head in the ack), else undefined.
+ */
+export function unrecovered(
+  subscriptions: readonly SubscriptionOutcome[],
+  position: StreamPosition | undefined,
+  start: StreamPosition | undefined,
+): ResyncRequiredEvent | undefined {
+  const lost = subscriptions.filter((outcome) => outcome.wasRecovering && !outcome.recovered);
+  if (lost.length === 0) return undefined;
+  const epochChanged =
+    position !== undefined && start !== undefined && position.epoch !== start.epoch;
+  return {
+    reason: epochChanged ? 'epoch-changed' : 'history-exhausted',
+    patterns: lost.map((outcome) => outcome.pattern),
+    position,
+  };
 }

@@ -13,18 +13,14 @@ import {
 import type { ClientState, Platform } from './api.ts';
 import { type Deferred, deferred, unrefUnless } from './async.ts';
 import { backoffDelay } from './backoff.ts';
-import { type CloseInfo, Connection } from './connection.ts';
+import { type CloseInfo, Connection, connectionParams } from './connection.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { closeFailure, connectionClosed } from './errors.ts';
 import type { ClientEvents } from './events.ts';
-import { GapRecovery, isAlreadyDelivered } from './gap-recovery.ts';
+import { GapRecovery, isAlreadyDelivered, unrecovered } from './gap-recovery.ts';
+import { HubUrls, movesOnAtOnce } from './hub-urls.ts';
 import { idSequence } from './ids.ts';
-import {
-  CLIENT_VERSION,
-  type ClientOptions,
-  type ResolvedOptions,
-  resolveOptions,
-} from './options.ts';
+import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import type { SessionPart } from './session-part.ts';
 import { Subscriber } from './subscriber.ts';
 import { TokenRefresher } from './token-refresh.ts';
@@ -50,6 +46,9 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   /** The last event processed, sent on resubscribe so the hub can replay the gap. */
   private position: StreamPosition | undefined;
   private retries = 0;
+  /** URLs tried by the first connect so far: it tries each once before it rejects. */
+  private firstTries = 0;
+  private readonly hubs: HubUrls;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private lastFailure: SwitchboardError | undefined;
   private waiters: Deferred<void>[] = [];
@@ -59,6 +58,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   constructor(options: ClientOptions, platform: Platform) {
     super();
     this.options = resolveOptions(options);
+    this.hubs = new HubUrls(this.options.urls);
     const implementation = this.options.WebSocket ?? platform.defaultWebSocket;
     if (implementation === undefined) {
       throw new TypeError(
@@ -134,6 +134,11 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     return this.current === 'connected';
   }
 
+  /** The hub URL of the current connection or, while not connected, of the next attempt. */
+  get url(): string {
+    return this.hubs.current;
+  }
+
   /** The hub's id for the current connection; undefined while not connected. */
   get connectionId(): string | undefined {
     return this.current === 'connected' ? this.welcome?.connectionId : undefined;
@@ -151,6 +156,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     this.waiters.push(waiter);
     if (this.current === 'idle' || this.current === 'closed') {
       this.retries = 0;
+      this.firstTries = 0;
       this.current = 'connecting';
       this.attempt(true);
     }
@@ -172,18 +178,8 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   }
 
   private attempt(initial: boolean): void {
-    const o = this.options;
     const connection: Connection = new Connection(
-      {
-        url: o.url,
-        token: o.token,
-        tokenTransport: o.tokenTransport,
-        WebSocket: this.webSocket,
-        connectTimeoutMs: o.connectTimeoutMs,
-        heartbeatIntervalMs: o.heartbeatIntervalMs,
-        client: { name: o.clientName, version: CLIENT_VERSION },
-        keepProcessAlive: o.keepProcessAlive,
-      },
+      { ...connectionParams(this.options, this.webSocket), url: this.hubs.current },
       {
         welcome: (welcome) => {
           if (this.connection === connection) this.onWelcome(welcome);
@@ -228,7 +224,11 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   private onRefused(error: SwitchboardError, terminal: boolean, initial: boolean): void {
     this.connection = undefined;
     this.lastFailure = error;
-    if (initial) {
+    this.hubs.advance();
+    if (initial && !terminal && ++this.firstTries < this.hubs.size) {
+      // Another node of the hub may answer: the first connect tries each URL once.
+      this.attempt(true);
+    } else if (initial) {
       // A first connect that fails is the caller's to retry: no loop behind its back.
       this.shutdown(connectionClosed(`Could not connect: ${error.message}`, error), error);
     } else if (terminal) {
@@ -264,12 +264,16 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     this.subscriber.dropped(error);
     for (const part of this.parts) part.ended(error, false);
     this.current = 'reconnecting';
+    // Nodes of one hub share the log: the next one resumes where this one left off.
+    const atOnce = movesOnAtOnce(info, this.hubs);
+    this.hubs.advance();
     this.emit('disconnected', event);
     // A listener may have called disconnect() meanwhile.
-    if (this.current === 'reconnecting' && this.connection === undefined) this.scheduleReconnect();
+    if (this.current === 'reconnecting' && !this.connection) this.scheduleReconnect(atOnce);
   }
 
-  private scheduleReconnect(): void {
+  /** `atOnce`: the node said it is going away and another URL is left, so no backoff. */
+  private scheduleReconnect(atOnce = false): void {
     if (this.retries >= this.options.maxReconnectAttempts) {
       const attempts = this.retries;
       const message = `Gave up reconnecting after ${attempts} attempts`;
@@ -277,7 +281,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
       this.emit('reconnect-failed', { attempts, error: this.lastFailure });
       return;
     }
-    const delayMs = backoffDelay(this.retries, this.options);
+    const delayMs = atOnce ? 0 : backoffDelay(this.retries, this.options);
     this.retries += 1;
     this.current = 'reconnecting';
     // Ref'd by default: a process whose only work is this client must survive a hub restart.
@@ -288,7 +292,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         if (this.current === 'reconnecting' && this.connection === undefined) this.attempt(false);
       }, delayMs),
     );
-    this.emit('reconnecting', { attempt: this.retries, delayMs });
+    this.emit('reconnecting', { attempt: this.retries, delayMs, url: this.hubs.current });
   }
 
   /** The client gives up: state `closed`, every waiting caller rejected. */
@@ -364,11 +368,13 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   private deliver(frame: EventFrame): void {
     const position = this.position;
     if (isAlreadyDelivered(frame, position)) return;
-    if (
-      position === undefined ||
-      position.epoch !== frame.epoch ||
-      frame.offset > position.offset
-    ) {
+    if (position !== undefined && position.epoch !== frame.epoch) {
+      // The hub's log was reset under a live connection (e.g. a Redis without persistence
+      // restarted): what was between the position and the reset may be gone. Say so.
+      const patterns = [...this.subscriber.patterns()];
+      this.emit('resync-required', { reason: 'epoch-changed', patterns, position });
+    }
+    if (position?.epoch !== frame.epoch || frame.offset > position.offset) {
       this.position = { epoch: frame.epoch, offset: frame.offset };
     }
     this.emit('event', frame);
@@ -387,14 +393,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
       this.position = start;
     }
     this.emit('subscribed', { subscriptions, resubscribe });
-    const lost = subscriptions.filter((outcome) => outcome.wasRecovering && !outcome.recovered);
-    if (lost.length === 0) return;
-    const epochChanged =
-      position !== undefined && start !== undefined && position.epoch !== start.epoch;
-    this.emit('resync-required', {
-      reason: epochChanged ? 'epoch-changed' : 'history-exhausted',
-      patterns: lost.map((outcome) => outcome.pattern),
-      position,
-    });
+    const resync = unrecovered(subscriptions, position, start);
+    if (resync !== undefined) this.emit('resync-required', resync);
   }
 }

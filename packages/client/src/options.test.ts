@@ -7,7 +7,7 @@ const url = 'ws://localhost:1';
 describe('options', () => {
   it('merges the defaults once, ignoring undefined values', () => {
     const resolved = resolveOptions({ url, reconnect: undefined, messageTimeoutMs: 5 });
-    expect(resolved).toEqual({ ...DEFAULT_CLIENT_OPTIONS, url, messageTimeoutMs: 5 });
+    expect(resolved).toEqual({ ...DEFAULT_CLIENT_OPTIONS, urls: [url], messageTimeoutMs: 5 });
     expect(DEFAULT_CLIENT_OPTIONS).toMatchObject({
       reconnect: true,
       reconnectIntervalMs: 1000,

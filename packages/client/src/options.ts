@@ -18,8 +18,15 @@ export type TokenTransport = 'hello' | 'query' | 'header';
 export type TokenSource = string | (() => string | Promise<string>);
 
 export interface ClientOptions {
-  /** Hub URL, e.g. `ws://localhost:8080` (`wss:`, `http:` and `https:` work too). */
-  url: string;
+  /**
+   * Hub URL, e.g. `ws://localhost:8080` (`wss:`, `http:` and `https:` work too), or the URLs
+   * of several nodes of one hub (sharing one log, e.g. on `@switchboard/redis`): the client
+   * connects to the first that answers and fails over to the next when its node is lost,
+   * resuming every subscription where it left off. Required unless `urls` is given.
+   */
+  url?: string | readonly string[];
+  /** The nodes of one hub, as `url` takes them; pass `url` or `urls`, not both. */
+  urls?: readonly string[];
   /**
    * Credentials for the hub's `authenticate`. A function is called before every connection
    * attempt, so a reconnect picks up a refreshed token.
@@ -128,8 +135,11 @@ type Defaulted = keyof typeof DEFAULT_CLIENT_OPTIONS;
 type Alias = 'reconnectInterval' | 'heartbeatInterval';
 
 /** Options after defaults, with every alias folded into its `Ms` name. */
-export type ResolvedOptions = Required<Pick<ClientOptions, Defaulted | 'url'>> &
-  Omit<ClientOptions, Defaulted | 'url' | Alias>;
+export type ResolvedOptions = Required<Pick<ClientOptions, Defaulted>> &
+  Omit<ClientOptions, Defaulted | 'url' | 'urls' | Alias> & {
+    /** Every hub URL, in the caller's order; at least one. */
+    urls: readonly string[];
+  };
 
 /** Names of the first releases that got their `Ms`, without an alias: refused with a hint. */
 const RENAMED: Readonly<Record<string, keyof ClientOptions>> = {
@@ -143,6 +153,7 @@ const TRANSPORTS: readonly TokenTransport[] = ['hello', 'query', 'header'];
 const URL_PROTOCOLS = new Set(['ws:', 'wss:', 'http:', 'https:']);
 const KNOWN_OPTIONS = [
   'url',
+  'urls',
   'token',
   'tokenTransport',
   'reconnect',
@@ -178,9 +189,10 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   checkKnownOptions(OWNER, options, KNOWN_OPTIONS);
   validate(options);
-  const { reconnectInterval: _r, heartbeatInterval: _h, ...rest } = options;
+  const { reconnectInterval: _r, heartbeatInterval: _h, url: _u, urls: _us, ...rest } = options;
   const resolved = withDefaults(DEFAULT_CLIENT_OPTIONS, {
     ...rest,
+    urls: hubUrls(options),
     reconnectIntervalMs: aliased<number>(
       OWNER,
       options,
@@ -206,21 +218,45 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   return resolved;
 }
 
-function validate(o: ClientOptions): void {
-  if (typeof o.url !== 'string' || o.url.length === 0) {
-    throw new TypeError('WSClient: option "url" is required and must be a string');
+/** The hub URLs of `url` or `urls`, each checked under the name the caller used. */
+function hubUrls(o: ClientOptions): string[] {
+  if (o.url !== undefined && o.urls !== undefined) {
+    throw new TypeError('WSClient: options "url" and "urls" conflict; pass one of them');
+  }
+  const name = o.urls !== undefined ? 'urls' : 'url';
+  const given = o.urls ?? o.url;
+  if (typeof given === 'string') {
+    checkUrl(name, given);
+    return [given];
+  }
+  if (!Array.isArray(given) || given.length === 0) {
+    throw new TypeError(
+      `WSClient: option "${name}" is required: a URL string or a non-empty array of them`,
+    );
+  }
+  for (const [i, url] of (given as unknown[]).entries()) checkUrl(`${name}[${i}]`, url);
+  return [...(given as string[])];
+}
+
+function checkUrl(name: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`WSClient: option "${name}" is required and must be a string`);
   }
   let url: URL;
   try {
-    url = new URL(o.url);
+    url = new URL(value);
   } catch {
-    throw new TypeError(`WSClient: option "url" is not a valid URL: ${o.url}`);
+    throw new TypeError(`WSClient: option "${name}" is not a valid URL: ${value}`);
   }
   if (!URL_PROTOCOLS.has(url.protocol)) {
     throw new TypeError(
-      `WSClient: option "url" must use ws:, wss:, http: or https:, got ${url.protocol}`,
+      `WSClient: option "${name}" must use ws:, wss:, http: or https:, got ${url.protocol}`,
     );
   }
+}
+
+function validate(o: ClientOptions): void {
+  hubUrls(o);
   if (o.token !== undefined && typeof o.token !== 'function') {
     if (typeof o.token !== 'string' || o.token.length === 0) {
       throw new TypeError('WSClient: option "token" must be a non-empty string or a function');

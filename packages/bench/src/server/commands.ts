@@ -13,6 +13,8 @@ export interface SwitchboardSettings {
   gate?: boolean;
   /** Count the router's `message-dropped` events (a listener, as an application would add). */
   countDrops?: boolean;
+  /** Put the log on Redis (`RedisEngine`): nodes with the same URL and prefix share it. */
+  redis?: { url: string; keyPrefix: string };
 }
 
 export interface ServerConfig {

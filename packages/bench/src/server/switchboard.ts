@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { RedisEngine } from '@switchboard/redis';
 import { WSRouter, WSServer } from '@switchboard/server';
 import { cutConnection } from '@switchboard/server/testing';
 import { nowUs } from '../clock.ts';
@@ -38,8 +39,8 @@ function gatedHttpServer(): { http: HttpServer; gate: (open: boolean) => number 
 /**
  * The hub as users run it: WSServer and WSRouter with their defaults, except a connection
  * limit above the 10k subscribers (plus publisher and warm-up connections) the scenarios open
- * and what `settings` changes (history size, queue size) for the replay and slow-consumer
- * scenarios.
+ * and what `settings` changes (history size, queue size, a Redis engine) for the replay,
+ * slow-consumer and cluster scenarios.
  */
 export async function startSwitchboard(settings: SwitchboardSettings = {}): Promise<BenchServer> {
   const gated = settings.gate ? gatedHttpServer() : undefined;
@@ -47,9 +48,11 @@ export async function startSwitchboard(settings: SwitchboardSettings = {}): Prom
     maxConnections: 30_000,
     ...(gated ? { server: gated.http } : { port: 0, host: '127.0.0.1' }),
   });
+  const redis = settings.redis;
   const router = new WSRouter(server, {
+    ...(redis ? { engine: new RedisEngine({ ...redis, historySize: settings.historySize }) } : {}),
     ...(settings.queueSize !== undefined ? { queueSize: settings.queueSize } : {}),
-    ...(settings.historySize !== undefined
+    ...(settings.historySize !== undefined && !redis
       ? { history: { historySize: settings.historySize } }
       : {}),
   });

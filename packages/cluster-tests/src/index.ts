@@ -1,0 +1,3 @@
+export { HubNode, type HubNodeOptions } from './hub-node.ts';
+export { mulberry32, type Random } from './random.ts';
+export { deleteLog } from './redis-keys.ts';
