@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EngineHealthSummary } from '@switchboard/router';
 
 export interface HealthReport {
-  status: 'ok' | 'shutting-down';
+  /** Anything but `ok` answers 503. */
+  status: 'ok' | 'shutting-down' | 'unhealthy';
   name: string;
   connections: number;
   uptimeSeconds: number;
+  /** Why the status is not `ok`, for operators (e.g. `engine stalled`). */
+  reason?: string;
+  /** The engine's own report, when it gives one (RedisEngine's `health()`). */
+  engine?: EngineHealthSummary;
 }
 
 export interface StatsReport {

@@ -239,6 +239,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#outboundLimits = request.outboundLimits;
     return {
       connection: (clientId) => this.#connections.get(clientId),
+      connections: () => this.#connections.values(),
       maxSubscriptionsPerClient,
       events: {
         subscribed: (client, patterns) => this.emit('subscribe', client, patterns),
@@ -333,13 +334,22 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return handleHttpEndpoint(this, request, response);
   }
 
+  /**
+   * `status` is `ok`, `shutting-down`, or `unhealthy` when the router's engine says this
+   * node no longer receives the log (a Redis link down or wedged): `/health` then answers
+   * 503 with `reason` and the engine's report, so a load balancer moves clients away.
+   */
   health(): HealthReport {
-    return {
-      status: this.isShuttingDown ? 'shutting-down' : 'ok',
+    const engine = this.#handler?.health();
+    const report: HealthReport = {
+      status: this.isShuttingDown ? 'shutting-down' : engine?.ok === false ? 'unhealthy' : 'ok',
       name: this.options.name,
       connections: this.#connections.size,
       uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
     };
+    if (engine !== undefined) report.engine = engine;
+    if (engine?.ok === false) report.reason = `engine ${engine.state}`;
+    return report;
   }
 
   stats(): StatsReport {
