@@ -33,6 +33,8 @@ export interface StatsReport {
 export interface EndpointSource {
   health(): HealthReport;
   stats(): StatsReport;
+  /** `/stats?scope=cluster`: every node's counters and their totals. */
+  readonly cluster: { stats(): Promise<unknown>; readonly nodeId: string };
 }
 
 /** Answers `GET /health` and `GET /stats`; returns false for any other request. */
@@ -48,10 +50,31 @@ export function handleHttpEndpoint(
     response.end(JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'Use GET' }));
     return true;
   }
-  const report = path === '/health' ? source.health() : source.stats();
+  if (
+    path === '/stats' &&
+    new URL(request.url ?? '/', 'http://x').searchParams.get('scope') === 'cluster'
+  ) {
+    source.cluster.stats().then(
+      (report) => answer(response, request, 200, report),
+      (error: unknown) =>
+        answer(response, request, 503, { code: 'CLUSTER_UNAVAILABLE', message: String(error) }),
+    );
+    return true;
+  }
+  const report =
+    path === '/health' ? source.health() : { ...source.stats(), nodeId: source.cluster.nodeId };
   const status =
     path === '/health' && report && (report as HealthReport).status !== 'ok' ? 503 : 200;
+  answer(response, request, status, report);
+  return true;
+}
+
+function answer(
+  response: ServerResponse,
+  request: IncomingMessage,
+  status: number,
+  report: unknown,
+): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   response.end(request.method === 'HEAD' ? undefined : JSON.stringify(report));
-  return true;
 }

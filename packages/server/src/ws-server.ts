@@ -12,6 +12,8 @@ import type WebSocket from 'ws';
 import { clientIdOf, encodeAppMessage } from './app-message.ts';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
+import { type ClusterBus, LocalClusterBus } from './cluster-bus.ts';
+import { ClusterHub, runClusterCommand } from './cluster-hub.ts';
 import { Credentials } from './credentials.ts';
 import { FairReads } from './fair-reads.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
@@ -88,6 +90,9 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
   readonly #reads: FairReads<ServerConnection>;
+  readonly #bus: ClusterBus;
+  /** The hub API over every node (see `ClusterHub`); this node alone without a `cluster` bus. */
+  readonly cluster: ClusterHub;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -97,6 +102,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   constructor(options: WSServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.#bus = options.cluster ?? new LocalClusterBus();
+    this.cluster = new ClusterHub(this.#bus);
     this.#rateLimit = new RateLimitStage(this.options.rateLimit, (context, refusal, frameId) =>
       disconnectRateLimited(this.#connections.get(context.id), refusal, frameId),
     );
@@ -352,6 +359,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return report;
   }
 
+  /** This node's counters (`server.cluster.stats()` sums every node's). */
   stats(): StatsReport {
     let messagesIn = this.#closedMessagesIn;
     let messagesOut = this.#closedMessagesOut;
@@ -389,6 +397,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   async #open(): Promise<void> {
     await this.#handler?.open();
     await this.#listen();
+    await this.#bus.start((command) => runClusterCommand(this, command));
   }
 
   async #listen(): Promise<void> {
@@ -475,6 +484,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         ? new Promise<void>((resolve) => this.#http.close(() => resolve()))
         : Promise.resolve();
     await drainConnections(this.#connections, timeoutMs);
+    await this.#bus.stop().catch((error: unknown) => this.#emitError(error));
     this.#http.off('upgrade', this.#upgrade.handle);
     await this.#upgrade.close();
     await httpClosed;

@@ -1,6 +1,7 @@
 import { type ClientOptions, WSClient } from '@switchboard/client';
 import { WSRouter, WSServer, type WSServerOptions } from '@switchboard/server';
-import { RedisEngine, type RedisEngineOptions } from '../../src/index.ts';
+import Redis from 'ioredis';
+import { RedisClusterBus, RedisEngine, type RedisEngineOptions } from '../../src/index.ts';
 import { deleteLogs, REDIS_URL, testPrefix } from './redis-service.ts';
 
 export interface TestHub {
@@ -52,6 +53,12 @@ export function hubFixture() {
       await hub.server.shutdown(500);
       await hub.router.close();
     },
+    /** A node with a cluster bus (fast heartbeats, so tests see deaths within a second). */
+    startNode(keyPrefix: string, serverOptions: WSServerOptions = {}, url = REDIS_URL) {
+      return this.start(keyPrefix, {}, serverOptions, () => ({
+        cluster: new RedisClusterBus({ url, keyPrefix, heartbeatMs: 100, nodeTtlMs: 600 }),
+      }));
+    },
     async client(options: ClientOptions): Promise<WSClient> {
       const client = new WSClient({
         reconnectIntervalMs: 20,
@@ -66,6 +73,7 @@ export function hubFixture() {
       await Promise.all(clients.splice(0).map((client) => client.disconnect()));
       for (const hub of hubs.splice(0)) await this.stop(hub);
       await deleteLogs(prefixes).catch(() => {});
+      await deleteClusterKeys(prefixes).catch(() => {});
       prefixes.clear();
     },
   };
@@ -78,4 +86,16 @@ export async function getJson(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`http://127.0.0.1:${server.port}${path}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The bus's keys of these prefixes (heartbeat keys expire on their own). */
+async function deleteClusterKeys(prefixes: Iterable<string>): Promise<void> {
+  const keys = [...prefixes].map((prefix) => `{${prefix}}:nodes`);
+  if (keys.length === 0) return;
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+  try {
+    await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
 }
