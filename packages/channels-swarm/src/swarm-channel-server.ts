@@ -11,7 +11,13 @@ import {
   withDefaults,
 } from '@switchboard/protocol';
 import { SWARM_CHANNEL } from './channel.ts';
-import { ConsensusService, type ProposalState, type ProposeInput } from './consensus.ts';
+import {
+  type ConsensusHooks,
+  ConsensusService,
+  type ProposalState,
+  type ProposeInput,
+} from './consensus.ts';
+import { type HubLogRouter, LogConsensus } from './log-consensus.ts';
 import {
   type PresenceChange,
   type PresenceSource,
@@ -61,12 +67,22 @@ export interface SwarmChannelServerOptions {
    * @default 'unnamed-connections'
    */
   voterNames?: VoterNames;
+  /**
+   * Where the tally lives. `'node'`: in this server's memory (one hub node). `'log'`: a
+   * fold over the hub's shared log, so that every node of a cluster (one SwarmChannelServer
+   * per node, on a shared engine such as RedisEngine) accepts votes for every proposal and
+   * publishes the same one result; needs a router with the `published` event (WSRouter).
+   * See the README, "Consensus across nodes".
+   * @default 'node'
+   */
+  consensus?: 'node' | 'log';
 }
 
 export const SWARM_CHANNEL_SERVER_DEFAULTS = {
   defaultDeadlineMs: 30_000,
   maxClosedProposals: 1_000,
   voterNames: 'unnamed-connections',
+  consensus: 'node' as 'node' | 'log',
 } as const satisfies Omit<Required<SwarmChannelServerOptions>, 'presence' | 'swarmOf'>;
 
 /** Local events of SwarmChannelServer (the same things also go to the hub). */
@@ -89,7 +105,7 @@ export interface SwarmChannelServerEvents {
  */
 export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
   readonly #router: HubRoutingRouter;
-  readonly #consensus: ConsensusService;
+  readonly #consensus: Pick<ConsensusService, 'propose' | 'vote' | 'isManaged' | 'get' | 'close'>;
   readonly #presenceSource: PresenceSource | undefined;
   readonly #presence: PresenceTracker;
   readonly #unroute: () => void;
@@ -112,6 +128,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     checkDuration(owner, 'defaultDeadlineMs', o.defaultDeadlineMs);
     checkInteger(owner, 'maxClosedProposals', o.maxClosedProposals, { min: 1 });
     checkOneOf(owner, 'voterNames', o.voterNames, VOTER_NAMES);
+    checkOneOf(owner, 'consensus', o.consensus, ['node', 'log']);
     checkType(owner, 'presence', o.presence, 'object');
     checkType(owner, 'swarmOf', o.swarmOf, 'function');
     if (typeof router?.route !== 'function') {
@@ -119,17 +136,35 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     }
     this.#router = router;
     const reportError = (error: Error) => this.emit('error', error);
-    this.#consensus = new ConsensusService(
-      {
-        publish: (topic, data) => router.publish(topic, data),
-        onVote: (receipt) => this.emit('vote', receipt),
-        onResult: (result) => this.emit('consensus', result),
-        onError: reportError,
-      },
-      new VoterIdentities(o.voterNames),
-      o.defaultDeadlineMs,
-      o.maxClosedProposals,
-    );
+    const hooks: ConsensusHooks = {
+      publish: (topic, data) => router.publish(topic, data),
+      onVote: (receipt) => this.emit('vote', receipt),
+      onResult: (result) => this.emit('consensus', result),
+      onError: reportError,
+    };
+    const voters = new VoterIdentities(o.voterNames);
+    if (o.consensus === 'log') {
+      const logRouter = router as Partial<HubLogRouter>;
+      if (typeof logRouter.on !== 'function' || typeof logRouter.off !== 'function') {
+        throw new TypeError(
+          'SwarmChannelServer option consensus: "log" needs a router with the published event (WSRouter)',
+        );
+      }
+      this.#consensus = new LogConsensus(
+        router as HubLogRouter,
+        hooks,
+        voters,
+        o.defaultDeadlineMs,
+        o.maxClosedProposals,
+      );
+    } else {
+      this.#consensus = new ConsensusService(
+        hooks,
+        voters,
+        o.defaultDeadlineMs,
+        o.maxClosedProposals,
+      );
+    }
     this.#presence = new PresenceTracker(
       o.swarmOf ?? swarmIdOfPrincipal,
       (change) => this.#publishPresenceChange(change),
