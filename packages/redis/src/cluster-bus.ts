@@ -155,6 +155,13 @@ export class RedisClusterBus extends TypedEmitter<RedisClusterBusEvents> {
     return { answers: [...answers.values()], missing };
   }
 
+  /** `node-left` as the ClusterBus seam has it: the ids of other nodes that left. */
+  onNodeLeft(listener: (nodeId: string) => void): () => void {
+    return this.listen('node-left', ({ nodeId }) => {
+      if (nodeId !== this.nodeId) listener(nodeId);
+    });
+  }
+
   /** Stops heartbeats, leaves the node set (announced as `node-left`) and disconnects. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {

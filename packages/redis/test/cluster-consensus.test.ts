@@ -17,7 +17,7 @@ const redis = await probeRedis();
 
 const auth: WSServerOptions = { authenticate: (token) => ({ id: token, swarmId: 's1' }) };
 
-describeWithRedis('consensus across hub nodes, tallied from the shared log', redis, () => {
+describeWithRedis('consensus and presence across hub nodes, from the shared log', redis, () => {
   const hubs = hubFixture();
   const processes: NodeProcess[] = [];
   const channels: SwarmChannelServer[] = [];
@@ -32,7 +32,11 @@ describeWithRedis('consensus across hub nodes, tallied from the shared log', red
 
   async function node(keyPrefix: string): Promise<TestHub & { swarm: SwarmChannelServer }> {
     const hub = await hubs.startNode(keyPrefix, auth);
-    const swarm = new SwarmChannelServer(hub.router, { consensus: 'log', presence: hub.server });
+    const swarm = new SwarmChannelServer(hub.router, {
+      consensus: 'log',
+      presence: hub.server,
+      cluster: hub.server.cluster,
+    });
     channels.push(swarm);
     return { ...hub, swarm };
   }
@@ -160,5 +164,57 @@ describeWithRedis('consensus across hub nodes, tallied from the shared log', red
     expect(onB[0]).toEqual(onA[0]);
     expect(onA[0]).toMatchObject({ reason: 'deadline', votes: { v1: 'approve' } });
     expect(onA[0]!.votes.v2).toBeUndefined();
+  });
+
+  it('shows the members of every node, and reports those of a killed node as left once, within its heartbeat TTL', async () => {
+    const keyPrefix = hubs.prefix();
+    const a = await node(keyPrefix);
+    const b = await node(keyPrefix);
+    const c = await NodeProcess.start({ REDIS_URL, KEY_PREFIX: keyPrefix });
+    processes.push(c);
+    const { channel: dashboard } = await agent('dashboard', () => a.server.url);
+    const seen: SwarmPresenceEvent[] = [];
+    dashboard.on('presence', (event) => seen.push(event));
+    await dashboard.subscribeToSwarm('s1', { kinds: ['presence'] });
+    await agent('p1', () => a.server.url);
+    const p2 = await agent('p2', () => b.server.url);
+    await agent('p3', () => c.url);
+    const everyone = ['dashboard', 'p1', 'p2', 'p3'];
+    for (const hub of [a, b]) {
+      await eventually(() => expect(hub.swarm.members('s1').sort()).toEqual(everyone));
+    }
+    await eventually(() =>
+      expect(seen.find((e) => e.agentId === 'p3')).toMatchObject({
+        event: 'joined',
+        node: c.nodeId,
+      }),
+    );
+
+    await c.kill();
+    const killedAt = Date.now();
+    await eventually(() =>
+      expect(seen.filter((e) => e.agentId === 'p3' && e.event === 'left')).toHaveLength(1),
+    );
+    // nodeTtlMs 600 plus a heartbeat (100) of the node that notices, plus delivery.
+    expect(Date.now() - killedAt).toBeLessThan(3_000);
+    expect(seen.find((e) => e.agentId === 'p3' && e.event === 'left')).toMatchObject({
+      node: c.nodeId,
+      reason: `node ${c.nodeId} left the cluster`,
+    });
+    for (const hub of [a, b]) {
+      await eventually(() =>
+        expect(hub.swarm.members('s1').sort()).toEqual(['dashboard', 'p1', 'p2']),
+      );
+    }
+    // A member that disconnects is left once too, on every node.
+    await p2.client.disconnect();
+    await eventually(() =>
+      expect(seen.filter((e) => e.agentId === 'p2' && e.event === 'left')).toHaveLength(1),
+    );
+    for (const hub of [a, b]) {
+      await eventually(() => expect(hub.swarm.members('s1').sort()).toEqual(['dashboard', 'p1']));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.filter((e) => e.event === 'left').map((e) => e.agentId)).toEqual(['p3', 'p2']);
   });
 });

@@ -38,6 +38,11 @@ export interface ClusterBus {
   nodes(): Promise<string[]>;
   /** Stops answering and announces that this node left; idempotent. */
   stop(): Promise<void>;
+  /**
+   * Optional: calls `listener` once for every other node that left the cluster (stopped,
+   * or its heartbeat expired); returns an unsubscribe. A bus of one node has none.
+   */
+  onNodeLeft?(listener: (nodeId: string) => void): () => void;
 }
 
 /** The default bus: one node, which answers its own commands in process. */

@@ -58,6 +58,14 @@ export class ClusterHub {
     return this.#bus.nodes();
   }
 
+  /**
+   * Calls `listener` with the id of every other node that leaves the cluster (stopped, or
+   * died and its heartbeat expired); returns an unsubscribe. Never called on one node.
+   */
+  onNodeLeft(listener: (nodeId: string) => void): () => void {
+    return this.#bus.onNodeLeft?.(listener) ?? (() => {});
+  }
+
   /** `broadcast` on every node: how many clients got it, cluster-wide. */
   async broadcast(message: unknown): Promise<{ sent: number; missing: string[] }> {
     encodeAppMessage('cluster.broadcast', message);

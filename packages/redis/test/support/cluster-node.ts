@@ -24,5 +24,5 @@ const server = new WSServer({
 });
 const router = new WSRouter(server, { engine });
 await server.start();
-new SwarmChannelServer(router, { consensus: 'log', presence: server });
+new SwarmChannelServer(router, { consensus: 'log', presence: server, cluster: server.cluster });
 process.stdout.write(`${JSON.stringify({ url: server.url, nodeId: server.cluster.nodeId })}\n`);
