@@ -79,9 +79,15 @@ export class ClusterPresence {
     }
     let agents = this.#members.get(swarmId);
     if (event === 'joined') {
-      if (agents === undefined) this.#members.set(swarmId, (agents = new Map()));
+      if (agents === undefined) {
+        agents = new Map();
+        this.#members.set(swarmId, agents);
+      }
       let nodes = agents.get(agentId);
-      if (nodes === undefined) agents.set(agentId, (nodes = new Map()));
+      if (nodes === undefined) {
+        nodes = new Map();
+        agents.set(agentId, nodes);
+      }
       if (!nodes.has(node)) nodes.set(node, entry.offset);
       return;
     }

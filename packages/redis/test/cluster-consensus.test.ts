@@ -2,6 +2,7 @@ import {
   SwarmChannelClient,
   SwarmChannelServer,
   type SwarmConsensusEvent,
+  type SwarmPresenceEvent,
 } from '@switchboard/channels-swarm';
 import { WSClient } from '@switchboard/client';
 import { SwitchboardError } from '@switchboard/protocol';
