@@ -2,12 +2,18 @@ import type { HubRouteContext, HubRoutingRouter } from '@switchboard/channels-co
 import { parsePayload } from '@switchboard/channels-core';
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import {
+  type Ballot,
+  type BallotRecord,
+  ballotTopic,
+  judgeVote,
+  type VoteOutcome,
+} from './ballot-rules.ts';
+import {
   buildProposal,
   type ConsensusHooks,
   keyOf,
   type ProposalState,
   type ProposeInput,
-  type RefusalReason,
   refusal,
   resultOf,
   who,
@@ -36,29 +42,6 @@ export interface HubLogEntry {
 export interface HubLogRouter extends HubRoutingRouter {
   on(event: 'published', listener: (entry: HubLogEntry) => void): unknown;
   off(event: 'published', listener: (entry: HubLogEntry) => void): unknown;
-}
-
-/** Votes and deadline closes: `swarm.<swarmId>.ballot.<proposalId>` (hub-written only). */
-export function ballotTopic(swarmId: string, proposalId: string): string {
-  return `swarm.${swarmId}.ballot.${proposalId}`;
-}
-
-type BallotRecord =
-  | { kind: 'vote'; swarmId: string; proposalId: string; voterId: string; choice: string }
-  | { kind: 'close'; swarmId: string; proposalId: string };
-
-/** What the fold made of one vote entry. */
-type VoteOutcome =
-  | { counted: true; at: number; choice: string }
-  | { counted: false; code: ErrorCode; reason: RefusalReason | 'not-found'; message: string };
-
-interface Ballot {
-  proposal: SwarmProposalEvent;
-  votes: Map<string, string>;
-  /** By the id of each vote entry folded. */
-  outcomes: Map<string, VoteOutcome>;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  result: SwarmConsensusEvent | undefined;
 }
 
 /** How long a vote waits for this node to fold its entry before TIMEOUT. */
@@ -283,7 +266,7 @@ export class LogConsensus {
       return;
     }
     if (record?.kind !== 'vote') return;
-    const { proposalId, voterId, choice } = record;
+    const { proposalId, voterId } = record;
     if (ballot === undefined) {
       this.#orphans.set(entry.id, {
         counted: false,
@@ -295,56 +278,11 @@ export class LogConsensus {
         this.#orphans.delete(this.#orphans.keys().next().value!);
       return;
     }
-    const refuse = (code: ErrorCode, reason: RefusalReason, message: string) =>
-      ballot.outcomes.set(entry.id, { counted: false, code, reason, message });
-    const { proposal } = ballot;
-    if (ballot.result !== undefined) {
-      if (ballot.result.reason === 'deadline')
-        refuse(
-          ErrorCode.TIMEOUT,
-          'deadline-passed',
-          `Voting on "${proposalId}" closed at its deadline`,
-        );
-      else refuse(ErrorCode.FORBIDDEN, 'decided', `Proposal "${proposalId}" is already decided`);
-      return;
-    }
-    if (entry.timestamp >= proposal.deadline) {
-      refuse(
-        ErrorCode.TIMEOUT,
-        'deadline-passed',
-        `Voting on "${proposalId}" closed at its deadline`,
-      );
-      return;
-    }
-    if (!(proposal.voters.length === 0 || proposal.voters.includes(voterId))) {
-      refuse(
-        ErrorCode.FORBIDDEN,
-        'not-eligible',
-        `${who(voterId)} may not vote on "${proposalId}"`,
-      );
-      return;
-    }
-    if (ballot.votes.has(voterId)) {
-      refuse(
-        ErrorCode.FORBIDDEN,
-        'already-voted',
-        `${who(voterId)} already voted on "${proposalId}"`,
-      );
-      return;
-    }
-    const counted = choiceOf(choice, proposal.choices);
-    if (!proposal.choices.includes(counted)) {
-      ballot.outcomes.set(entry.id, {
-        counted: false,
-        code: ErrorCode.INVALID_MESSAGE,
-        reason: 'not-eligible',
-        message: `Invalid vote: choice ${JSON.stringify(counted)} is not one of ${proposal.choices.join(', ')}`,
-      });
-      return;
-    }
-    ballot.votes.set(voterId, counted);
-    ballot.outcomes.set(entry.id, { counted: true, at: entry.timestamp, choice: counted });
-    const decision = decide(proposal, ballot.votes);
+    const outcome = judgeVote(ballot, record, entry.timestamp);
+    ballot.outcomes.set(entry.id, outcome);
+    if (!outcome.counted) return;
+    ballot.votes.set(voterId, outcome.choice);
+    const decision = decide(ballot.proposal, ballot.votes);
     if (decision !== undefined) this.#decide(ballot, decision, entry);
   }
 
