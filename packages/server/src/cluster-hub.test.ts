@@ -40,11 +40,13 @@ describe('server.cluster on one node (LocalClusterBus)', () => {
     await expect(server.cluster.revoke(42 as unknown as string)).rejects.toThrow(TypeError);
   });
 
-  it('serves /stats with the node id and /stats?scope=cluster with every node', async () => {
+  it('serves the node id in /health, and /stats?scope=cluster with every node', async () => {
     const { url, server } = await hub();
     await identified(url);
+    const health = await (await fetch(`http://127.0.0.1:${server.port}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', nodeId: server.cluster.nodeId });
     const local = await (await fetch(`http://127.0.0.1:${server.port}/stats`)).json();
-    expect(local).toMatchObject({ connections: 1, nodeId: server.cluster.nodeId });
+    expect(local).toEqual(server.stats());
     const all = await (await fetch(`http://127.0.0.1:${server.port}/stats?scope=cluster`)).json();
     expect(all).toMatchObject({
       totals: { connections: 1 },

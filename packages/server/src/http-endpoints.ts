@@ -7,6 +7,8 @@ export interface HealthReport {
   name: string;
   connections: number;
   uptimeSeconds: number;
+  /** This node's id in its cluster (`server.cluster.nodeId`). */
+  nodeId: string;
   /** Why the status is not `ok`, for operators (e.g. `engine stalled`). */
   reason?: string;
   /** The engine's own report, when it gives one (RedisEngine's `health()`). */
@@ -34,7 +36,7 @@ export interface EndpointSource {
   health(): HealthReport;
   stats(): StatsReport;
   /** `/stats?scope=cluster`: every node's counters and their totals. */
-  readonly cluster: { stats(): Promise<unknown>; readonly nodeId: string };
+  readonly cluster: { stats(): Promise<unknown> };
 }
 
 /** Answers `GET /health` and `GET /stats`; returns false for any other request. */
@@ -61,8 +63,7 @@ export function handleHttpEndpoint(
     );
     return true;
   }
-  const report =
-    path === '/health' ? source.health() : { ...source.stats(), nodeId: source.cluster.nodeId };
+  const report = path === '/health' ? source.health() : source.stats();
   const status =
     path === '/health' && report && (report as HealthReport).status !== 'ok' ? 503 : 200;
   answer(response, request, status, report);

@@ -353,6 +353,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       name: this.options.name,
       connections: this.#connections.size,
       uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+      nodeId: this.#bus.nodeId,
     };
     if (engine !== undefined) report.engine = engine;
     if (engine?.ok === false) report.reason = `engine ${engine.state}`;
