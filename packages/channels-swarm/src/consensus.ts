@@ -97,40 +97,10 @@ export class ConsensusService {
     if (this.#stopped) {
       throw new SwitchboardError(ErrorCode.SERVER_SHUTTING_DOWN, 'The swarm channel is closed');
     }
-    if (input.deadline !== undefined && input.deadlineMs !== undefined) {
-      throw new TypeError('propose(): "deadline" and "deadlineMs" conflict; pass one of them');
-    }
     const now = Date.now();
-    const { deadlineMs: givenDeadlineMs, ...fields } = input;
-    const proposalId = input.proposalId ?? globalThis.crypto.randomUUID();
-    const topic = proposalTopic(input.swarmId, proposalId);
-    const deadlineMs = givenDeadlineMs ?? this.#defaultDeadlineMs;
-    const deadline = input.deadline ?? now + deadlineMs;
-    if (!open && Array.isArray(input.voters) && input.voters.length === 0) {
-      throw new SwitchboardError(
-        ErrorCode.INVALID_MESSAGE,
-        'Invalid proposal: voters: at least one voter (an open vote is publishConsensus({ type: "proposed" }) in a swarm without members)',
-        { details: { field: 'voters' } },
-      );
-    }
-    const proposal = parsePayload(
-      SwarmProposalEvent,
-      {
-        ...fields,
-        proposalId,
-        quorum: input.quorum ?? { rule: 'majority' },
-        deadline,
-        at: input.at ?? (input.timestamp as number | undefined) ?? now,
-      },
-      'proposal',
-    );
-    if (!(deadline > now) || deadline - now > MAX_TIMER_MS) {
-      throw new SwitchboardError(
-        ErrorCode.INVALID_MESSAGE,
-        `Invalid proposal: deadline must be in the future and at most ${MAX_TIMER_MS} ms away`,
-        { details: { field: input.deadline === undefined ? 'deadlineMs' : 'deadline' } },
-      );
-    }
+    const proposal = buildProposal(input, open, this.#defaultDeadlineMs, now);
+    const { proposalId, deadline } = proposal;
+    const topic = proposalTopic(proposal.swarmId, proposalId);
     const key = keyOf(proposal.swarmId, proposal.proposalId);
     if (this.#ballots.has(key)) {
       throw new SwitchboardError(
@@ -261,24 +231,8 @@ export class ConsensusService {
     if (ballot.result !== undefined || this.#stopped) return;
     clearTimeout(ballot.timer);
     ballot.timer = undefined;
-    const now = Date.now();
     const { swarmId, proposalId } = ballot.proposal;
-    // Parsed, so that the seed API's `type`, `result` and `timestamp` are filled in.
-    const result = parsePayload(
-      SwarmConsensusEvent,
-      {
-        swarmId,
-        proposalId,
-        outcome: decision.outcome,
-        ...(decision.winner === undefined ? {} : { winner: decision.winner }),
-        tally: countVotes(ballot.proposal, ballot.votes),
-        votes: Object.fromEntries(ballot.votes),
-        decidedAt: now,
-        reason: decision.reason,
-        at: now,
-      },
-      'consensus result',
-    );
+    const result = resultOf(ballot.proposal, ballot.votes, decision, Date.now());
     ballot.result = result;
     this.#remember(keyOf(swarmId, proposalId));
     this.#hooks.onResult(result);
@@ -295,21 +249,95 @@ export class ConsensusService {
   }
 }
 
+export type RefusalReason = 'not-eligible' | 'already-voted' | 'decided' | 'deadline-passed';
+
 /** Ids are single segments, so "." cannot occur in them and the key is unambiguous. */
-function keyOf(swarmId: string, proposalId: string): string {
+export function keyOf(swarmId: string, proposalId: string): string {
   return `${swarmId}.${proposalId}`;
 }
 
-function who(voterId: string | undefined): string {
+export function who(voterId: string | undefined): string {
   return voterId === undefined ? 'An anonymous caller' : JSON.stringify(voterId);
 }
 
 /** A refused vote; `details.reason` tells the cases of one code apart. */
-function refusal(
+export function refusal(
   code: ErrorCode,
-  reason: 'not-eligible' | 'already-voted' | 'decided' | 'deadline-passed',
+  reason: RefusalReason,
   message: string,
   proposalId: string,
 ): SwitchboardError {
   return new SwitchboardError(code, message, { details: { reason, proposalId } });
+}
+
+/**
+ * Checks a `propose()` input and makes the proposal event (deadline from `deadlineMs` or
+ * `deadline`); throws INVALID_MESSAGE naming the bad field. Without `open`, voters are needed.
+ */
+export function buildProposal(
+  input: ProposeInput,
+  open: boolean,
+  defaultDeadlineMs: number,
+  now: number,
+): SwarmProposalEvent {
+  if (input.deadline !== undefined && input.deadlineMs !== undefined) {
+    throw new TypeError('propose(): "deadline" and "deadlineMs" conflict; pass one of them');
+  }
+  const { deadlineMs: givenDeadlineMs, ...fields } = input;
+  const proposalId = input.proposalId ?? globalThis.crypto.randomUUID();
+  proposalTopic(input.swarmId, proposalId); // INVALID_TOPIC naming the bad id first
+  const deadlineMs = givenDeadlineMs ?? defaultDeadlineMs;
+  const deadline = input.deadline ?? now + deadlineMs;
+  if (!open && Array.isArray(input.voters) && input.voters.length === 0) {
+    throw new SwitchboardError(
+      ErrorCode.INVALID_MESSAGE,
+      'Invalid proposal: voters: at least one voter (an open vote is publishConsensus({ type: "proposed" }) in a swarm without members)',
+      { details: { field: 'voters' } },
+    );
+  }
+  const proposal = parsePayload(
+    SwarmProposalEvent,
+    {
+      ...fields,
+      proposalId,
+      quorum: input.quorum ?? { rule: 'majority' },
+      deadline,
+      at: input.at ?? (input.timestamp as number | undefined) ?? now,
+    },
+    'proposal',
+  );
+  if (!(deadline > now) || deadline - now > MAX_TIMER_MS) {
+    throw new SwitchboardError(
+      ErrorCode.INVALID_MESSAGE,
+      `Invalid proposal: deadline must be in the future and at most ${MAX_TIMER_MS} ms away`,
+      { details: { field: input.deadline === undefined ? 'deadlineMs' : 'deadline' } },
+    );
+  }
+  return proposal;
+}
+
+/** The result event of a decided proposal, `at` the moment it was decided. */
+export function resultOf(
+  proposal: SwarmProposalEvent,
+  votes: ReadonlyMap<string, string>,
+  decision: Decision,
+  at: number,
+): SwarmConsensusEvent {
+  const { swarmId, proposalId } = proposal;
+  // Parsed, so that the seed API's `type`, `result` and `timestamp` are filled in.
+  return parsePayload(
+    SwarmConsensusEvent,
+    {
+      swarmId,
+      proposalId,
+      outcome: decision.outcome,
+      ...(decision.winner === undefined ? {} : { winner: decision.winner }),
+      tally: countVotes(proposal, votes),
+      votes: Object.fromEntries(votes),
+      decidedAt: at,
+      reason: decision.reason,
+      at,
+    },
+    'consensus result',
+  );
 }

@@ -11,7 +11,14 @@ import {
   withDefaults,
 } from '@switchboard/protocol';
 import { SWARM_CHANNEL } from './channel.ts';
-import { ConsensusService, type ProposalState, type ProposeInput } from './consensus.ts';
+import { ClusterPresence, type PresenceCluster } from './cluster-presence.ts';
+import {
+  type ConsensusHooks,
+  ConsensusService,
+  type ProposalState,
+  type ProposeInput,
+} from './consensus.ts';
+import { type HubLogRouter, LogConsensus } from './log-consensus.ts';
 import {
   type PresenceChange,
   type PresenceSource,
@@ -61,13 +68,31 @@ export interface SwarmChannelServerOptions {
    * @default 'unnamed-connections'
    */
   voterNames?: VoterNames;
+  /**
+   * Where the tally lives. `'node'`: in this server's memory (one hub node). `'log'`: a
+   * fold over the hub's shared log, so that every node of a cluster (one SwarmChannelServer
+   * per node, on a shared engine such as RedisEngine) accepts votes for every proposal and
+   * publishes the same one result; needs a router with the `published` event (WSRouter).
+   * See the README, "Consensus across nodes".
+   * @default 'node'
+   */
+  consensus?: 'node' | 'log';
+  /**
+   * Presence across the nodes of a cluster: pass the WSServer's `server.cluster` (with a
+   * cluster bus such as RedisClusterBus). Presence events then carry `node`, `members()`
+   * lists the members of every node, and the members of a node that left the cluster
+   * (stopped, or died: its heartbeat expired) are published as `left`, once each. Needs a
+   * router with the `published` event (WSRouter). See the README, "Presence across nodes".
+   */
+  cluster?: PresenceCluster;
 }
 
 export const SWARM_CHANNEL_SERVER_DEFAULTS = {
   defaultDeadlineMs: 30_000,
   maxClosedProposals: 1_000,
   voterNames: 'unnamed-connections',
-} as const satisfies Omit<Required<SwarmChannelServerOptions>, 'presence' | 'swarmOf'>;
+  consensus: 'node' as 'node' | 'log',
+} as const satisfies Omit<Required<SwarmChannelServerOptions>, 'presence' | 'swarmOf' | 'cluster'>;
 
 /** Local events of SwarmChannelServer (the same things also go to the hub). */
 export interface SwarmChannelServerEvents {
@@ -89,9 +114,10 @@ export interface SwarmChannelServerEvents {
  */
 export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
   readonly #router: HubRoutingRouter;
-  readonly #consensus: ConsensusService;
+  readonly #consensus: Pick<ConsensusService, 'propose' | 'vote' | 'isManaged' | 'get' | 'close'>;
   readonly #presenceSource: PresenceSource | undefined;
   readonly #presence: PresenceTracker;
+  readonly #clusterPresence: ClusterPresence | undefined;
   readonly #unroute: () => void;
   /** Last topology version and topology published per swarm. */
   readonly #versions = new Map<string, number>();
@@ -105,6 +131,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     checkKnownOptions(owner, options, [
       'presence',
       'swarmOf',
+      'cluster',
       ...Object.keys(SWARM_CHANNEL_SERVER_DEFAULTS),
     ]);
     const o = withDefaults(SWARM_CHANNEL_SERVER_DEFAULTS, options);
@@ -112,24 +139,67 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     checkDuration(owner, 'defaultDeadlineMs', o.defaultDeadlineMs);
     checkInteger(owner, 'maxClosedProposals', o.maxClosedProposals, { min: 1 });
     checkOneOf(owner, 'voterNames', o.voterNames, VOTER_NAMES);
+    checkOneOf(owner, 'consensus', o.consensus, ['node', 'log']);
     checkType(owner, 'presence', o.presence, 'object');
     checkType(owner, 'swarmOf', o.swarmOf, 'function');
+    checkType(owner, 'cluster', o.cluster, 'object');
+    if (o.cluster !== undefined && typeof o.cluster.onNodeLeft !== 'function') {
+      throw new TypeError(
+        'SwarmChannelServer option "cluster" must be server.cluster (nodeId and onNodeLeft)',
+      );
+    }
     if (typeof router?.route !== 'function') {
       throw new TypeError('SwarmChannelServer needs a router with route() for swarm.vote');
     }
     this.#router = router;
     const reportError = (error: Error) => this.emit('error', error);
-    this.#consensus = new ConsensusService(
-      {
-        publish: (topic, data) => router.publish(topic, data),
-        onVote: (receipt) => this.emit('vote', receipt),
-        onResult: (result) => this.emit('consensus', result),
-        onError: reportError,
-      },
-      new VoterIdentities(o.voterNames),
-      o.defaultDeadlineMs,
-      o.maxClosedProposals,
-    );
+    const hooks: ConsensusHooks = {
+      publish: (topic, data) => router.publish(topic, data),
+      onVote: (receipt) => this.emit('vote', receipt),
+      onResult: (result) => this.emit('consensus', result),
+      onError: reportError,
+    };
+    const voters = new VoterIdentities(o.voterNames);
+    const logRouter = router as Partial<HubLogRouter>;
+    const hasLog = typeof logRouter.on === 'function' && typeof logRouter.off === 'function';
+    for (const [option, used] of [
+      ['consensus: "log"', o.consensus === 'log'],
+      ['cluster', o.cluster !== undefined],
+    ] as const) {
+      if (used && !hasLog) {
+        throw new TypeError(
+          `SwarmChannelServer option ${option} needs a router with the published event (WSRouter)`,
+        );
+      }
+    }
+    this.#clusterPresence =
+      o.cluster === undefined
+        ? undefined
+        : new ClusterPresence(router as HubLogRouter, o.cluster, (left) => {
+            const { id, ...rest } = left;
+            this.#publishPresence(
+              { ...rest, event: 'left', reason: `node ${left.node} left the cluster` },
+              id,
+            ).catch((error: unknown) =>
+              this.emit('error', error instanceof Error ? error : new Error(String(error))),
+            );
+          });
+    if (o.consensus === 'log') {
+      this.#consensus = new LogConsensus(
+        router as HubLogRouter,
+        hooks,
+        voters,
+        o.defaultDeadlineMs,
+        o.maxClosedProposals,
+      );
+    } else {
+      this.#consensus = new ConsensusService(
+        hooks,
+        voters,
+        o.defaultDeadlineMs,
+        o.maxClosedProposals,
+      );
+    }
     this.#presence = new PresenceTracker(
       o.swarmOf ?? swarmIdOfPrincipal,
       (change) => this.#publishPresenceChange(change),
@@ -218,10 +288,10 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
     return SWARM_CHANNEL.publish(this.#router, 'coordination', input, 'coordination event');
   }
 
-  async #publishPresence(input: SwarmPresenceInput): Promise<HubPublishResult> {
+  async #publishPresence(input: SwarmPresenceInput, id?: string): Promise<HubPublishResult> {
     const { topic, payload } = SWARM_CHANNEL.prepare('presence', input, 'presence event');
     this.emit('presence', payload);
-    return this.#router.publish(topic, payload);
+    return this.#router.publish(topic, payload, id === undefined ? undefined : { id });
   }
 
   /**
@@ -283,9 +353,10 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
    */
   members(swarmId: string): string[] {
     const connected = this.#presence.members(swarmId);
+    const elsewhere = this.#clusterPresence?.members(swarmId) ?? [];
     const announced = this.#announced.get(swarmId);
-    if (announced === undefined) return connected;
-    return [...new Set([...connected, ...announced])];
+    if (announced === undefined && elsewhere.length === 0) return connected;
+    return [...new Set([...connected, ...elsewhere, ...(announced ?? [])])];
   }
 
   /**
@@ -294,6 +365,7 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
    */
   close(): void {
     this.#consensus.close();
+    this.#clusterPresence?.close();
     this.#unroute();
     if (this.#presenceSource !== undefined) {
       this.#presenceSource.off('authenticated', this.#presence.connected);
@@ -302,8 +374,15 @@ export class SwarmChannelServer extends TypedEmitter<SwarmChannelServerEvents> {
   }
 
   #publishPresenceChange(change: PresenceChange): void {
-    this.#publishPresence({ ...change }).catch((error: unknown) =>
-      this.emit('error', error instanceof Error ? error : new Error(String(error))),
+    const cluster = this.#clusterPresence;
+    const node = cluster?.nodeId;
+    const id =
+      cluster !== undefined && change.event === 'left'
+        ? cluster.leftId(change.swarmId, change.agentId, cluster.nodeId)
+        : undefined;
+    this.#publishPresence(node === undefined ? { ...change } : { ...change, node }, id).catch(
+      (error: unknown) =>
+        this.emit('error', error instanceof Error ? error : new Error(String(error))),
     );
   }
 }

@@ -6,7 +6,8 @@ import type { Reader } from './reader.ts';
  *   `stallTimeoutMs`;
  * - `reconnecting`: a connection is down (ioredis is reconnecting);
  * - `stalled`: connected, but the read in flight is older than `stallTimeoutMs` (the
- *   watchdog is about to reconnect it);
+ *   watchdog is about to reconnect it), or the watchdog reconnected it and no read has
+ *   returned since;
  * - `not-open` before `open()` resolved, `closed` after `close()`.
  */
 export type EngineHealthState = 'not-open' | 'live' | 'reconnecting' | 'stalled' | 'closed';
@@ -49,7 +50,7 @@ export function healthOf(source: {
       ? 'not-open'
       : links.some((link) => link?.isReady !== true)
         ? 'reconnecting'
-        : reader.waitingMs > source.stallTimeoutMs
+        : reader.waitingMs > source.stallTimeoutMs || reader.stalledSinceRead
           ? 'stalled'
           : 'live';
   const head = reader?.head ?? 0;

@@ -1,3 +1,11 @@
+export type { BusAnswer } from './cluster-bus.ts';
+export { RedisClusterBus } from './cluster-bus.ts';
+export type {
+  NodeLeft,
+  RedisClusterBusEvents,
+  RedisClusterBusOptions,
+} from './cluster-options.ts';
+export { CLUSTER_BUS_DEFAULTS } from './cluster-options.ts';
 export type { EngineHealth, EngineHealthState } from './health.ts';
 export type {
   Durability,

@@ -69,6 +69,8 @@ export class Reader {
   #readSince: number | undefined;
   #stopped = false;
   #watchdog: NodeJS.Timeout | undefined;
+  /** When the watchdog last found the reader silent (ms since the Unix epoch). */
+  #stalledAt: number | undefined;
   gaps = 0;
   missed = 0;
   epochChanges = 0;
@@ -219,6 +221,14 @@ export class Reader {
     this.#host.epochChanged({ previous, epoch: log.epoch });
   }
 
+  /**
+   * True from a stall until a read returns again: the watchdog's reconnect does not make the
+   * node live, only a read that got through does.
+   */
+  get stalledSinceRead(): boolean {
+    return this.#stalledAt !== undefined && this.#lastReadAt <= this.#stalledAt;
+  }
+
   /** Milliseconds the read in flight has waited (0 when none is). */
   get waitingMs(): number {
     return this.#readSince === undefined ? 0 : Date.now() - this.#readSince;
@@ -229,6 +239,7 @@ export class Reader {
     const silent = this.waitingMs;
     if (silent <= this.#o.stallTimeoutMs) return;
     this.stalls += 1;
+    this.#stalledAt = Date.now();
     this.#readSince = undefined;
     this.#host.stalled(silent);
     this.#link.reconnect();

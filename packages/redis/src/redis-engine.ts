@@ -2,6 +2,7 @@ import { assertTopic, ErrorCode, SwitchboardError, TypedEmitter } from '@switchb
 import type {
   AppendInput,
   AppendOutcome,
+  DeliveryLoss,
   Engine,
   EngineStats,
   EntryListener,
@@ -46,6 +47,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
   readonly #o: ResolvedRedisEngineOptions;
   readonly #scripts: LogScripts;
   readonly #listeners = new Listeners();
+  #lossListeners: readonly ((loss: DeliveryLoss) => void)[] = [];
   readonly #runs: RunCheck;
   #command: RedisLink | undefined;
   #readerLink: RedisLink | undefined;
@@ -140,6 +142,19 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
   }
 
   /**
+   * The router's way to hear of gaps and epoch changes in delivery order (the `gap` and
+   * `epoch-changed` events carry the same, for applications).
+   */
+  onLoss(listener: (loss: DeliveryLoss) => void): () => void {
+    if (this.#closed) return () => {};
+    const registration = (loss: DeliveryLoss) => listener(loss);
+    this.#lossListeners = [...this.#lossListeners, registration];
+    return () => {
+      this.#lossListeners = this.#lossListeners.filter((l) => l !== registration);
+    };
+  }
+
+  /**
    * Accepted for the contract; this engine needs nothing from it. It delivers every entry
    * (one stream per log: each node reads all of it anyway), and Redis keeps the state of
    * the `maxRetainedTopics` most recently updated topics beyond history whether or not any
@@ -181,6 +196,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
     if (this.#closing) return this.#closing;
     this.#closed = true;
     this.#listeners.clear();
+    this.#lossListeners = [];
     this.#reader?.stop();
     this.#closing = (async () => {
       await this.#opening?.catch(() => {});
@@ -258,6 +274,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
       recheck: (client) => this.#runs.recheck(client),
       deliver: (entry) => this.#listeners.deliver(entry, () => !this.#closed, this.#o.onError),
       gap: (gap) => {
+        this.#lost({ kind: 'gap', ...gap });
         this.emit('gap', gap);
         report(
           `RedisEngine: offsets ${gap.from}..${gap.to} left Redis history before this node delivered them; its clients missed them`,
@@ -265,6 +282,7 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
         );
       },
       epochChanged: (change) => {
+        this.#lost({ kind: 'epoch-changed', ...change });
         this.emit('epoch-changed', change);
         report(
           `RedisEngine: the log's history was lost (epoch ${change.previous} is now ${change.epoch}); clients resuming from the old epoch get recovered: false`,
@@ -281,6 +299,17 @@ export class RedisEngine extends TypedEmitter<RedisEngineEvents> implements Engi
       unblock: () => this.#poke(),
       error: (error) => this.#o.onError(error),
     };
+  }
+
+  #lost(loss: DeliveryLoss): void {
+    for (const listener of this.#lossListeners) {
+      if (this.#closed) return;
+      try {
+        listener(loss);
+      } catch (error) {
+        this.#o.onError(error);
+      }
+    }
   }
 
   #queryHost(): QueryHost {

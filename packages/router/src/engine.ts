@@ -284,4 +284,33 @@ export interface Engine {
    * flight either resolves with its entry in the log or rejects; it never resolves without.
    */
   close(): Promise<void>;
+  /**
+   * Optional: whether this instance receives the log as it grows, for the hub's `/health`
+   * (an engine without a backend to lose, such as `MemoryEngine`, leaves it out). `ok:
+   * false` means clients on this node may not get what is published elsewhere.
+   */
+  health?(): EngineHealthSummary;
+  /**
+   * Optional: reports, in delivery order, what this instance could not deliver (see
+   * `DeliveryLoss`): the listener is called after every entry before the loss reached the
+   * `onEntry` listeners and before any entry after it. Returns a function that removes it.
+   * An engine that can lose nothing (`MemoryEngine`) leaves it out.
+   */
+  onLoss?(listener: (loss: DeliveryLoss) => void): () => void;
 }
+
+/** What `Engine.health()` answers; an engine may add fields of its own. */
+export interface EngineHealthSummary {
+  readonly ok: boolean;
+  /** A short word for operators: `live`, `reconnecting`, `stalled`, ... */
+  readonly state: string;
+}
+
+/**
+ * Entries this instance's listeners never got. `gap`: the entries `from..to` of `epoch`
+ * left history before the instance could read them. `epoch-changed`: the log was lost;
+ * delivery continues with the entries of `epoch` from its offset 1.
+ */
+export type DeliveryLoss =
+  | { readonly kind: 'gap'; readonly epoch: string; readonly from: number; readonly to: number }
+  | { readonly kind: 'epoch-changed'; readonly previous: string; readonly epoch: string };

@@ -1,7 +1,9 @@
 export type {
   AppendInput,
   AppendOutcome,
+  DeliveryLoss,
   Engine,
+  EngineHealthSummary,
   EngineStats,
   EntryListener,
   Interest,

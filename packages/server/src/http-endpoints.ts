@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EngineHealthSummary } from '@switchboard/router';
 
 export interface HealthReport {
-  status: 'ok' | 'shutting-down';
+  /** Anything but `ok` answers 503. */
+  status: 'ok' | 'shutting-down' | 'unhealthy';
   name: string;
   connections: number;
   uptimeSeconds: number;
+  /** This node's id in its cluster (`server.cluster.nodeId`). */
+  nodeId: string;
+  /** Why the status is not `ok`, for operators (e.g. `engine stalled`). */
+  reason?: string;
+  /** The engine's own report, when it gives one (RedisEngine's `health()`). */
+  engine?: EngineHealthSummary;
 }
 
 export interface StatsReport {
@@ -31,6 +39,8 @@ export interface EndpointSource {
   readonly metricsRegistry: unknown;
   /** The Prometheus exposition. */
   metrics(): Promise<{ contentType: string; body: string }> | undefined;
+  /** `/stats?scope=cluster`: every node's counters and their totals. */
+  readonly cluster: { stats(): Promise<unknown> };
 }
 
 /**
@@ -64,10 +74,30 @@ export function handleHttpEndpoint(
     );
     return true;
   }
+  if (
+    path === '/stats' &&
+    new URL(request.url ?? '/', 'http://x').searchParams.get('scope') === 'cluster'
+  ) {
+    source.cluster.stats().then(
+      (report) => answer(response, request, 200, report),
+      (error: unknown) =>
+        answer(response, request, 503, { code: 'CLUSTER_UNAVAILABLE', message: String(error) }),
+    );
+    return true;
+  }
   const report = path === '/health' ? source.health() : source.stats();
   const status =
     path === '/health' && report && (report as HealthReport).status !== 'ok' ? 503 : 200;
+  answer(response, request, status, report);
+  return true;
+}
+
+function answer(
+  response: ServerResponse,
+  request: IncomingMessage,
+  status: number,
+  report: unknown,
+): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   response.end(request.method === 'HEAD' ? undefined : JSON.stringify(report));
-  return true;
 }

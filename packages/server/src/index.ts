@@ -1,5 +1,14 @@
 export type { CallStats } from './call-router.ts';
 export type { ClientInfo, ConnectionState } from './client-info.ts';
+export type {
+  ClusterAnswer,
+  ClusterAnswers,
+  ClusterBus,
+  ClusterCommandHandler,
+} from './cluster-bus.ts';
+export { LocalClusterBus } from './cluster-bus.ts';
+export type { ClusterClientInfo, ClusterStats } from './cluster-hub.ts';
+export { ClusterHub } from './cluster-hub.ts';
 export type { CallTrafficFrame, FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
 export type {

@@ -7,6 +7,7 @@ import {
   MAX_TIMER_MS,
   withDefaults,
 } from '@switchboard/protocol';
+import type { ClusterBus } from './cluster-bus.ts';
 import { DEFAULT_READ_BUDGET } from './fair-reads.ts';
 import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
 import type { LoggerOption } from './logging.ts';
@@ -60,6 +61,12 @@ export interface WSServerOptions {
   authenticate?: Authenticate;
   /** Checked after `authenticate`, at the handshake and on every refresh (see `IsRevoked`). */
   isRevoked?: IsRevoked;
+  /**
+   * How `server.cluster` reaches the other hub nodes (e.g. `RedisClusterBus` from
+   * `@switchboard/redis`); started with the server, stopped at shutdown.
+   * @default a `LocalClusterBus`: a cluster of this node alone
+   */
+  cluster?: ClusterBus;
   /** Allow anonymous access on a non-loopback interface. @default false */
   allowAnonymous?: boolean;
   /** Time to finish the handshake and authentication before the socket is closed (4002). @default 10_000 */
@@ -212,6 +219,7 @@ const KNOWN_OPTIONS = [
   'maxSubscriptionsPerClient',
   'rateLimit',
   'isRevoked',
+  'cluster',
   'allowedOrigins',
   'maxConnectionsPerIp',
   'metrics',
@@ -260,6 +268,14 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
     throw new TypeError('WSServer option "isRevoked" needs "authenticate"');
   }
   checkType(OWNER, 'server', options.server, 'object');
+  checkType(OWNER, 'cluster', options.cluster, 'object');
+  if (options.cluster !== undefined) {
+    for (const method of ['start', 'request', 'nodes', 'stop'] as const) {
+      if (typeof options.cluster[method] !== 'function') {
+        throw new TypeError(`WSServer option "cluster" must be a ClusterBus (no ${method}())`);
+      }
+    }
+  }
   for (const key of ['host', 'path', 'name'] as const) {
     checkType(OWNER, key, options[key], 'string');
   }

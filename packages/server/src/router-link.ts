@@ -1,5 +1,5 @@
 import type { ServerFrame } from '@switchboard/protocol';
-import type { Engine, LogEntry } from '@switchboard/router';
+import type { Engine, EngineHealthSummary, LogEntry } from '@switchboard/router';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import type { CallTrafficFrame, RoutedFrame } from './frame-stage.ts';
@@ -47,6 +47,8 @@ export interface RouterConnection {
   fanOutMark: number;
   readonly output: RouterOutput;
   send(frame: ServerFrame): boolean;
+  /** Flushes what is queued, then closes with `code` (see ServerConnection). */
+  close(code: number, reason: string): void;
   info(): ClientInfo;
 }
 
@@ -60,6 +62,8 @@ export interface FrameHandler {
   /** An event for this connection was dropped by the slow-consumer policy. */
   handleDrop(connection: RouterConnection, topic: string, offset: number): void;
   stats(): RouterStats;
+  /** The engine's health, when it reports one (`/health` answers 503 when not ok). */
+  health(): EngineHealthSummary | undefined;
   readonly epoch: string;
   /** The router's engine (the metrics read its figures). */
   readonly engine: Engine;
@@ -79,6 +83,8 @@ export interface AttachRequest {
 export interface ServerLink {
   /** The live connection behind a client id. */
   connection(clientId: string): RouterConnection | undefined;
+  /** Every connection of the server now (any state). */
+  connections(): Iterable<RouterConnection>;
   /**
    * The subscription limit handed over: the router's own, else the one WSServer was given
    * (the limit belongs to the router; WSServer accepts it where earlier versions took it).

@@ -3,6 +3,7 @@ import { assertTopic } from '@switchboard/protocol';
 import { type Engine, type LogEntry, MemoryEngine } from '@switchboard/router';
 import { CallRouter, type CallStats } from './call-router.ts';
 import type { ClientInfo } from './client-info.ts';
+import { tellLoss } from './engine-loss.ts';
 import { FanOut } from './fan-out.ts';
 import type { RoutedFrame } from './frame-stage.ts';
 import { HandlerRegistry } from './handler-registry.ts';
@@ -62,6 +63,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
   readonly #requests: RequestHandler;
   readonly #calls: CallRouter;
   readonly #stopFanOut: () => void;
+  readonly #stopLoss: () => void;
   #published = 0;
   #dropped = 0;
 
@@ -85,6 +87,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         },
         handleDrop: (connection, topic, offset) => this.#handleDrop(connection, topic, offset),
         stats: () => this.stats(),
+        health: () => this.engine.health?.(),
         open: () => this.engine.open(),
         get engine() {
           return router.engine;
@@ -104,7 +107,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         this.#link.maxSubscriptionsPerClient ?? resolved.maxSubscriptionsPerClient,
     };
     // The router's one engine: everything below reads it from here (or from `core`).
-    const engine = options.engine ?? new MemoryEngine({ ...options.history });
+    const engine: Engine = options.engine ?? new MemoryEngine({ ...options.history });
     // Every engine, supplied or built, learns which patterns this node's clients hold.
     engine.setInterest(this.#subscriptions.interest);
     this.engine = engine;
@@ -131,6 +134,11 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
       this.emit('error', error instanceof Error ? error : new Error(String(error))),
     );
     this.#stopFanOut = engine.onEntry((entry) => this.#deliver(entry));
+    // Clients never see a silent gap: what the engine could not deliver, they are told.
+    this.#stopLoss =
+      engine.onLoss?.((loss) => {
+        tellLoss(loss, this.#link.connections());
+      }) ?? (() => {});
   }
 
   get epoch(): string {
@@ -218,6 +226,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
   /** Detaches from the engine and closes it. */
   async close(): Promise<void> {
     this.#stopFanOut();
+    this.#stopLoss();
     await this.engine.close();
   }
 

@@ -13,6 +13,8 @@ import type WebSocket from 'ws';
 import { clientIdOf, encodeAppMessage } from './app-message.ts';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
+import { type ClusterBus, LocalClusterBus } from './cluster-bus.ts';
+import { ClusterHub, runClusterCommand } from './cluster-hub.ts';
 import { Credentials } from './credentials.ts';
 import { FairReads } from './fair-reads.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
@@ -93,6 +95,9 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
   readonly #reads: FairReads<ServerConnection>;
+  readonly #bus: ClusterBus;
+  /** The hub API over every node (see `ClusterHub`); this node alone without a `cluster` bus. */
+  readonly cluster: ClusterHub;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -106,6 +111,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   constructor(options: WSServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.#bus = options.cluster ?? new LocalClusterBus();
+    this.cluster = new ClusterHub(this.#bus);
     this.#rateLimit = new RateLimitStage(this.options.rateLimit, (context, refusal, frameId) =>
       disconnectRateLimited(this.#connections.get(context.id), refusal, frameId),
     );
@@ -266,6 +273,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#outboundLimits = request.outboundLimits;
     return {
       connection: (clientId) => this.#connections.get(clientId),
+      connections: () => this.#connections.values(),
       maxSubscriptionsPerClient,
       counters: this.counters,
       events: {
@@ -374,15 +382,26 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return this.#metrics?.exposition();
   }
 
+  /**
+   * `status` is `ok`, `shutting-down`, or `unhealthy` when the router's engine says this
+   * node no longer receives the log (a Redis link down or wedged): `/health` then answers
+   * 503 with `reason` and the engine's report, so a load balancer moves clients away.
+   */
   health(): HealthReport {
-    return {
-      status: this.isShuttingDown ? 'shutting-down' : 'ok',
+    const engine = this.#handler?.health();
+    const report: HealthReport = {
+      status: this.isShuttingDown ? 'shutting-down' : engine?.ok === false ? 'unhealthy' : 'ok',
       name: this.options.name,
       connections: this.#connections.size,
       uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+      nodeId: this.#bus.nodeId,
     };
+    if (engine !== undefined) report.engine = engine;
+    if (engine?.ok === false) report.reason = `engine ${engine.state}`;
+    return report;
   }
 
+  /** This node's counters (`server.cluster.stats()` sums every node's). */
   stats(): StatsReport {
     let messagesIn = this.#closedMessagesIn;
     let messagesOut = this.#closedMessagesOut;
@@ -421,6 +440,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   async #open(): Promise<void> {
     await this.#handler?.open();
     await this.#listen();
+    await this.#bus.start((command) => runClusterCommand(this, command));
   }
 
   async #listen(): Promise<void> {
@@ -522,6 +542,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         ? new Promise<void>((resolve) => this.#http.close(() => resolve()))
         : Promise.resolve();
     await drainConnections(this.#connections, timeoutMs);
+    await this.#bus.stop().catch((error: unknown) => this.#emitError(error));
     this.#http.off('upgrade', this.#upgrade.handle);
     await this.#upgrade.close();
     await httpClosed;

@@ -17,9 +17,9 @@ export function useSwarmHub() {
   return {
     h,
     /** A hub, its swarm server, and a coordinator's client subscribed to swarm s1. */
-    async setup() {
+    async setup(options: { consensus?: 'node' | 'log' } = {}) {
       const hub = await h.start();
-      const swarm = new SwarmChannelServer(hub.router, { presence: hub.server });
+      const swarm = new SwarmChannelServer(hub.router, { presence: hub.server, ...options });
       servers.push(swarm);
       const dashboard = new SwarmChannelClient(await h.connect(hub, 'coordinator'));
       await dashboard.subscribeToSwarm('s1');

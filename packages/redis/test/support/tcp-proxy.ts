@@ -12,6 +12,8 @@ export class TcpProxy {
   readonly #target: { host: string; port: number };
   readonly #pairs = new Set<[Socket, Socket]>();
   #server: Server | undefined;
+  /** `blackhole()`: new connections are accepted and nothing passes on them. */
+  #holding = false;
 
   private constructor(port: number, target: { host: string; port: number }) {
     this.port = port;
@@ -62,8 +64,18 @@ export class TcpProxy {
     }
   }
 
+  /**
+   * `freeze()`, and new connections are accepted but frozen too: a path that drops every
+   * packet, so no reconnect can get through until `thaw()`.
+   */
+  blackhole(): void {
+    this.#holding = true;
+    this.freeze();
+  }
+
   /** Forwards again on frozen connections. */
   thaw(): void {
+    this.#holding = false;
     for (const [a, b] of this.#pairs) {
       a.pipe(b);
       b.pipe(a);
@@ -78,8 +90,13 @@ export class TcpProxy {
     const upstream = connect(this.#target);
     const pair: [Socket, Socket] = [client, upstream];
     this.#pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (this.#holding) {
+      client.pause();
+      upstream.pause();
+    } else {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
     const drop = () => {
       this.#pairs.delete(pair);
       client.destroy();
