@@ -73,4 +73,14 @@ describe('browser entry', () => {
     expect(() => new BrowserClient(options)).toThrow(/cannot set WebSocket headers/);
     expect(() => new BrowserClient({ ...options, WebSocket: ScriptedSocket })).not.toThrow();
   });
+
+  it('refuses perMessageDeflate: false, which a browser WebSocket cannot honour', () => {
+    vi.stubGlobal('WebSocket', ScriptedSocket);
+    expect(() => new BrowserClient({ url: 'ws://hub.test', perMessageDeflate: false })).toThrow(
+      /browsers always offer permessage-deflate/,
+    );
+    expect(
+      () => new BrowserClient({ url: 'ws://hub.test', perMessageDeflate: true }),
+    ).not.toThrow();
+  });
 });

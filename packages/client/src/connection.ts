@@ -30,6 +30,8 @@ export interface ConnectionParams {
   client: { name: string; version: string };
   /** Whether this attempt and its socket keep a Node process alive. */
   keepProcessAlive: boolean;
+  /** `ws`'s permessage-deflate offer; unset leaves the constructor's default. */
+  perMessageDeflate: boolean | undefined;
 }
 
 export interface CloseInfo {
@@ -137,11 +139,14 @@ export class Connection {
     if (token !== undefined && tokenTransport === 'query') url.searchParams.set('token', token);
     const protocols = offeredSubprotocols();
     let socket: WebSocketLike;
+    const { perMessageDeflate } = this.params;
+    const header = token !== undefined && tokenTransport === 'header';
     try {
       socket =
-        token !== undefined && tokenTransport === 'header'
+        header || perMessageDeflate !== undefined
           ? new this.params.WebSocket(url.href, protocols, {
-              headers: { Authorization: `Bearer ${token}` },
+              ...(header ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+              ...(perMessageDeflate === undefined ? {} : { perMessageDeflate }),
             })
           : new this.params.WebSocket(url.href, protocols);
     } catch (error) {

@@ -1,5 +1,7 @@
 export type { CallStats } from './call-router.ts';
 export type { ClientInfo, ConnectionState } from './client-info.ts';
+export type { PerMessageDeflateOptions } from './deflate-options.ts';
+export { PER_MESSAGE_DEFLATE_DEFAULTS } from './deflate-options.ts';
 export type { CallTrafficFrame, FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
 export type {

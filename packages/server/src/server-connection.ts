@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { ConnectionReads, FairReads } from './fair-reads.ts';
 import type { FlushScheduler } from './flush-scheduler.ts';
+import type { FrameDeflater } from './frame-deflate.ts';
 import type { FrameContext } from './frame-stage.ts';
 import type { HandshakeState } from './handshake.ts';
 import type { OutboundLimits } from './outbound-queue.ts';
@@ -25,6 +26,8 @@ export interface ConnectionContext {
   /** WSServer `replyQueueBytes`. */
   readonly replyQueueBytes: number;
   readonly onDrop: DropListener;
+  /** The hub's compressor, when this connection negotiated permessage-deflate. */
+  readonly deflater?: FrameDeflater;
 }
 
 const SLOW_CONSUMER_REASONS = {
@@ -75,6 +78,7 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
       context.scheduler,
       this,
       context.replyQueueBytes,
+      context.deflater,
     );
     this.reads = context.reads.track(this, socket);
   }

@@ -15,6 +15,7 @@ import type { ClientInfo } from './client-info.ts';
 import { Credentials } from './credentials.ts';
 import { FairReads } from './fair-reads.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
+import { FrameDeflater, negotiatedDeflate } from './frame-deflate.ts';
 import { FrameRejection } from './frame-rejection.ts';
 import { type FrameStage, FrameStages } from './frame-stage.ts';
 import { Handshake } from './handshake.ts';
@@ -88,6 +89,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
   readonly #reads: FairReads<ServerConnection>;
+  /** Compresses outbound frames for connections that negotiated permessage-deflate. */
+  readonly #deflater: FrameDeflater | undefined;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -97,6 +100,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   constructor(options: WSServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.#deflater =
+      this.options.perMessageDeflate === undefined
+        ? undefined
+        : new FrameDeflater(this.options.perMessageDeflate);
     this.#rateLimit = new RateLimitStage(this.options.rateLimit, (context, refusal, frameId) =>
       disconnectRateLimited(this.#connections.get(context.id), refusal, frameId),
     );
@@ -407,6 +414,9 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       reads: this.#reads,
       replyQueueBytes: this.options.replyQueueBytes,
       onDrop: this.#onDrop,
+      ...(this.#deflater !== undefined && negotiatedDeflate(ws.extensions)
+        ? { deflater: this.#deflater }
+        : {}),
     });
     // Until welcome, ws buffers no message beyond twice the pre-authentication limit.
     setMessageLimit(ws, preAuthMessageLimit(this.options) * 2);
