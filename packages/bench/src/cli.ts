@@ -8,6 +8,8 @@ export interface CliOptions {
   targets: string[] | undefined;
   /** Fan-out: these subscriber counts instead of the mode's. */
   subscribers: number[] | undefined;
+  /** Fan-out: Switchboard with permessage-deflate, negotiated by its subscribers. */
+  deflate: boolean;
 }
 
 export const USAGE = `Usage: pnpm bench [-- --quick] [--only fanout,latency] [--no-docs]
@@ -17,6 +19,8 @@ export const USAGE = `Usage: pnpm bench [-- --quick] [--only fanout,latency] [--
   --no-docs      do not update docs/performance.md after a full run
   --targets <ids>        fan-out and memory: only these servers (b0,b1,b2,socketio,switchboard)
   --subscribers <list>   fan-out: these subscriber counts (e.g. 10000)
+  --deflate              fan-out: Switchboard with perMessageDeflate (threshold 0: every
+                         frame compressed), negotiated by its subscribers, which inflate
 
   Profiling: BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" pnpm bench ...
   (BENCH_LOAD_NODE_FLAGS for the load processes)
@@ -30,6 +34,7 @@ export function parseArgs(argv: string[]): CliOptions {
     help: false,
     targets: undefined,
     subscribers: undefined,
+    deflate: false,
   };
   const list = (name: string, value: string | undefined): string[] => {
     if (!value) throw new TypeError(`--${name} needs a comma-separated list`);
@@ -43,6 +48,7 @@ export function parseArgs(argv: string[]): CliOptions {
     if (arg === '--') continue;
     if (arg === '--quick') options.quick = true;
     else if (arg === '--no-docs') options.docs = false;
+    else if (arg === '--deflate') options.deflate = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else if (/^--(only|targets|subscribers)(=|$)/.test(arg)) {
       const name = arg.slice(2).split('=')[0]!;

@@ -13,6 +13,8 @@ export interface BenchConfig {
     /** Publishes sent back to back (B2's batch size), whenever a whole burst fits the window. */
     burst: number;
     drainTimeoutMs: number;
+    /** Switchboard with permessage-deflate on (`--deflate`). */
+    deflate: boolean;
   };
   latency: {
     subscribers: number;
@@ -78,6 +80,7 @@ const FULL: BenchConfig = {
     minInFlightPublishes: 40,
     burst: 20,
     drainTimeoutMs: 30_000,
+    deflate: false,
   },
   latency: {
     subscribers: 1_000,
@@ -132,7 +135,11 @@ export function configFor(quick: boolean): BenchConfig {
 /** Narrows a run for profiling: fewer fan-out and memory targets, other subscriber counts. */
 export function withOverrides(
   config: BenchConfig,
-  overrides: { targets?: string[] | undefined; subscribers?: number[] | undefined },
+  overrides: {
+    targets?: string[] | undefined;
+    subscribers?: number[] | undefined;
+    deflate?: boolean;
+  },
 ): BenchConfig {
   const { targets, subscribers } = overrides;
   const unknown = targets?.filter((t) => !(TARGETS as readonly string[]).includes(t)) ?? [];
@@ -146,6 +153,7 @@ export function withOverrides(
       ...config.fanOut,
       targets: keep(config.fanOut.targets),
       subscribers: subscribers ?? config.fanOut.subscribers,
+      deflate: overrides.deflate ?? config.fanOut.deflate,
     },
     memory: { ...config.memory, targets: keep(config.memory.targets) },
   };

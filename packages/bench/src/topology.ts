@@ -134,6 +134,7 @@ export class Topology {
           witness: witness && i === 0,
           progressMs: this.options.progressMs ?? 10,
           concurrency: CONNECT_CONCURRENCY,
+          deflate: this.options.switchboard?.deflate === true,
         },
         role: 'load',
       });

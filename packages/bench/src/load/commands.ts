@@ -10,6 +10,8 @@ export interface SubscriberConfig {
   progressMs: number;
   /** Connections opened at once. */
   concurrency: number;
+  /** Switchboard subscribers offer permessage-deflate (and inflate what arrives compressed). */
+  deflate: boolean;
 }
 
 export interface SubscriberProgress {

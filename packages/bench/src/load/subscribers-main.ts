@@ -50,6 +50,7 @@ async function connectAll(port: number): Promise<{ connected: number; ms: number
         // The first subscriber of each process parses and checks everything it gets.
         sampled: index === 0 || (useWitness && index === 1),
         label: `${config.name}#${index}`,
+        deflate: config.deflate,
       });
       subscribers.push(sub);
     }

@@ -82,6 +82,8 @@ export interface SubscriberFactoryOptions {
   /** Parse and check every message of this subscriber in full. */
   sampled: boolean;
   label: string;
+  /** Offer permessage-deflate (Switchboard raw subscribers). */
+  deflate?: boolean;
 }
 
 function rawSubscriber(ws: RawWebSocket): LoadSubscriber {
@@ -131,6 +133,7 @@ async function switchboardSubscriber(options: SubscriberFactoryOptions): Promise
   const ws = await RawWebSocket.connect({
     port: options.port,
     protocol: subprotocolFor(CURRENT_PROTOCOL_VERSION),
+    deflate: options.deflate === true,
   });
   const sub = rawSubscriber(ws);
   await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,8 @@ export interface SwitchboardSettings {
   gate?: boolean;
   /** Count the router's `message-dropped` events (a listener, as an application would add). */
   countDrops?: boolean;
+  /** WSServer `perMessageDeflate` with threshold 0: every frame compressed (fan-out `--deflate`). */
+  deflate?: boolean;
 }
 
 export interface ServerConfig {
