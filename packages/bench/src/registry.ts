@@ -1,5 +1,6 @@
 import type { BenchContext } from './context.ts';
 import type { ScenarioReport } from './report/model.ts';
+import { bundleScenario } from './scenarios/bundle.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
 import { latencyScenario } from './scenarios/latency.ts';
 import { memoryScenario } from './scenarios/memory.ts';
@@ -31,4 +32,5 @@ export const SCENARIOS: readonly Scenario[] = [
   routerScenario,
   replayScenario,
   slowConsumersScenario,
+  bundleScenario,
 ];
