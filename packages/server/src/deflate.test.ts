@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CloseCode, ErrorCode } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
+import { acceptableOffers } from './deflate-offers.ts';
+import { resolveDeflateOptions } from './deflate-options.ts';
 import { rawSocketOf } from './raw-socket.ts';
 import { useHubFixture } from './test-support/fixture.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
@@ -110,6 +112,21 @@ describe('perMessageDeflate', () => {
     expect((await p.next('event')).data).toBe(data);
   });
 
+  it('connects a client whose offer it cannot accept uncompressed, where ws would answer 400', async () => {
+    const { url } = await hub({ perMessageDeflate: { clientMaxWindowBits: 12 } });
+    // No client_max_window_bits in the offer: the hub cannot bound the client's window.
+    const fixed = await peer(url, { clientMaxWindowBits: false });
+    expect(fixed.p.extensionsHeader).toBe('');
+    const bounded = await peer(url);
+    expect(bounded.p.extensionsHeader).toContain('client_max_window_bits=12');
+    const { url: other } = await hub({ perMessageDeflate: true });
+    // A server window smaller than the hub's 15 bits.
+    const small = await peer(other, { serverMaxWindowBits: 10 });
+    expect(small.p.extensionsHeader).toBe('');
+    small.p.send({ type: 'publish', id: 'p', topic: 'a', data: compressible(5_000) });
+    expect(await small.p.reply('p')).toMatchObject({ type: 'ack' });
+  });
+
   it('refuses a small compressed frame that inflates past the cap with 1009, and the hub goes on', async () => {
     const { url } = await hub({ maxPayload: 1_024, perMessageDeflate: true });
     const bomb = await peer(url, { threshold: 0 });
@@ -151,6 +168,31 @@ describe('perMessageDeflate', () => {
       expect(() => new WSServer({ perMessageDeflate: value as never })).toThrow(
         /perMessageDeflate/,
       );
+    }
+  });
+});
+
+describe('acceptableOffers', () => {
+  const settings = resolveDeflateOptions('test', true)!;
+
+  it('keeps the permessage-deflate offers ws can accept, and drops the others', () => {
+    expect(acceptableOffers('permessage-deflate; client_max_window_bits', settings)).toBe(
+      'permessage-deflate; client_max_window_bits',
+    );
+    expect(
+      acceptableOffers(
+        'x-webkit-deflate-frame, permessage-deflate; server_max_window_bits=10, permessage-deflate',
+        settings,
+      ),
+    ).toBe('permessage-deflate');
+    for (const bad of [
+      'permessage-deflate; server_max_window_bits',
+      'permessage-deflate; client_max_window_bits=16',
+      'permessage-deflate; server_no_context_takeover=1',
+      'permessage-deflate; unknown',
+      'permessage-deflate; client_no_context_takeover; client_no_context_takeover',
+    ]) {
+      expect(acceptableOffers(bad, settings), bad).toBeUndefined();
     }
   });
 });

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { selectSubprotocol, versionFromSubprotocol } from '@switchboard/protocol';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
+import { acceptableOffers } from './deflate-offers.ts';
 import { wsDeflateOption } from './deflate-options.ts';
 import type { ResolvedServerOptions } from './options.ts';
 import { OriginPolicy } from './origin-policy.ts';
@@ -94,6 +95,13 @@ export class Upgrade {
     if (refusal !== undefined) {
       rejectUpgrade(socket, refusal.status, refusal.text, refusal.body);
       return;
+    }
+    const deflate = host.options.perMessageDeflate;
+    const offered = request.headers['sec-websocket-extensions'];
+    if (deflate !== undefined && offered !== undefined) {
+      const accepted = acceptableOffers(offered, deflate);
+      if (accepted === undefined) delete request.headers['sec-websocket-extensions'];
+      else request.headers['sec-websocket-extensions'] = accepted;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       this.#admission.opened(socket);
