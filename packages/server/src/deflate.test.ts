@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { WSClient } from '@switchboard/client';
 import { CloseCode, ErrorCode } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
 import { acceptableOffers } from './deflate-offers.ts';
@@ -6,6 +7,7 @@ import { resolveDeflateOptions } from './deflate-options.ts';
 import { rawSocketOf } from './raw-socket.ts';
 import { useHubFixture } from './test-support/fixture.ts';
 import { RawPeer } from './test-support/raw-peer.ts';
+import { trackedWebSocket } from './test-support/tracked-socket.ts';
 import { WSServer } from './ws-server.ts';
 
 const { hub, track } = useHubFixture();
@@ -125,6 +127,39 @@ describe('perMessageDeflate', () => {
     expect(small.p.extensionsHeader).toBe('');
     small.p.send({ type: 'publish', id: 'p', topic: 'a', data: compressible(5_000) });
     expect(await small.p.reply('p')).toMatchObject({ type: 'ack' });
+  });
+
+  it('drops the oldest compressed events of a stalled consumer, which recovers them from history', async () => {
+    const { url, router } = await hub(
+      { perMessageDeflate: { threshold: 0 } },
+      { queueSize: 50, queueBytes: 64 * 1024, history: { historySize: 10_000 } },
+    );
+    const tracked = trackedWebSocket();
+    const slow = new WSClient({ url, WebSocket: tracked.WebSocket, messageTimeoutMs: 60_000 });
+    try {
+      await slow.connect();
+      await slow.subscribe(['burst.#']);
+      const seen: number[] = [];
+      slow.on('event', (event) => seen.push((event.data as { i: number }).i));
+      const dropped: number[] = [];
+      router.on('message-dropped', (info) => dropped.push(info.offset));
+      tracked.tcp().pause();
+      // Half random (incompressible), half repeated: each event compresses to about half.
+      const total = 1_500;
+      for (let i = 0; i < total; i++) {
+        await router.publish('burst.a', {
+          i,
+          noise: randomBytes(1_024).toString('hex'),
+          text: compressible(2_048),
+        });
+      }
+      expect(dropped.length).toBeGreaterThan(0);
+      tracked.tcp().resume();
+      await expect.poll(() => seen.length, { timeout: 30_000 }).toBe(total);
+      expect(seen).toEqual(Array.from({ length: total }, (_, i) => i));
+    } finally {
+      await slow.disconnect();
+    }
   });
 
   it('refuses a small compressed frame that inflates past the cap with 1009, and the hub goes on', async () => {
