@@ -10,6 +10,8 @@ export interface CliOptions {
   subscribers: number[] | undefined;
   /** Many publishers: these publisher counts instead of the mode's. */
   publishers: number[] | undefined;
+  /** Fan-out: Switchboard with permessage-deflate, negotiated by its subscribers. */
+  deflate: boolean;
 }
 
 export const USAGE = `Usage: pnpm bench [-- --quick] [--only fanout,latency] [--no-docs]
@@ -20,6 +22,8 @@ export const USAGE = `Usage: pnpm bench [-- --quick] [--only fanout,latency] [--
   --targets <ids>        fan-out, memory, many-publishers: only these servers (b0,b1,b2,socketio,switchboard,nats)
   --subscribers <list>   fan-out: these subscriber counts (e.g. 10000)
   --publishers <list>    many-publishers: these publisher counts (e.g. 1000)
+  --deflate              fan-out: Switchboard with perMessageDeflate (threshold 0: every
+                         frame compressed), negotiated by its subscribers, which inflate
 
   Profiling: BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" pnpm bench ...
   (BENCH_LOAD_NODE_FLAGS for the load processes)
@@ -34,6 +38,7 @@ export function parseArgs(argv: string[]): CliOptions {
     targets: undefined,
     subscribers: undefined,
     publishers: undefined,
+    deflate: false,
   };
   const list = (name: string, value: string | undefined): string[] => {
     if (!value) throw new TypeError(`--${name} needs a comma-separated list`);
@@ -47,6 +52,7 @@ export function parseArgs(argv: string[]): CliOptions {
     if (arg === '--') continue;
     if (arg === '--quick') options.quick = true;
     else if (arg === '--no-docs') options.docs = false;
+    else if (arg === '--deflate') options.deflate = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else if (/^--(only|targets|subscribers|publishers)(=|$)/.test(arg)) {
       const name = arg.slice(2).split('=')[0]!;

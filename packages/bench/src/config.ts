@@ -14,6 +14,8 @@ export interface BenchConfig {
     /** Publishes sent back to back (B2's batch size), whenever a whole burst fits the window. */
     burst: number;
     drainTimeoutMs: number;
+    /** Switchboard with permessage-deflate on (`--deflate`). */
+    deflate: boolean;
   };
   latency: {
     subscribers: number;
@@ -119,6 +121,7 @@ const FULL: BenchConfig = {
     minInFlightPublishes: 40,
     burst: 20,
     drainTimeoutMs: 30_000,
+    deflate: false,
   },
   latency: {
     subscribers: 1_000,
@@ -212,6 +215,7 @@ export function withOverrides(
     targets?: string[] | undefined;
     subscribers?: number[] | undefined;
     publishers?: number[] | undefined;
+    deflate?: boolean;
   },
 ): BenchConfig {
   const { targets, subscribers, publishers } = overrides;
@@ -226,6 +230,7 @@ export function withOverrides(
       ...config.fanOut,
       targets: keep(config.fanOut.targets),
       subscribers: subscribers ?? config.fanOut.subscribers,
+      deflate: overrides.deflate ?? config.fanOut.deflate,
     },
     memory: { ...config.memory, targets: keep(config.memory.targets) },
     manyPublishers: {

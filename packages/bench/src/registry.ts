@@ -1,5 +1,6 @@
 import type { BenchContext } from './context.ts';
 import type { ScenarioReport } from './report/model.ts';
+import { bundleScenario } from './scenarios/bundle.ts';
 import { clusterScenario } from './scenarios/cluster.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
 import { floodScenario } from './scenarios/flood.ts';
@@ -37,4 +38,5 @@ export const SCENARIOS: readonly Scenario[] = [
   clusterScenario,
   floodScenario,
   manyPublishersScenario,
+  bundleScenario,
 ];

@@ -140,6 +140,7 @@ export class Topology {
           concurrency: CONNECT_CONCURRENCY,
           ...(this.options.pattern ? { pattern: this.options.pattern } : {}),
           ...(this.options.sample === false ? { sample: false } : {}),
+          deflate: this.options.switchboard?.deflate === true,
         },
         role: 'load',
       });

@@ -126,6 +126,9 @@ export interface HandlerRegistration {
 /** What an entry point supplies: `ws` in Node, the global WebSocket in browsers. */
 export interface Platform {
   defaultWebSocket: WebSocketImplementation | undefined;
-  /** Whether the default constructor can send an `Authorization` header. */
+  /**
+   * Whether the default constructor takes `ws`'s options: an `Authorization` header and the
+   * permessage-deflate offer.
+   */
   headers: boolean;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WSClient as BrowserClient } from './browser.ts';
 import { ScriptedSocket } from './testing/scripted-socket.ts';
@@ -8,7 +9,7 @@ import { ScriptedSocket } from './testing/scripted-socket.ts';
 interface Esbuild {
   build(options: Record<string, unknown>): Promise<{
     metafile: { inputs: Record<string, { imports: { path: string; external?: boolean }[] }> };
-    outputFiles: { text: string }[];
+    outputFiles: { text: string; contents: Uint8Array }[];
   }>;
 }
 
@@ -16,6 +17,29 @@ interface Esbuild {
 const fromHere = createRequire(import.meta.url);
 const esbuild = createRequire(fromHere.resolve('tsup'))('esbuild') as Esbuild;
 const entry = fileURLToPath(new URL('./browser.ts', import.meta.url));
+
+/**
+ * Bytes of the browser entry bundled with everything it needs (esbuild, minified), gzipped.
+ * The goal is 20 KiB; the client and protocol code alone, without zod, take about 19.5 KiB,
+ * so the budget is what the entry takes today with zod/mini (about 29 KiB) plus a margin.
+ */
+const BROWSER_BUNDLE_BUDGET = 30 * 1024;
+
+async function browserBundleSize(): Promise<{ minified: number; gzipped: number }> {
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    conditions: ['source'],
+    write: false,
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const contents = result.outputFiles[0]!.contents;
+  return { minified: contents.length, gzipped: gzipSync(contents, { level: 9 }).length };
+}
 
 describe('browser entry', () => {
   afterEach(() => {
@@ -40,6 +64,15 @@ describe('browser entry', () => {
     const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports);
     expect(imports.filter((i) => i.path.startsWith('node:') || i.path === 'ws')).toEqual([]);
     expect(result.outputFiles[0]?.text).not.toMatch(/from\s*["'](ws|node:[^"']+)["']/);
+  });
+
+  it(`bundles, minified and gzipped, to at most ${BROWSER_BUNDLE_BUDGET} bytes`, async () => {
+    const { minified, gzipped } = await browserBundleSize();
+    // Printed so that a regression shows by how much (the bench report shows it too).
+    console.info(`browser bundle: ${minified} bytes minified, ${gzipped} gzipped`);
+    expect(gzipped).toBeLessThanOrEqual(BROWSER_BUNDLE_BUDGET);
+    // The measure is real: the bundle holds the client, the frame schemas and zod's core.
+    expect(minified).toBeGreaterThan(20_000);
   });
 
   it('has no Node import in its own source files', async () => {
@@ -72,5 +105,15 @@ describe('browser entry', () => {
     const options = { url: 'ws://hub.test', token: 't', tokenTransport: 'header' as const };
     expect(() => new BrowserClient(options)).toThrow(/cannot set WebSocket headers/);
     expect(() => new BrowserClient({ ...options, WebSocket: ScriptedSocket })).not.toThrow();
+  });
+
+  it('refuses perMessageDeflate: false, which a browser WebSocket cannot honour', () => {
+    vi.stubGlobal('WebSocket', ScriptedSocket);
+    expect(() => new BrowserClient({ url: 'ws://hub.test', perMessageDeflate: false })).toThrow(
+      /browsers always offer permessage-deflate/,
+    );
+    expect(
+      () => new BrowserClient({ url: 'ws://hub.test', perMessageDeflate: true }),
+    ).not.toThrow();
   });
 });

@@ -35,6 +35,8 @@ export interface ConnectionParams {
   client: { name: string; version: string };
   /** Whether this attempt and its socket keep a Node process alive. */
   keepProcessAlive: boolean;
+  /** `ws`'s permessage-deflate offer; unset leaves the constructor's default. */
+  perMessageDeflate: boolean | undefined;
 }
 
 /** The parameters every attempt of one client shares (all but the URL). */
@@ -50,6 +52,7 @@ export function connectionParams(
     heartbeatIntervalMs: o.heartbeatIntervalMs,
     client: { name: o.clientName, version: CLIENT_VERSION },
     keepProcessAlive: o.keepProcessAlive,
+    perMessageDeflate: o.perMessageDeflate,
   };
 }
 
@@ -158,11 +161,14 @@ export class Connection {
     if (token !== undefined && tokenTransport === 'query') url.searchParams.set('token', token);
     const protocols = offeredSubprotocols();
     let socket: WebSocketLike;
+    const { perMessageDeflate } = this.params;
+    const header = token !== undefined && tokenTransport === 'header';
     try {
       socket =
-        token !== undefined && tokenTransport === 'header'
+        header || perMessageDeflate !== undefined
           ? new this.params.WebSocket(url.href, protocols, {
-              headers: { Authorization: `Bearer ${token}` },
+              ...(header ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+              ...(perMessageDeflate === undefined ? {} : { perMessageDeflate }),
             })
           : new this.params.WebSocket(url.href, protocols);
     } catch (error) {

@@ -71,6 +71,11 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         'WSClient: option "tokenTransport" is "header" but browsers cannot set WebSocket headers; use "hello" or "query"',
       );
     }
+    if (this.options.perMessageDeflate === false && WebSocket === undefined && !platform.headers) {
+      throw new TypeError(
+        'WSClient: option "perMessageDeflate" is false but browsers always offer permessage-deflate; leave it unset',
+      );
+    }
     // Checked to be a function; its shape is the WebSocket API (see websocket.ts).
     this.webSocket = implementation as unknown as WebSocketConstructor;
     const mode = () =>

@@ -110,6 +110,15 @@ export interface ClientOptions {
    * @default true
    */
   keepProcessAlive?: boolean;
+  /**
+   * Offer permessage-deflate (RFC 7692) to the hub, which compresses what it sends when its
+   * `perMessageDeflate` option is on (and inflates what the client sends compressed: `ws`
+   * compresses messages of 1 KiB or more). Node's `ws` only: browsers always offer it and
+   * cannot be told otherwise, so the browser entry refuses `false`. Compression costs CPU on
+   * both sides and suits clients that receive large or repetitive events over slow links.
+   * @default true (as `ws`)
+   */
+  perMessageDeflate?: boolean;
 }
 
 /** Kept in step with package.json; sent in `hello`. */
@@ -170,6 +179,7 @@ const KNOWN_OPTIONS = [
   'WebSocket',
   'clientName',
   'keepProcessAlive',
+  'perMessageDeflate',
 ] as const satisfies readonly (keyof ClientOptions)[];
 
 /**
@@ -284,6 +294,7 @@ function validate(o: ClientOptions): void {
   checkType(OWNER, 'WebSocket', o.WebSocket, 'function');
   checkType(OWNER, 'clientName', o.clientName, 'string');
   checkType(OWNER, 'keepProcessAlive', o.keepProcessAlive, 'boolean');
+  checkType(OWNER, 'perMessageDeflate', o.perMessageDeflate, 'boolean');
   if (o.clientName !== undefined && o.clientName.length > 128) {
     throw new TypeError('WSClient: option "clientName" must be a string of at most 128 characters');
   }

@@ -20,7 +20,7 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (
   url: string,
   protocols?: string | string[],
-  options?: { headers?: Record<string, string> },
+  options?: { headers?: Record<string, string>; perMessageDeflate?: boolean },
 ) => WebSocketLike;
 
 /**

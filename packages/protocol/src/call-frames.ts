@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ERROR_CODES } from './errors.ts';
 import { CallId, Credit, RequestId, ServedMethod, TimeoutMs } from './frame-fields.ts';
+import { described } from './zod.ts';
 
 /**
  * The frames of client-hosted handlers (docs/protocol.md, "Client-hosted handlers"). A client
@@ -10,139 +11,134 @@ import { CallId, Credit, RequestId, ServedMethod, TimeoutMs } from './frame-fiel
  * and a handler carry the hub's `call` id, so neither side sees the other's ids.
  */
 
-const Group = z.string().min(1).max(128).meta({
-  description: 'Handlers of one method and group share its calls; absent: the default group.',
-});
+const Group = described(
+  z.string().check(z.minLength(1), z.maxLength(128)),
+  'Handlers of one method and group share its calls; absent: the default group.',
+);
 
-const FailCode = z.enum(ERROR_CODES).meta({ description: 'Why, as an error code.' });
+const FailCode = described(z.enum(ERROR_CODES), 'Why, as an error code.');
 
 // ---- client to server: registering -------------------------------------------------------
 
-export const HandleFrame = z
-  .object({
+export const HandleFrame = described(
+  z.object({
     type: z.literal('handle'),
     id: RequestId,
     method: ServedMethod,
-    group: Group.optional(),
-  })
-  .meta({
-    description:
-      "Serves a method: the hub routes calls of it to this connection (one handler of the method's group per call). Answered by ack or error.",
-  });
+    group: z.optional(Group),
+  }),
+  "Serves a method: the hub routes calls of it to this connection (one handler of the method's group per call). Answered by ack or error.",
+);
 
-export const UnhandleFrame = z
-  .object({
+export const UnhandleFrame = described(
+  z.object({
     type: z.literal('unhandle'),
     id: RequestId,
     method: ServedMethod,
-  })
-  .meta({
-    description: 'Stops serving a method; calls already invoked run to their end. Answered by ack.',
-  });
+  }),
+  'Stops serving a method; calls already invoked run to their end. Answered by ack.',
+);
 
 // ---- client to server: a handler answering a call ----------------------------------------
 
-export const HandlerReplyFrame = z
-  .object({
+export const HandlerReplyFrame = described(
+  z.object({
     type: z.literal('reply'),
     call: CallId,
-    data: z.unknown().meta({ description: 'The result, any JSON value.' }),
-  })
-  .meta({ description: "A handler's one answer to a call; the call is over." });
+    data: described(z.unknown(), 'The result, any JSON value.'),
+  }),
+  "A handler's one answer to a call; the call is over.",
+);
 
-export const HandlerChunkFrame = z
-  .object({
+export const HandlerChunkFrame = described(
+  z.object({
     type: z.literal('chunk'),
     call: CallId,
-    data: z.unknown().meta({ description: 'One item of the streamed answer, any JSON value.' }),
-  })
-  .meta({
-    description:
-      'One item of a streamed answer. Each uses one credit; a handler without credit waits for a credit frame.',
-  });
+    data: described(z.unknown(), 'One item of the streamed answer, any JSON value.'),
+  }),
+  'One item of a streamed answer. Each uses one credit; a handler without credit waits for a credit frame.',
+);
 
-export const HandlerEndFrame = z
-  .object({ type: z.literal('end'), call: CallId })
-  .meta({ description: 'The streamed answer is complete; the call is over.' });
+export const HandlerEndFrame = described(
+  z.object({ type: z.literal('end'), call: CallId }),
+  'The streamed answer is complete; the call is over.',
+);
 
-export const HandlerFailFrame = z
-  .object({
+export const HandlerFailFrame = described(
+  z.object({
     type: z.literal('fail'),
     call: CallId,
     code: FailCode,
     message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })
-  .meta({ description: 'The handler failed the call; the caller gets this error.' });
+    details: z.optional(z.record(z.string(), z.unknown())),
+  }),
+  'The handler failed the call; the caller gets this error.',
+);
 
 // ---- client to server: a caller steering its call ----------------------------------------
 
-export const CancelFrame = z.object({ type: z.literal('cancel'), id: RequestId }).meta({
-  description:
-    'The caller gives up its request with this id; the hub cancels the call at its handler. Not answered.',
-});
+export const CancelFrame = described(
+  z.object({ type: z.literal('cancel'), id: RequestId }),
+  'The caller gives up its request with this id; the hub cancels the call at its handler. Not answered.',
+);
 
-export const CreditFrame = z
-  .object({ type: z.literal('credit'), id: RequestId, credit: Credit })
-  .meta({
-    description:
-      'The caller of a streamed request takes this many more chunks (usually as many as it consumed). Not answered.',
-  });
+export const CreditFrame = described(
+  z.object({ type: z.literal('credit'), id: RequestId, credit: Credit }),
+  'The caller of a streamed request takes this many more chunks (usually as many as it consumed). Not answered.',
+);
 
 // ---- server to client ---------------------------------------------------------------------
 
-export const InvokeFrame = z
-  .object({
+export const InvokeFrame = described(
+  z.object({
     type: z.literal('invoke'),
     call: CallId,
-    method: z
-      .string()
-      .meta({ description: 'The method called, as this connection registered it.' }),
-    data: z.unknown().meta({ description: "The caller's request data." }),
-    timeoutMs: TimeoutMs.meta({
-      description: 'How long the call may still take; the hub cancels it then.',
-    }),
-    credit: Credit.optional().meta({
-      description:
-        'Present when the caller takes a streamed answer: chunks the handler may send before the next credit frame.',
-    }),
-    caller: z
-      .string()
-      .optional()
-      .meta({ description: "The caller's principal id; absent for anonymous callers." }),
-  })
-  .meta({
-    description:
-      'A call for a method this connection serves. Answer it with reply, chunks and end, or fail.',
-  });
+    method: described(z.string(), 'The method called, as this connection registered it.'),
+    data: described(z.unknown(), "The caller's request data."),
+    timeoutMs: described(TimeoutMs, 'How long the call may still take; the hub cancels it then.'),
+    credit: described(
+      z.optional(Credit),
+      'Present when the caller takes a streamed answer: chunks the handler may send before the next credit frame.',
+    ),
+    caller: described(
+      z.optional(z.string()),
+      "The caller's principal id; absent for anonymous callers.",
+    ),
+  }),
+  'A call for a method this connection serves. Answer it with reply, chunks and end, or fail.',
+);
 
-export const ChunkFrame = z
-  .object({
+export const ChunkFrame = described(
+  z.object({
     type: z.literal('chunk'),
     id: RequestId,
-    data: z.unknown().meta({ description: 'One item of the streamed answer.' }),
-  })
-  .meta({ description: 'One item of the streamed answer to the request with this id, in order.' });
+    data: described(z.unknown(), 'One item of the streamed answer.'),
+  }),
+  'One item of the streamed answer to the request with this id, in order.',
+);
 
-export const EndFrame = z
-  .object({ type: z.literal('end'), id: RequestId })
-  .meta({ description: 'The streamed answer to the request with this id is complete.' });
+export const EndFrame = described(
+  z.object({ type: z.literal('end'), id: RequestId }),
+  'The streamed answer to the request with this id is complete.',
+);
 
-export const HandlerCancelFrame = z
-  .object({
+export const HandlerCancelFrame = described(
+  z.object({
     type: z.literal('cancel'),
     call: CallId,
-    code: FailCode.meta({
-      description:
-        'CANCELLED (the caller gave up or left), TIMEOUT, or INVALID_MESSAGE (a broken answer).',
-    }),
+    code: described(
+      FailCode,
+      'CANCELLED (the caller gave up or left), TIMEOUT, or INVALID_MESSAGE (a broken answer).',
+    ),
     message: z.string(),
-  })
-  .meta({ description: 'Stop working on this call: nobody takes its answer any more.' });
+  }),
+  'Stop working on this call: nobody takes its answer any more.',
+);
 
-export const HandlerCreditFrame = z
-  .object({ type: z.literal('credit'), call: CallId, credit: Credit })
-  .meta({ description: 'The caller took more chunks: the handler may send this many more.' });
+export const HandlerCreditFrame = described(
+  z.object({ type: z.literal('credit'), call: CallId, credit: Credit }),
+  'The caller took more chunks: the handler may send this many more.',
+);
 
 /**
  * The frames of a call under way, in either direction: nothing answers them, and a hub does

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   CancelFrame,
   ChunkFrame,
@@ -17,6 +17,7 @@ import {
 import { ERROR_CODES } from './errors.ts';
 import { Credit, MAX_ID_LENGTH, RequestId, TimeoutMs } from './frame-fields.ts';
 import { checkPattern, checkTopic, TOPIC_LIMITS } from './topic.ts';
+import { described } from './zod.ts';
 
 export { MAX_ID_LENGTH, RequestId };
 
@@ -33,173 +34,171 @@ export interface SwitchboardIssueParams {
 export const MAX_TOPICS_PER_FRAME = 100;
 export const MAX_TOKEN_LENGTH = 8192;
 
-export const Topic = z
-  .string()
-  .max(TOPIC_LIMITS.maxBytes)
-  .superRefine((value, ctx) => {
-    const check = checkTopic(value);
-    if (!check.ok) {
-      ctx.addIssue({ code: 'custom', message: check.reason, params: { code: 'INVALID_TOPIC' } });
-    }
-  })
-  .meta({
-    description: `Dot-separated segments, e.g. "agent.42.status"; at most ${TOPIC_LIMITS.maxBytes} bytes and ${TOPIC_LIMITS.maxSegments} segments; segments are non-empty without ".", "*", "#", whitespace, control characters or unpaired surrogates.`,
-  });
+export const Topic = described(
+  z.string().check(
+    z.maxLength(TOPIC_LIMITS.maxBytes),
+    z.superRefine((value, ctx) => {
+      const check = checkTopic(value);
+      if (!check.ok) {
+        ctx.addIssue({ code: 'custom', message: check.reason, params: { code: 'INVALID_TOPIC' } });
+      }
+    }),
+  ),
+  `Dot-separated segments, e.g. "agent.42.status"; at most ${TOPIC_LIMITS.maxBytes} bytes and ${TOPIC_LIMITS.maxSegments} segments; segments are non-empty without ".", "*", "#", whitespace, control characters or unpaired surrogates.`,
+);
 
-export const Pattern = z
-  .string()
-  .max(TOPIC_LIMITS.maxBytes)
-  .superRefine((value, ctx) => {
-    const check = checkPattern(value);
-    if (!check.ok) {
-      ctx.addIssue({ code: 'custom', message: check.reason, params: { code: 'INVALID_PATTERN' } });
-    }
-  })
-  .meta({
-    description:
-      'A topic whose segments may also be "*" (exactly one segment) or "#" (zero or more segments), RabbitMQ topic-exchange semantics.',
-  });
+export const Pattern = described(
+  z.string().check(
+    z.maxLength(TOPIC_LIMITS.maxBytes),
+    z.superRefine((value, ctx) => {
+      const check = checkPattern(value);
+      if (!check.ok) {
+        ctx.addIssue({
+          code: 'custom',
+          message: check.reason,
+          params: { code: 'INVALID_PATTERN' },
+        });
+      }
+    }),
+  ),
+  'A topic whose segments may also be "*" (exactly one segment) or "#" (zero or more segments), RabbitMQ topic-exchange semantics.',
+);
 
-const Offset = z.int().min(0).meta({
-  description:
-    'Hub-wide position in the log of an epoch. Events start at 1; 0 means "nothing yet".',
-});
-const Epoch = z
-  .string()
-  .min(1)
-  .max(64)
-  .meta({ description: 'Id of the hub log; changes when the log is reset.' });
+const Offset = described(
+  z.int().check(z.minimum(0)),
+  'Hub-wide position in the log of an epoch. Events start at 1; 0 means "nothing yet".',
+);
+const Epoch = described(
+  z.string().check(z.minLength(1), z.maxLength(64)),
+  'Id of the hub log; changes when the log is reset.',
+);
 
-export const StreamPosition = z.object({ epoch: Epoch, offset: Offset }).meta({
-  description: 'The last event the client processed; the hub replays what came after it.',
-});
+export const StreamPosition = described(
+  z.object({ epoch: Epoch, offset: Offset }),
+  'The last event the client processed; the hub replays what came after it.',
+);
 
-const ExpiresAt = z.int().min(0).meta({
-  description:
-    "When the connection's credential expires, in ms since 1970-01-01 UTC; absent when it does not.",
-});
+const ExpiresAt = described(
+  z.int().check(z.minimum(0)),
+  "When the connection's credential expires, in ms since 1970-01-01 UTC; absent when it does not.",
+);
 
-const Versions = z.array(z.int().min(1).max(65535)).min(1).max(16);
+const Versions = z
+  .array(z.int().check(z.minimum(1), z.maximum(65535)))
+  .check(z.minLength(1), z.maxLength(16));
 
 // ---- client to server -------------------------------------------------------------------
 
-export const HelloFrame = z
-  .object({
+export const HelloFrame = described(
+  z.object({
     type: z.literal('hello'),
-    versions: Versions.meta({ description: 'Protocol versions the client speaks.' }),
-    token: z.string().min(1).max(MAX_TOKEN_LENGTH).optional().meta({
-      description: 'Credential for authenticate(); an alternative to a separate auth frame.',
-    }),
-    client: z
-      .object({ name: z.string().max(128).optional(), version: z.string().max(64).optional() })
-      .optional()
-      .meta({ description: 'Client library name and version, for logs and stats.' }),
-  })
-  .meta({
-    description:
-      'First frame of a connection: versions spoken and, optionally, a token. Answered by welcome.',
-  });
+    versions: described(Versions, 'Protocol versions the client speaks.'),
+    token: described(
+      z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_TOKEN_LENGTH))),
+      'Credential for authenticate(); an alternative to a separate auth frame.',
+    ),
+    client: described(
+      z.optional(
+        z.object({
+          name: z.optional(z.string().check(z.maxLength(128))),
+          version: z.optional(z.string().check(z.maxLength(64))),
+        }),
+      ),
+      'Client library name and version, for logs and stats.',
+    ),
+  }),
+  'First frame of a connection: versions spoken and, optionally, a token. Answered by welcome.',
+);
 
-export const AuthFrame = z
-  .object({
+export const AuthFrame = described(
+  z.object({
     type: z.literal('auth'),
-    id: RequestId.optional(),
-    token: z.string().min(1).max(MAX_TOKEN_LENGTH),
-  })
-  .meta({
-    description: 'Authenticates, or re-authenticates, the connection. Answered by ack or error.',
-  });
+    id: z.optional(RequestId),
+    token: z.string().check(z.minLength(1), z.maxLength(MAX_TOKEN_LENGTH)),
+  }),
+  'Authenticates, or re-authenticates, the connection. Answered by ack or error.',
+);
 
-export const SubscribeFrame = z
-  .object({
+export const SubscribeFrame = described(
+  z.object({
     type: z.literal('subscribe'),
-    id: RequestId.optional(),
-    topics: z.array(Pattern).min(1).max(MAX_TOPICS_PER_FRAME),
-    position: StreamPosition.optional(),
-    since: z
-      .union([Offset, z.literal('last')], {
-        error: 'Expected a non-negative integer offset or "last"',
-      })
-      .optional()
-      .meta({
-        description:
-          'Start from history: every retained event after this offset, or "last" for the retained last value of each matching topic.',
-      }),
-  })
-  .meta({
-    description:
-      'Adds subscriptions. Answered by an ack whose `subscriptions` says, per pattern, whether history was recovered.',
-  });
+    id: z.optional(RequestId),
+    topics: z.array(Pattern).check(z.minLength(1), z.maxLength(MAX_TOPICS_PER_FRAME)),
+    position: z.optional(StreamPosition),
+    since: described(
+      z.optional(
+        z.union([Offset, z.literal('last')], {
+          error: 'Expected a non-negative integer offset or "last"',
+        }),
+      ),
+      'Start from history: every retained event after this offset, or "last" for the retained last value of each matching topic.',
+    ),
+  }),
+  'Adds subscriptions. Answered by an ack whose `subscriptions` says, per pattern, whether history was recovered.',
+);
 
-export const UnsubscribeFrame = z
-  .object({
+export const UnsubscribeFrame = described(
+  z.object({
     type: z.literal('unsubscribe'),
-    id: RequestId.optional(),
-    topics: z.array(Pattern).min(1).max(MAX_TOPICS_PER_FRAME),
-  })
-  .meta({ description: 'Removes subscriptions, given exactly as they were subscribed.' });
+    id: z.optional(RequestId),
+    topics: z.array(Pattern).check(z.minLength(1), z.maxLength(MAX_TOPICS_PER_FRAME)),
+  }),
+  'Removes subscriptions, given exactly as they were subscribed.',
+);
 
-export const PublishFrame = z
-  .object({
+export const PublishFrame = described(
+  z.object({
     type: z.literal('publish'),
-    id: RequestId.meta({
-      description: 'Message id; the hub drops a repeated id (idempotent publish).',
-    }),
+    id: described(RequestId, 'Message id; the hub drops a repeated id (idempotent publish).'),
     topic: Topic,
-    data: z.unknown().meta({ description: 'Any JSON value.' }),
-    ack: z.boolean().optional().meta({ description: 'Send an ack once stored. Default true.' }),
-    echo: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Deliver to the publisher too when it is subscribed. Default true.' }),
-  })
-  .meta({
-    description:
-      'Publishes one message to one topic. Answered by ack (unless ack is false) or error.',
-  });
+    data: described(z.unknown(), 'Any JSON value.'),
+    ack: described(z.optional(z.boolean()), 'Send an ack once stored. Default true.'),
+    echo: described(
+      z.optional(z.boolean()),
+      'Deliver to the publisher too when it is subscribed. Default true.',
+    ),
+  }),
+  'Publishes one message to one topic. Answered by ack (unless ack is false) or error.',
+);
 
-export const RequestFrame = z
-  .object({
+export const RequestFrame = described(
+  z.object({
     type: z.literal('request'),
     id: RequestId,
-    method: z.string().min(1).max(TOPIC_LIMITS.maxBytes).meta({
-      description: 'Name of a route handler on the hub, or of a method a client serves.',
-    }),
-    data: z.unknown().meta({ description: 'Any JSON value, passed to the handler.' }),
-    timeoutMs: TimeoutMs.optional().meta({
-      description:
-        "How long the caller waits; the hub cancels a client-hosted handler's call then (capped by the hub).",
-    }),
-    credit: Credit.optional().meta({
-      description:
-        'Takes a streamed answer: chunks the handler may send before the next credit frame (capped by the hub).',
-    }),
-  })
-  .meta({
-    description:
-      'Calls a route handler on the hub or a client-hosted handler (RPC). Answered by response or error with the same id; a streamed answer comes as chunk frames and end.',
-  });
+    method: described(
+      z.string().check(z.minLength(1), z.maxLength(TOPIC_LIMITS.maxBytes)),
+      'Name of a route handler on the hub, or of a method a client serves.',
+    ),
+    data: described(z.unknown(), 'Any JSON value, passed to the handler.'),
+    timeoutMs: described(
+      z.optional(TimeoutMs),
+      "How long the caller waits; the hub cancels a client-hosted handler's call then (capped by the hub).",
+    ),
+    credit: described(
+      z.optional(Credit),
+      'Takes a streamed answer: chunks the handler may send before the next credit frame (capped by the hub).',
+    ),
+  }),
+  'Calls a route handler on the hub or a client-hosted handler (RPC). Answered by response or error with the same id; a streamed answer comes as chunk frames and end.',
+);
 
-export const PingFrame = z
-  .object({
+export const PingFrame = described(
+  z.object({
     type: z.literal('ping'),
-    id: RequestId.optional(),
-    ts: z
-      .number()
-      .optional()
-      .meta({ description: "Sender's clock in milliseconds; echoed in the pong." }),
-  })
-  .meta({
-    description: 'Application-level heartbeat, either direction. The peer answers with pong.',
-  });
+    id: z.optional(RequestId),
+    ts: described(z.optional(z.number()), "Sender's clock in milliseconds; echoed in the pong."),
+  }),
+  'Application-level heartbeat, either direction. The peer answers with pong.',
+);
 
-export const PongFrame = z
-  .object({
+export const PongFrame = described(
+  z.object({
     type: z.literal('pong'),
-    id: RequestId.optional(),
-    ts: z.number().optional().meta({ description: 'The ts of the ping this answers.' }),
-  })
-  .meta({ description: 'Answer to a ping, echoing its id and ts.' });
+    id: z.optional(RequestId),
+    ts: described(z.optional(z.number()), 'The ts of the ping this answers.'),
+  }),
+  'Answer to a ping, echoing its id and ts.',
+);
 
 export const ClientFrame = z.discriminatedUnion('type', [
   HelloFrame,
@@ -222,176 +221,163 @@ export const ClientFrame = z.discriminatedUnion('type', [
 
 // ---- server to client -------------------------------------------------------------------
 
-export const WelcomeFrame = z
-  .object({
+export const WelcomeFrame = described(
+  z.object({
     type: z.literal('welcome'),
-    version: z.int().min(1).meta({ description: 'The negotiated protocol version.' }),
+    version: described(z.int().check(z.minimum(1)), 'The negotiated protocol version.'),
     connectionId: z.string(),
-    principal: z
-      .object({ id: z.string() })
-      .nullable()
-      .meta({ description: 'Who the connection is authenticated as; null until it is.' }),
+    principal: described(
+      z.nullable(z.object({ id: z.string() })),
+      'Who the connection is authenticated as; null until it is.',
+    ),
     epoch: Epoch,
-    heartbeatIntervalMs: z
-      .int()
-      .min(0)
-      .meta({ description: 'How often the server pings; 0 means no heartbeat.' }),
-    maxPayload: z
-      .int()
-      .min(0)
-      .meta({ description: 'Largest inbound frame the server accepts, in bytes.' }),
+    heartbeatIntervalMs: described(
+      z.int().check(z.minimum(0)),
+      'How often the server pings; 0 means no heartbeat.',
+    ),
+    maxPayload: described(
+      z.int().check(z.minimum(0)),
+      'Largest inbound frame the server accepts, in bytes.',
+    ),
     server: z.object({ name: z.string(), version: z.string() }),
-    expiresAt: ExpiresAt.optional(),
-  })
-  .meta({
-    description: 'Answer to hello: the negotiated version, the log epoch and the server limits.',
-  });
+    expiresAt: z.optional(ExpiresAt),
+  }),
+  'Answer to hello: the negotiated version, the log epoch and the server limits.',
+);
 
 export const SubscriptionOutcome = z.object({
   pattern: z.string(),
-  wasRecovering: z
-    .boolean()
-    .meta({ description: 'The subscribe frame asked for history (position or since).' }),
-  recovered: z.boolean().meta({
-    description: 'Every missed event was replayed; false means the application must resync.',
-  }),
-  replayed: z.int().min(0).meta({ description: 'How many events were replayed from history.' }),
+  wasRecovering: described(
+    z.boolean(),
+    'The subscribe frame asked for history (position or since).',
+  ),
+  recovered: described(
+    z.boolean(),
+    'Every missed event was replayed; false means the application must resync.',
+  ),
+  replayed: described(z.int().check(z.minimum(0)), 'How many events were replayed from history.'),
 });
 
-export const AckFrame = z
-  .object({
+export const AckFrame = described(
+  z.object({
     type: z.literal('ack'),
     id: RequestId,
     ok: z.literal(true),
-    offset: Offset.optional(),
-    sequenceNumber: z.int().min(1).optional(),
-    epoch: Epoch.optional(),
-    duplicate: z
-      .boolean()
-      .optional()
-      .meta({ description: 'The message id was already in the log.' }),
-    subscriptions: z
-      .array(SubscriptionOutcome)
-      .optional()
-      .meta({ description: 'For a subscribe: one outcome per pattern.' }),
-    expiresAt: ExpiresAt.optional().meta({
-      description: 'For an auth refresh: when the new credential expires (absent: never).',
-    }),
-  })
-  .meta({
-    description:
-      'Success answer to the frame with the same id. For a publish it carries offset, sequenceNumber and epoch.',
-  });
+    offset: z.optional(Offset),
+    sequenceNumber: z.optional(z.int().check(z.minimum(1))),
+    epoch: z.optional(Epoch),
+    duplicate: described(z.optional(z.boolean()), 'The message id was already in the log.'),
+    subscriptions: described(
+      z.optional(z.array(SubscriptionOutcome)),
+      'For a subscribe: one outcome per pattern.',
+    ),
+    expiresAt: described(
+      z.optional(ExpiresAt),
+      'For an auth refresh: when the new credential expires (absent: never).',
+    ),
+  }),
+  'Success answer to the frame with the same id. For a publish it carries offset, sequenceNumber and epoch.',
+);
 
-export const EventFrame = z
-  .object({
+export const EventFrame = described(
+  z.object({
     type: z.literal('event'),
-    id: z.string().meta({ description: 'The message id given by the publisher.' }),
+    id: described(z.string(), 'The message id given by the publisher.'),
     topic: z.string(),
     data: z.unknown(),
-    sequenceNumber: z
-      .int()
-      .min(1)
-      .meta({ description: 'Per-topic position: 1, 2, 3 ... without gaps within an epoch.' }),
+    sequenceNumber: described(
+      z.int().check(z.minimum(1)),
+      'Per-topic position: 1, 2, 3 ... without gaps within an epoch.',
+    ),
     offset: Offset,
     epoch: Epoch,
-    timestamp: z
-      .number()
-      .meta({ description: 'When the hub stored the message, in ms since 1970.' }),
-    replay: z.boolean().optional().meta({ description: 'Delivered from history, not live.' }),
-  })
-  .meta({ description: 'A published message delivered to a matching subscription.' });
+    timestamp: described(z.number(), 'When the hub stored the message, in ms since 1970.'),
+    replay: described(z.optional(z.boolean()), 'Delivered from history, not live.'),
+  }),
+  'A published message delivered to a matching subscription.',
+);
 
-export const ResponseFrame = z
-  .object({
+export const ResponseFrame = described(
+  z.object({
     type: z.literal('response'),
     id: RequestId,
-    data: z.unknown().meta({ description: "The route handler's result." }),
-  })
-  .meta({ description: 'Success answer to a request with the same id.' });
+    data: described(z.unknown(), "The route handler's result."),
+  }),
+  'Success answer to a request with the same id.',
+);
 
-export const ErrorFrame = z
-  .object({
+export const ErrorFrame = described(
+  z.object({
     type: z.literal('error'),
-    id: RequestId.optional().meta({
-      description: 'The id of the frame this answers; absent when there was no usable id.',
-    }),
+    id: described(
+      z.optional(RequestId),
+      'The id of the frame this answers; absent when there was no usable id.',
+    ),
     code: z.enum(ERROR_CODES),
     message: z.string(),
-    details: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: 'Machine-readable context, e.g. {"field": "topics.0"}.' }),
-  })
-  .meta({
-    description: 'Failure answer to the frame with the same id, or a connection-level error.',
-  });
+    details: described(
+      z.optional(z.record(z.string(), z.unknown())),
+      'Machine-readable context, e.g. {"field": "topics.0"}.',
+    ),
+  }),
+  'Failure answer to the frame with the same id, or a connection-level error.',
+);
 
-export const DroppedFrame = z
-  .object({
+export const DroppedFrame = described(
+  z.object({
     type: z.literal('dropped'),
     epoch: Epoch,
-    fromOffset: Offset.meta({ description: 'Offset of the first event dropped.' }),
-    toOffset: Offset.meta({ description: 'Offset of the last event dropped (inclusive).' }),
-    count: z
-      .int()
-      .min(1)
-      .meta({ description: 'How many events for this connection were dropped.' }),
-  })
-  .meta({
-    description:
-      'The outbound queue overflowed (drop-oldest policy): these events were not delivered; recover them from history.',
-  });
+    fromOffset: described(Offset, 'Offset of the first event dropped.'),
+    toOffset: described(Offset, 'Offset of the last event dropped (inclusive).'),
+    count: described(
+      z.int().check(z.minimum(1)),
+      'How many events for this connection were dropped.',
+    ),
+  }),
+  'The outbound queue overflowed (drop-oldest policy): these events were not delivered; recover them from history.',
+);
 
-export const DisconnectFrame = z
-  .object({
+export const DisconnectFrame = described(
+  z.object({
     type: z.literal('disconnect'),
-    code: z.int().meta({ description: 'The WebSocket close code that follows (see CloseCode).' }),
+    code: described(z.int(), 'The WebSocket close code that follows (see CloseCode).'),
     reason: z.string(),
-    reconnect: z
-      .boolean()
-      .meta({ description: 'The client should reconnect (possibly elsewhere).' }),
-  })
-  .meta({ description: 'Sent just before the server closes the connection, saying why.' });
+    reconnect: described(z.boolean(), 'The client should reconnect (possibly elsewhere).'),
+  }),
+  'Sent just before the server closes the connection, saying why.',
+);
 
-export const RefreshRequiredFrame = z
-  .object({
+export const RefreshRequiredFrame = described(
+  z.object({
     type: z.literal('refresh-required'),
     expiresAt: ExpiresAt,
-  })
-  .meta({
-    description:
-      "The connection's credential expires at expiresAt: send an auth frame with a fresh token before then, or the hub closes the connection (4008).",
-  });
+  }),
+  "The connection's credential expires at expiresAt: send an auth frame with a fresh token before then, or the hub closes the connection (4008).",
+);
 
-export const UnsubscribedFrame = z
-  .object({
+export const UnsubscribedFrame = described(
+  z.object({
     type: z.literal('unsubscribed'),
-    topics: z
-      .array(z.string())
-      .min(1)
-      .max(MAX_TOPICS_PER_FRAME)
-      .meta({ description: 'Patterns the hub removed, exactly as they were subscribed.' }),
-    code: z.enum(ERROR_CODES).meta({ description: 'Why, as an error code (e.g. FORBIDDEN).' }),
+    topics: described(
+      z.array(z.string()).check(z.minLength(1), z.maxLength(MAX_TOPICS_PER_FRAME)),
+      'Patterns the hub removed, exactly as they were subscribed.',
+    ),
+    code: described(z.enum(ERROR_CODES), 'Why, as an error code (e.g. FORBIDDEN).'),
     reason: z.string(),
-  })
-  .meta({
-    description:
-      'The hub ended these subscriptions on its own, e.g. because a refreshed principal may no longer subscribe to them. Do not subscribe to them again.',
-  });
+  }),
+  'The hub ended these subscriptions on its own, e.g. because a refreshed principal may no longer subscribe to them. Do not subscribe to them again.',
+);
 
-export const MessageFrame = z
-  .object({
+export const MessageFrame = described(
+  z.object({
     type: z.literal('message'),
-    data: z.unknown().meta({
-      description:
-        'What the server application sent, as it sent it (for example {"type": "notification", "data": {...}}).',
-    }),
-  })
-  .meta({
-    description:
-      'An application message the server sent to this connection (server.sendMessage or server.broadcast), outside any topic: not in the hub log, no offset, not replayed.',
-  });
+    data: described(
+      z.unknown(),
+      'What the server application sent, as it sent it (for example {"type": "notification", "data": {...}}).',
+    ),
+  }),
+  'An application message the server sent to this connection (server.sendMessage or server.broadcast), outside any topic: not in the hub log, no offset, not replayed.',
+);
 
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
@@ -412,6 +398,16 @@ export const ServerFrame = z.discriminatedUnion('type', [
   HandlerCancelFrame,
   HandlerCreditFrame,
 ]);
+
+/** The `type` of each frame of a union, in its order. */
+function typesOf(union: typeof ClientFrame | typeof ServerFrame): readonly string[] {
+  return union._zod.def.options.map((frame) => frame._zod.def.shape.type._zod.def.values[0]!);
+}
+
+/** Frame types a client may send. */
+export const CLIENT_FRAME_TYPES: readonly string[] = typesOf(ClientFrame);
+/** Frame types a server may send. */
+export const SERVER_FRAME_TYPES: readonly string[] = typesOf(ServerFrame);
 
 export type StreamPosition = z.infer<typeof StreamPosition>;
 export type HelloFrame = z.infer<typeof HelloFrame>;

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EventFrame } from './frames.ts';
+import { described } from './zod.ts';
 
 /**
  * The hub's built-in request method for reading history: a client that was told it missed
@@ -7,30 +8,27 @@ import { EventFrame } from './frames.ts';
  */
 export const HISTORY_METHOD = '$history';
 
-export const HistoryRequest = z
-  .object({
-    epoch: z.string().min(1).max(64),
-    after: z.int().min(0).meta({ description: 'Read events with an offset greater than this.' }),
-    until: z.int().min(0).meta({ description: 'Up to and including this offset.' }),
-  })
-  .meta({
-    description:
-      "Data of a `$history` request. The hub filters by the connection's own subscriptions.",
-  });
+export const HistoryRequest = described(
+  z.object({
+    epoch: z.string().check(z.minLength(1), z.maxLength(64)),
+    after: described(z.int().check(z.minimum(0)), 'Read events with an offset greater than this.'),
+    until: described(z.int().check(z.minimum(0)), 'Up to and including this offset.'),
+  }),
+  "Data of a `$history` request. The hub filters by the connection's own subscriptions.",
+);
 
-export const HistoryResponse = z
-  .object({
+export const HistoryResponse = described(
+  z.object({
     epoch: z.string(),
-    complete: z
-      .boolean()
-      .meta({ description: 'False when history no longer holds the whole range: resync.' }),
+    complete: described(z.boolean(), 'False when history no longer holds the whole range: resync.'),
     events: z.array(EventFrame),
-    truncated: z
-      .boolean()
-      .optional()
-      .meta({ description: 'More events remain in the range: ask again after the last one.' }),
-  })
-  .meta({ description: 'Data of the response to a `$history` request.' });
+    truncated: described(
+      z.optional(z.boolean()),
+      'More events remain in the range: ask again after the last one.',
+    ),
+  }),
+  'Data of the response to a `$history` request.',
+);
 
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
 export type HistoryResponse = z.infer<typeof HistoryResponse>;

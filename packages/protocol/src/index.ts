@@ -30,6 +30,7 @@ export type { ClientFrameType, ServerFrameType } from './frames.ts';
 export {
   AckFrame,
   AuthFrame,
+  CLIENT_FRAME_TYPES,
   ClientFrame,
   DisconnectFrame,
   DroppedFrame,
@@ -48,6 +49,7 @@ export {
   RequestFrame,
   RequestId,
   ResponseFrame,
+  SERVER_FRAME_TYPES,
   ServerFrame,
   StreamPosition,
   SubscribeFrame,

@@ -23,9 +23,9 @@ describe('protocol JSON Schema', () => {
       ['ServerFrame', ServerFrame],
     ] as const) {
       const oneOf = (defs[union] as { oneOf: { $ref: string }[] }).oneOf;
-      expect(oneOf).toHaveLength(zod.options.length);
-      for (const option of zod.options) {
-        const type = option.shape.type.value;
+      expect(oneOf).toHaveLength(zod._zod.def.options.length);
+      for (const option of zod._zod.def.options) {
+        const type = option._zod.def.shape.type._zod.def.values[0];
         const ref = oneOf.find(({ $ref }) => {
           const name = $ref.replace('#/$defs/', '');
           return (props(name).type as { const?: string }).const === type;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import * as callFrames from './call-frames.ts';
 import * as frames from './frames.ts';
 import { ClientFrame, ServerFrame } from './frames.ts';
@@ -25,9 +25,9 @@ const EXPORT_NAMES = new Map<unknown, string>(
  * union and then of the server union, in union order (ping and pong once), then history. Derived
  * from the unions, so a frame added to a union is in the schema without a second list to edit.
  */
-const DEFINITIONS: Record<string, z.ZodType> = (() => {
-  const definitions: Record<string, z.ZodType> = { ClientFrame, ServerFrame };
-  for (const member of [...ClientFrame.options, ...ServerFrame.options]) {
+const DEFINITIONS: Record<string, z.ZodMiniType> = (() => {
+  const definitions: Record<string, z.ZodMiniType> = { ClientFrame, ServerFrame };
+  for (const member of [...ClientFrame._zod.def.options, ...ServerFrame._zod.def.options]) {
     const name = EXPORT_NAMES.get(member);
     if (name === undefined) {
       throw new Error('every member of the frame unions must be exported under its own name');

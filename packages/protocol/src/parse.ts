@@ -1,11 +1,12 @@
-import type { z } from 'zod';
 import { ErrorCode, SwitchboardError } from './errors.ts';
 import {
+  CLIENT_FRAME_TYPES,
   ClientFrame,
   type ClientFrame as ClientFrameT,
   type EventFrame as EventFrameT,
   MAX_ID_LENGTH,
   type PublishFrame as PublishFrameT,
+  SERVER_FRAME_TYPES,
   ServerFrame,
   type ServerFrame as ServerFrameT,
 } from './frames.ts';
@@ -172,7 +173,7 @@ function issueCode(type: string, path: readonly PropertyKey[], issue: unknown): 
 }
 
 function parseWith<T extends { type: string }>(
-  schema: z.ZodDiscriminatedUnion,
+  schema: typeof ClientFrame | typeof ServerFrame,
   types: ReadonlySet<string>,
   input: unknown,
 ): ParseResult<T> {
@@ -250,12 +251,8 @@ function parseWith<T extends { type: string }>(
   }
 }
 
-const CLIENT_TYPES: ReadonlySet<string> = new Set(
-  ClientFrame.options.map((o) => o.shape.type.value),
-);
-const SERVER_TYPES: ReadonlySet<string> = new Set(
-  ServerFrame.options.map((o) => o.shape.type.value),
-);
+const CLIENT_TYPES: ReadonlySet<string> = new Set(CLIENT_FRAME_TYPES);
+const SERVER_TYPES: ReadonlySet<string> = new Set(SERVER_FRAME_TYPES);
 
 /** Validates a frame sent by a client. Never throws. */
 export function parseClientFrame(input: unknown): ParseResult<ClientFrameT> {

@@ -25,6 +25,28 @@ function client(options: ConstructorParameters<typeof WSClient>[0]): WSClient {
   return created;
 }
 
+describe('WSClient and permessage-deflate', () => {
+  it('offers it by default and gets compressed events; perMessageDeflate: false offers nothing', async () => {
+    const { server, router } = await startServer(0, { perMessageDeflate: true });
+    const offering = client({ url: server.url });
+    const plain = client({ url: server.url, perMessageDeflate: false });
+    await Promise.all([offering.connect(), plain.connect()]);
+    const extensions = (c: WSClient) => server.getConnection(c.connectionId!)?.socket.extensions;
+    expect(extensions(offering)).toBe('permessage-deflate');
+    expect(extensions(plain)).toBe('');
+    const data = { log: 'line of a repetitive log\n'.repeat(2_000) };
+    const received: unknown[] = [];
+    for (const c of [offering, plain]) {
+      await c.subscribe(['logs.#']);
+      c.on('event', (event) => received.push(event.data));
+    }
+    await offering.publish('logs.a', data);
+    await router.publish('logs.b', data);
+    await expect.poll(() => received.length).toBe(4);
+    expect(received).toEqual([data, data, data, data]);
+  });
+});
+
 describe('WSClient against the real hub', () => {
   it('connects, subscribes with wildcards, publishes and gets events with positions', async () => {
     const { server, router } = await startServer();

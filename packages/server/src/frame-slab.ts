@@ -1,3 +1,4 @@
+import type { FrameDeflater } from './frame-deflate.ts';
 import { textFrameHeaderLength, writeTextFrame } from './frame-encoder.ts';
 
 /** Bytes per chunk; a frame that does not fit in a fresh chunk gets a chunk of its own. */
@@ -16,6 +17,8 @@ export class SlabChunk {
   readonly offsets: number[] = [];
   readonly topics: string[] = [];
   used = 0;
+  /** Compressed frames, made on demand for connections that negotiated permessage-deflate. */
+  #deflated: Buffer[] | undefined;
 
   constructor(size: number) {
     this.buffer = Buffer.allocUnsafeSlow(size);
@@ -43,6 +46,21 @@ export class SlabChunk {
   /** Bytes of frames `from` to `to - 1`. */
   bytes(from: number, to: number): number {
     return this.end(to - 1) - this.starts[from]!;
+  }
+
+  /**
+   * Frame `index` as `deflater` compresses it: once per event, whatever the number of
+   * subscribers that negotiated compression (the hub has one deflater, see FrameDeflater).
+   */
+  deflated(index: number, deflater: FrameDeflater): Buffer {
+    this.#deflated ??= [];
+    let frame = this.#deflated[index];
+    if (frame === undefined) {
+      frame = deflater.frames(this.frame(index));
+      // An uncompressed frame stays a view of the chunk; a compressed one is its own buffer.
+      this.#deflated[index] = frame;
+    }
+    return frame;
   }
 
   room(): number {

@@ -9,6 +9,8 @@ export type {
 export { LocalClusterBus } from './cluster-bus.ts';
 export type { ClusterClientInfo, ClusterStats } from './cluster-hub.ts';
 export { ClusterHub } from './cluster-hub.ts';
+export type { PerMessageDeflateOptions } from './deflate-options.ts';
+export { PER_MESSAGE_DEFLATE_DEFAULTS } from './deflate-options.ts';
 export type { CallTrafficFrame, FrameContext, FrameStage, RoutedFrame } from './frame-stage.ts';
 export type { HealthReport, StatsReport } from './http-endpoints.ts';
 export type {

@@ -8,6 +8,11 @@ import {
   withDefaults,
 } from '@switchboard/protocol';
 import type { ClusterBus } from './cluster-bus.ts';
+import {
+  type DeflateSettings,
+  type PerMessageDeflateOptions,
+  resolveDeflateOptions,
+} from './deflate-options.ts';
 import { DEFAULT_READ_BUDGET } from './fair-reads.ts';
 import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
 import type { LoggerOption } from './logging.ts';
@@ -164,6 +169,14 @@ export interface WSServerOptions {
    * payload (docs/operations.md, "Logs"). Unset: the hub logs nothing.
    */
   logger?: LoggerOption;
+  /**
+   * permessage-deflate (RFC 7692) for clients that offer it (browsers always do; the Node
+   * client with its `perMessageDeflate` option): `true` for the defaults, or the settings
+   * (see `PerMessageDeflateOptions` and the README, "Compression"). `maxPayload` and
+   * `preAuthBytes` bound the decompressed size. Costs CPU per publish and inflater memory per
+   * connection that sends compressed frames. @default false
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 export const WS_SERVER_DEFAULTS = {
@@ -192,9 +205,12 @@ type Widened<T> = T extends number ? number : T extends boolean ? boolean : stri
 /** The options after defaults, under their canonical names only. */
 export type ResolvedServerOptions = Omit<
   WSServerOptions,
-  keyof typeof WS_SERVER_DEFAULTS | 'authTimeout' | 'heartbeatInterval'
+  keyof typeof WS_SERVER_DEFAULTS | 'authTimeout' | 'heartbeatInterval' | 'perMessageDeflate'
 > & {
   -readonly [K in keyof typeof WS_SERVER_DEFAULTS]: Widened<(typeof WS_SERVER_DEFAULTS)[K]>;
+} & {
+  /** Undefined when compression is off. */
+  perMessageDeflate: DeflateSettings | undefined;
 };
 
 const OWNER = 'WSServer';
@@ -224,6 +240,7 @@ const KNOWN_OPTIONS = [
   'maxConnectionsPerIp',
   'metrics',
   'logger',
+  'perMessageDeflate',
 ] as const satisfies readonly (keyof WSServerOptions)[];
 // An option added to WSServerOptions but not to KNOWN_OPTIONS fails to compile here.
 type Unlisted = Exclude<keyof WSServerOptions, (typeof KNOWN_OPTIONS)[number]>;
@@ -282,7 +299,10 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   for (const key of ['allowAnonymous', 'httpEndpoints', 'requireOrigin'] as const) {
     checkType(OWNER, key, options[key], 'boolean');
   }
-  const canonical: Record<string, unknown> = { ...options };
+  const canonical: Record<string, unknown> = {
+    ...options,
+    perMessageDeflate: resolveDeflateOptions(OWNER, options.perMessageDeflate),
+  };
   for (const [name, alias] of ALIASES) {
     canonical[name] = aliased<number>(OWNER, options, name, alias);
     delete canonical[alias];

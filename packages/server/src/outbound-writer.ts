@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { encodeFrame } from '@switchboard/protocol';
 import WebSocket from 'ws';
 import type { Flushable, FlushScheduler } from './flush-scheduler.ts';
+import type { FrameDeflater } from './frame-deflate.ts';
 import { encodeTextFrame } from './frame-encoder.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
@@ -75,6 +76,12 @@ export class OutboundWriter implements Flushable {
     private readonly owner: WriterOwner,
     /** Bytes of replies and server sends that may wait in the hub (WSServer `replyQueueBytes`). */
     private readonly replyQueueBytes: number = Number.POSITIVE_INFINITY,
+    /**
+     * Set when the connection negotiated permessage-deflate: every frame is written as it
+     * compresses it, and live events go through the queue (their compressed frames are not
+     * adjacent in the slab, so there is no run).
+     */
+    private readonly deflater?: FrameDeflater,
   ) {
     this.#raw = rawSocketOf(socket);
     this.#replyChargeCap = Math.max(1, Math.floor(replyQueueBytes / 4));
@@ -102,7 +109,7 @@ export class OutboundWriter implements Flushable {
   /** Queues an already-serialized frame; false when the socket can no longer take it. */
   sendRaw(text: string): boolean {
     if (this.#run !== undefined) this.#queueRun();
-    return this.#enqueue(encodeTextFrame(text), 0, undefined);
+    return this.#enqueue(this.#frame(text), 0, undefined);
   }
 
   /**
@@ -123,6 +130,7 @@ export class OutboundWriter implements Flushable {
       this.#replays === undefined &&
       this.#droppedRange === undefined &&
       this.#recovering === 0 &&
+      this.deflater === undefined &&
       this.socket.readyState === WebSocket.OPEN
     ) {
       this.#run = chunk;
@@ -134,7 +142,9 @@ export class OutboundWriter implements Flushable {
       return;
     }
     if (this.#run !== undefined) this.#queueRun();
-    this.#enqueue(chunk.frame(index), chunk.offsets[index]!, chunk.topics[index]!);
+    const frame =
+      this.deflater === undefined ? chunk.frame(index) : chunk.deflated(index, this.deflater);
+    this.#enqueue(frame, chunk.offsets[index]!, chunk.topics[index]!);
   }
 
   /**
@@ -230,9 +240,7 @@ export class OutboundWriter implements Flushable {
       if (this.#droppedRange !== undefined) {
         const range = this.#droppedRange;
         this.#droppedRange = undefined;
-        const notice = encodeTextFrame(
-          encodeFrame({ type: 'dropped', epoch: this.#epoch, ...range }),
-        );
+        const notice = this.#frame(encodeFrame({ type: 'dropped', epoch: this.#epoch, ...range }));
         frames.push(notice);
         budget -= notice.length;
       }
@@ -262,6 +270,11 @@ export class OutboundWriter implements Flushable {
     this.#replayGate.clear();
   }
 
+  /** The frame of a message the hub sends, compressed when the connection negotiated it. */
+  #frame(text: string): Buffer {
+    return this.deflater === undefined ? encodeTextFrame(text) : this.deflater.text(text);
+  }
+
   /** Frames replayed events into `frames` until `budget` bytes are used; returns what is left. */
   #takeReplays(frames: Buffer[], budget: number): number {
     const replays = this.#replays!;
@@ -272,7 +285,8 @@ export class OutboundWriter implements Flushable {
         replays.shift();
         continue;
       }
-      frames.push(next.frame);
+      // Budgets count uncompressed bytes: compression only makes the write smaller.
+      frames.push(this.deflater === undefined ? next.frame : this.deflater.frames(next.frame));
       left -= next.frame.length;
       this.messagesOut += next.count;
     }

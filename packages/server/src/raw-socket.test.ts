@@ -30,10 +30,16 @@ afterEach(async () => {
   await Promise.all(https.splice(0).map((http) => new Promise((resolve) => http.close(resolve))));
 });
 
-async function pair(): Promise<Pair> {
+async function pair(deflate = false): Promise<Pair> {
   const http = createServer();
   https.push(http);
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    // As WSServer configures it with `perMessageDeflate` on (see deflate-options.ts).
+    perMessageDeflate: deflate
+      ? { serverNoContextTakeover: true, clientNoContextTakeover: true }
+      : false,
+  });
   const accepted = new Promise<{ server: WebSocket; upgraded: Duplex }>((resolve) => {
     http.on('upgrade', (request, socket, head) =>
       wss.handleUpgrade(request, socket, head, (server) => resolve({ server, upgraded: socket })),
@@ -41,7 +47,9 @@ async function pair(): Promise<Pair> {
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
-  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  const client = new WebSocket(`ws://127.0.0.1:${port}`, {
+    perMessageDeflate: deflate ? { threshold: 0 } : false,
+  });
   await new Promise((resolve, reject) => {
     client.once('open', resolve);
     client.once('error', reject);
@@ -189,10 +197,41 @@ describe(`ws ${version} under fair reads and the pre-authentication limit`, () =
   });
 });
 
+describe(`ws ${version} with permessage-deflate negotiated`, () => {
+  it('still writes its own ping and close frames whole, before the call returns', async () => {
+    const { server } = await pair(true);
+    expect(server.extensions).toBe('permessage-deflate');
+    const chunks = recordWrites(rawSocketOf(server)!);
+    server.ping(Buffer.from('hi'));
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from([0x89, 0x02, 0x68, 0x69]));
+    chunks.length = 0;
+    server.close(1000, 'bye');
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from([0x88, 0x05, 0x03, 0xe8, 0x62, 0x79, 0x65]));
+  });
+
+  it('applies the message limit to the inflated size, stopping the inflater at it', async () => {
+    const { server, client } = await pair(true);
+    server.on('error', () => {});
+    const messages: number[] = [];
+    server.on('message', (data: Buffer) => messages.push(data.length));
+    expect(setMessageLimit(server, 1_000)).toBe(true);
+    const inflater = (server as unknown as { _extensions: Record<string, { _maxPayload: number }> })
+      ._extensions['permessage-deflate']!;
+    expect(inflater._maxPayload).toBe(1_000);
+    client.send('x'.repeat(900));
+    await expect.poll(() => messages).toEqual([900]);
+    const closed = new Promise<number>((resolve) => client.once('close', resolve));
+    // About 100 bytes on the wire.
+    client.send('z'.repeat(100_000));
+    expect(await closed).toBe(1009);
+    expect(messages).toEqual([900]);
+  });
+});
+
 describe('the hub', () => {
   const { hub, peer } = useHubFixture();
 
-  it('refuses permessage-deflate, which would make ws queue its frames asynchronously', async () => {
+  it('refuses permessage-deflate unless perMessageDeflate is set', async () => {
     const { url } = await hub();
     const p = await peer(url, { perMessageDeflate: true });
     expect(p.socket.extensions).toBe('');

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { ConnectionReads, FairReads } from './fair-reads.ts';
 import type { FlushScheduler } from './flush-scheduler.ts';
+import type { FrameDeflater } from './frame-deflate.ts';
 import type { FrameContext } from './frame-stage.ts';
 import type { HandshakeState } from './handshake.ts';
 import type { OutboundLimits } from './outbound-queue.ts';
@@ -27,6 +28,8 @@ export interface ConnectionContext {
   readonly onDrop: DropListener;
   /** An `error` frame is being sent to this connection (counted and logged by the server). */
   readonly onRefusal: (connection: ServerConnection, code: string, message: string) => void;
+  /** The hub's compressor, when this connection negotiated permessage-deflate. */
+  readonly deflater?: FrameDeflater;
 }
 
 const SLOW_CONSUMER_REASONS = {
@@ -79,6 +82,7 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
       context.scheduler,
       this,
       context.replyQueueBytes,
+      context.deflater,
     );
     this.reads = context.reads.track(this, socket);
   }

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { selectSubprotocol, versionFromSubprotocol } from '@switchboard/protocol';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
+import { acceptableOffers } from './deflate-offers.ts';
+import { wsDeflateOption } from './deflate-options.ts';
 import type { ResolvedServerOptions } from './options.ts';
 import { OriginPolicy } from './origin-policy.ts';
 import { UpgradeAdmission } from './upgrade-admission.ts';
@@ -19,6 +21,7 @@ export interface UpgradeHost {
     | 'upgradeTimeoutMs'
     | 'allowedOrigins'
     | 'requireOrigin'
+    | 'perMessageDeflate'
   >;
   /** Whether the server created the HTTP server (then it answers upgrades for other paths). */
   readonly ownsHttp: boolean;
@@ -48,8 +51,8 @@ export class Upgrade {
       // Messages between maxPayload and this hard cap get a PAYLOAD_TOO_LARGE frame before
       // the close; beyond it `ws` closes with 1009 without buffering the rest.
       maxPayload: host.options.maxPayload * 2,
-      // The raw write path depends on it (see raw-socket.ts).
-      perMessageDeflate: false,
+      // The hub compresses its own frames (frame-deflate.ts); ws only inflates the client's.
+      perMessageDeflate: wsDeflateOption(host.options.perMessageDeflate),
       clientTracking: false,
       handleProtocols: pickSubprotocol,
     });
@@ -94,6 +97,13 @@ export class Upgrade {
     if (refusal !== undefined) {
       this.#refuse(request, socket, refusal.status, refusal.text, refusal.body);
       return;
+    }
+    const deflate = host.options.perMessageDeflate;
+    const offered = request.headers['sec-websocket-extensions'];
+    if (deflate !== undefined && offered !== undefined) {
+      const accepted = acceptableOffers(offered, deflate);
+      if (accepted === undefined) delete request.headers['sec-websocket-extensions'];
+      else request.headers['sec-websocket-extensions'] = accepted;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       this.#admission.opened(socket);

@@ -18,6 +18,7 @@ import { ClusterHub, runClusterCommand } from './cluster-hub.ts';
 import { Credentials } from './credentials.ts';
 import { FairReads } from './fair-reads.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
+import { FrameDeflater, negotiatedDeflate } from './frame-deflate.ts';
 import { FrameRejection } from './frame-rejection.ts';
 import { type FrameStage, FrameStages } from './frame-stage.ts';
 import { Handshake } from './handshake.ts';
@@ -98,6 +99,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #bus: ClusterBus;
   /** The hub API over every node (see `ClusterHub`); this node alone without a `cluster` bus. */
   readonly cluster: ClusterHub;
+  /** Compresses outbound frames for connections that negotiated permessage-deflate. */
+  readonly #deflater: FrameDeflater | undefined;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -113,6 +116,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.options = resolveServerOptions(options);
     this.#bus = options.cluster ?? new LocalClusterBus();
     this.cluster = new ClusterHub(this.#bus);
+    this.#deflater =
+      this.options.perMessageDeflate === undefined
+        ? undefined
+        : new FrameDeflater(this.options.perMessageDeflate);
     this.#rateLimit = new RateLimitStage(this.options.rateLimit, (context, refusal, frameId) =>
       disconnectRateLimited(this.#connections.get(context.id), refusal, frameId),
     );
@@ -470,6 +477,9 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       replyQueueBytes: this.options.replyQueueBytes,
       onDrop: this.#onDrop,
       onRefusal: this.#onRefusal,
+      ...(this.#deflater !== undefined && negotiatedDeflate(ws.extensions)
+        ? { deflater: this.#deflater }
+        : {}),
     });
     // Until welcome, ws buffers no message beyond twice the pre-authentication limit.
     setMessageLimit(ws, preAuthMessageLimit(this.options) * 2);

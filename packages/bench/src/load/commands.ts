@@ -15,6 +15,8 @@ export interface SubscriberConfig {
   pattern?: string;
   /** The first subscriber parses every message and checks the payload sequence (default on). */
   sample?: boolean;
+  /** Switchboard subscribers offer permessage-deflate (and inflate what arrives compressed). */
+  deflate: boolean;
 }
 
 export interface SubscriberProgress {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { constants, inflateRawSync } from 'node:zlib';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP_CONTINUATION = 0x0;
@@ -29,7 +30,15 @@ export interface RawConnectOptions {
    * INFO may arrive in the same read as the 101 response).
    */
   onMessage?: MessageHandler;
+  /**
+   * Offer permessage-deflate with no context takeover either way; compressed messages are
+   * then inflated (one zlib call each) before `onMessage` sees them.
+   */
+  deflate?: boolean;
 }
+
+/** The empty stored block a sender drops from each compressed message (RFC 7692 7.2.2). */
+const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
 /**
  * A minimal WebSocket client over `net` for the load side. It walks frame headers in each
@@ -50,6 +59,9 @@ export class RawWebSocket {
 
   static connect(options: RawConnectOptions): Promise<RawWebSocket> {
     const { host = '127.0.0.1', port, path = '/', protocol, timeoutMs = 30_000 } = options;
+    const extensions = options.deflate
+      ? 'Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; server_no_context_takeover\r\n'
+      : '';
     const key = randomBytes(16).toString('base64');
     const expectedAccept = createHash('sha1')
       .update(key + GUID)
@@ -112,6 +124,7 @@ export class RawWebSocket {
           `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
             (protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n` : '') +
+            extensions +
             '\r\n',
         );
       });
@@ -186,7 +199,18 @@ export class RawWebSocket {
       if (stop > end) break;
       const opcode = buf[at]! & 0x0f;
       if (opcode === OP_TEXT || opcode === OP_BINARY || opcode === OP_CONTINUATION) {
-        this.onMessage(buf, start, stop);
+        if (buf[at]! & 0x40) {
+          // RSV1: compressed (only when permessage-deflate was negotiated).
+          const inflated = inflateRawSync(
+            Buffer.concat([buf.subarray(start, stop), DEFLATE_TAIL]),
+            {
+              finishFlush: constants.Z_SYNC_FLUSH,
+            },
+          );
+          this.onMessage(inflated, 0, inflated.length);
+        } else {
+          this.onMessage(buf, start, stop);
+        }
       } else if (opcode === OP_PING) {
         this.#sendFrame(OP_PONG, buf.subarray(start, stop));
       } else if (opcode === OP_CLOSE) {

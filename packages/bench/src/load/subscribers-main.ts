@@ -51,6 +51,7 @@ async function connectAll(port: number): Promise<{ connected: number; ms: number
         sampled: config.sample !== false && (index === 0 || (useWitness && index === 1)),
         label: `${config.name}#${index}`,
         ...(config.pattern ? { pattern: config.pattern } : {}),
+        deflate: config.deflate,
       });
       subscribers.push(sub);
     }

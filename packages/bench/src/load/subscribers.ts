@@ -85,6 +85,8 @@ export interface SubscriberFactoryOptions {
   label: string;
   /** What to subscribe to instead of the bench pattern (Switchboard and NATS subscribers). */
   pattern?: string;
+  /** Offer permessage-deflate (Switchboard raw subscribers). */
+  deflate?: boolean;
 }
 
 function rawSubscriber(ws: RawWebSocket): LoadSubscriber {
@@ -134,6 +136,7 @@ async function switchboardSubscriber(options: SubscriberFactoryOptions): Promise
   const ws = await RawWebSocket.connect({
     port: options.port,
     protocol: subprotocolFor(CURRENT_PROTOCOL_VERSION),
+    deflate: options.deflate === true,
   });
   const sub = rawSubscriber(ws);
   await new Promise<void>((resolve, reject) => {

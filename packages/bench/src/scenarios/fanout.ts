@@ -117,6 +117,7 @@ export async function measureFanOut(
     publisher: true,
     witness: true,
     progressMs: 10,
+    ...(target === 'switchboard' && fanOut.deflate ? { switchboard: { deflate: true } } : {}),
   });
   try {
     const inFlightPublishes = Math.max(
@@ -232,7 +233,9 @@ export const fanOutScenario: Scenario = {
         'checked',
       ],
       rows: runs.map((run) => [
-        TARGET_LABEL[run.target],
+        run.target === 'switchboard' && ctx.config.fanOut.deflate
+          ? `${TARGET_LABEL[run.target]} + deflate`
+          : TARGET_LABEL[run.target],
         subscribersLabel(run.subscribers),
         integer(run.deliveriesPerSec),
         percent(run.serverCpu),
@@ -246,6 +249,11 @@ export const fanOutScenario: Scenario = {
         run.verified ? `ok (${integer(run.sampled)} parsed)` : `NO: ${run.problems[0]}`,
       ]),
       notes: [
+        ...(ctx.config.fanOut.deflate
+          ? [
+              '+ deflate (--deflate): perMessageDeflate with threshold 0, so every frame is compressed (once per publish, shared by all subscribers; no context takeover); the raw subscribers negotiate it and inflate every message, on the load core.',
+            ]
+          : []),
         'deliveries / server CPU-s = deliveries per second divided by the server process CPU time per second (user + system, process.cpuUsage()); comparable whether or not the server core was saturated.',
         'load CPU: all subscriber processes and the publisher, which share the load core; near 100% means the load side, not the server, set the pace.',
         'other processes: share of each core used by processes outside the benchmark during the window (/proc/stat); more than a few percent means the machine was not quiet and wall-clock figures suffer.',

@@ -15,6 +15,8 @@ export interface SwitchboardSettings {
   countDrops?: boolean;
   /** Put the log on Redis (`RedisEngine`): nodes with the same URL and prefix share it. */
   redis?: { url: string; keyPrefix: string };
+  /** WSServer `perMessageDeflate` with threshold 0: every frame compressed (fan-out `--deflate`). */
+  deflate?: boolean;
 }
 
 export interface ServerConfig {

@@ -46,6 +46,7 @@ export async function startSwitchboard(settings: SwitchboardSettings = {}): Prom
   const gated = settings.gate ? gatedHttpServer() : undefined;
   const server = new WSServer({
     maxConnections: 30_000,
+    ...(settings.deflate ? { perMessageDeflate: { threshold: 0 } } : {}),
     ...(gated ? { server: gated.http } : { port: 0, host: '127.0.0.1' }),
   });
   const redis = settings.redis;

@@ -13,6 +13,8 @@ export interface RawPeerOptions extends ClientOptions {
 export class RawPeer {
   readonly frames: ServerFrame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** The hub's `Sec-WebSocket-Extensions` answer (what it negotiated), '' when none. */
+  extensionsHeader = '';
   #waiters: { match: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void }[] =
     [];
 
@@ -36,6 +38,9 @@ export class RawPeer {
     const { protocols = [subprotocolFor(1)], ...rest } = options;
     const socket = new WebSocket(url, protocols, rest);
     const peer = new RawPeer(socket);
+    socket.once('upgrade', (response) => {
+      peer.extensionsHeader = String(response.headers['sec-websocket-extensions'] ?? '');
+    });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(peer));
       socket.once('unexpected-response', (_request, response) =>
