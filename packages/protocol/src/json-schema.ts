@@ -37,6 +37,7 @@ import {
   WelcomeFrame,
 } from './frames.ts';
 import { HistoryRequest, HistoryResponse } from './history.ts';
+import { KpiSnapshot } from './metrics.ts';
 import { CURRENT_PROTOCOL_VERSION, subprotocolFor } from './version.ts';
 
 /**
@@ -86,6 +87,7 @@ const DEFINITIONS = {
   HandlerCreditFrame,
   HistoryRequest,
   HistoryResponse,
+  KpiSnapshot,
 } as const;
 
 export interface ProtocolJsonSchemaResult {

@@ -142,6 +142,13 @@ export interface WSServerOptions {
    * @default only `auth` refreshes are limited, 10 per minute
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * Interval of the KPI snapshot published on `$metrics` (connections, principals online,
+   * publishes, deliveries and drops per second, busiest topic prefixes; README, "The metrics
+   * channel"). Published only while a connection of this node subscribes to it; needs a
+   * WSRouter. 0 turns it off. @default 5_000
+   */
+  metricsIntervalMs?: number;
 }
 
 export const WS_SERVER_DEFAULTS = {
@@ -163,6 +170,7 @@ export const WS_SERVER_DEFAULTS = {
   preAuthFrames: 100,
   upgradeTimeoutMs: 5_000,
   requireOrigin: false,
+  metricsIntervalMs: 5_000,
 } as const;
 
 type Widened<T> = T extends number ? number : T extends boolean ? boolean : string;
@@ -217,6 +225,10 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   }
   checkInteger(OWNER, 'port', options.port, { min: 0 });
   checkInteger(OWNER, 'flushSliceMs', options.flushSliceMs, { min: 0 });
+  checkInteger(OWNER, 'metricsIntervalMs', options.metricsIntervalMs, {
+    min: 0,
+    max: MAX_TIMER_MS,
+  });
   // Whole milliseconds a timer can wait (heartbeatIntervalMs goes out in `welcome` as an integer).
   for (const key of [...ALIASES.flat(), 'shutdownTimeoutMs', 'upgradeTimeoutMs'] as const) {
     checkInteger(OWNER, key, options[key], { min: 1, max: MAX_TIMER_MS });

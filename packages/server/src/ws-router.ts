@@ -86,6 +86,8 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         handleDrop: (connection, topic, offset) => this.#handleDrop(connection, topic, offset),
         stats: () => this.stats(),
         open: () => this.engine.open(),
+        publish: (topic, data) => this.publish(topic, data),
+        watched: (topic) => this.#subscriptions.hasMatch(topic),
         get epoch() {
           return router.engine.epoch;
         },

@@ -23,6 +23,7 @@ import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-
 import { HubEmitter } from './hub-emitter.ts';
 import { InboundPipeline } from './inbound-pipeline.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
+import { KpiSampler } from './kpi-snapshot.ts';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
@@ -88,6 +89,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #upgrade: Upgrade;
   readonly #heartbeat: Heartbeat;
   readonly #reads: FairReads<ServerConnection>;
+  readonly #kpi: KpiSampler;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -163,6 +165,16 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       },
       accept: (ws, request) => this.#accept(ws, request),
     });
+    this.#kpi = new KpiSampler(this.options.metricsIntervalMs, {
+      name: this.options.name,
+      stats: () => this.stats(),
+      uptimeSeconds: () => this.health().uptimeSeconds,
+      principals: () => this.#principalsOnline(),
+      watched: (topic) => this.#handler?.watched(topic) ?? false,
+      publish: (topic, data) =>
+        this.#handler ? this.#handler.publish(topic, data) : Promise.resolve(),
+      error: (error) => this.#emitError(error),
+    });
     this.#http.on('upgrade', this.#upgrade.handle);
     // On its own server the hub counts and times connections from their arrival.
     if (this.#ownsHttp) {
@@ -205,6 +217,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#started ??= this.#open().then(() => {
       this.#startedAt = Date.now();
       this.#heartbeat.start();
+      if (this.#handler) this.#kpi.start();
       const address = this.#http.address() as AddressInfo;
       this.emit('listening', { host: address.address, port: address.port });
       this.emit('started', { host: address.address, port: address.port });
@@ -244,6 +257,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         subscribed: (client, patterns) => this.emit('subscribe', client, patterns),
         unsubscribed: (client, patterns) => this.emit('unsubscribe', client, patterns),
         published: (entry) => {
+          this.#kpi.count(entry.topic);
           if (this.listenerCount('publish') > 0) this.emit('publish', entry);
         },
       },
@@ -458,8 +472,17 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
 
+  #principalsOnline(): number {
+    const ids = new Set<string>();
+    for (const connection of this.#connections.values()) {
+      if (connection.state === 'open' && connection.principal) ids.add(connection.principal.id);
+    }
+    return ids.size;
+  }
+
   async #drain(timeoutMs: number): Promise<void> {
     this.#heartbeat.stop();
+    this.#kpi.stop();
     const httpClosed =
       this.#ownsHttp && this.#http.listening
         ? new Promise<void>((resolve) => this.#http.close(() => resolve()))
