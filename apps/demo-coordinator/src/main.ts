@@ -1,11 +1,13 @@
 import { bundleDashboard } from './dashboard/bundle.ts';
 import { createDemoHub } from './hub.ts';
 import { createTerminalLog } from './log.ts';
+import { requestedSeed } from './seed.ts';
 
 /**
  * `pnpm run demo`: a hub on 127.0.0.1 with simulated agents, a coordinator and a live
- * dashboard. PORT (default 7070; a taken port falls back to a free one), HOST, TICK_MS,
- * AGENTS and SEED tune it. Ctrl-C stops it gracefully.
+ * dashboard. PORT (default 7070; a taken port falls back to a free one), HOST, TICK_MS and
+ * AGENTS tune it; the seed it prints replays a run (`--seed <n>` or SWITCHBOARD_DEMO_SEED).
+ * Ctrl-C stops it gracefully.
  */
 const log = createTerminalLog();
 
@@ -20,13 +22,21 @@ function numberFromEnv(name: string, fallback?: number): number | undefined {
   return value;
 }
 
+let seed: number | undefined;
+try {
+  seed = requestedSeed(process.argv.slice(2), process.env);
+} catch (error) {
+  log.line('error', (error as Error).message, 'bad');
+  process.exit(2);
+}
+
 const hub = await createDemoHub({
   port: numberFromEnv('PORT', 7070),
   host: process.env.HOST ?? '127.0.0.1',
   portFallback: true,
   tickMs: numberFromEnv('TICK_MS'),
   agents: numberFromEnv('AGENTS'),
-  seed: numberFromEnv('SEED'),
+  seed,
   log,
 });
 

@@ -1,3 +1,5 @@
+import { KPI_CSS } from '@switchboard/dashboard-ui/kpi-css';
+
 /** The dashboard's HTML: a static shell; `/dashboard.js` fills it from the hub. */
 export function dashboardHtml(title = 'Switchboard demo'): string {
   return `<!doctype html>
@@ -6,7 +8,7 @@ export function dashboardHtml(title = 'Switchboard demo'): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${KPI_CSS}</style>
 </head>
 <body>
 <header class="top">
@@ -17,6 +19,10 @@ export function dashboardHtml(title = 'Switchboard demo'): string {
   <span class="muted small"><span id="event-count">0</span> events</span>
 </header>
 <main>
+  <section class="panel kpi-panel">
+    <h2>Hub KPIs <span class="muted small">($metrics)</span></h2>
+    <div id="kpi"></div>
+  </section>
   <section class="panel agents-panel">
     <h2>Agents</h2>
     <div id="agents" class="agents"></div>
@@ -101,7 +107,7 @@ p { margin: 4px 0; }
 .agent .health { font-size: 12px; }
 .agent .log { font-size: 11px; color: var(--muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .dot { width: 8px; height: 8px; border-radius: 50%; display: inline-block; }
-.dot-good { background: var(--good); } .dot-bad { background: var(--bad); }
+.dot-good { background: var(--good); } .dot-bad { background: var(--bad); } .dot-off { background: #b8bfcc; }
 
 .tasks-panel table { width: 100%; border-collapse: collapse; }
 .tasks-panel th { text-align: left; font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--line); padding: 4px 6px; }
@@ -128,7 +134,7 @@ p { margin: 4px 0; }
 .tally-row.winner .tally-choice { font-weight: 700; color: var(--good); }
 .tally-count { text-align: right; }
 
-.stream-panel { grid-column: 1 / -1; }
+.stream-panel, .kpi-panel { grid-column: 1 / -1; }
 #stream-filter { width: 100%; padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; font: inherit; margin-bottom: 8px; }
 .stream { list-style: none; margin: 0; padding: 0; max-height: 340px; overflow: auto; font-size: 12px; }
 .stream li { display: grid; grid-template-columns: 70px minmax(180px, 260px) 1fr auto; gap: 10px; padding: 2px 4px; border-bottom: 1px solid #f0f2f5; }
