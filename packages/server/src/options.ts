@@ -1,4 +1,9 @@
-import type { Server as HttpServer, IncomingHttpHeaders } from 'node:http';
+import type {
+  Server as HttpServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  ServerResponse,
+} from 'node:http';
 import {
   aliased,
   checkInteger,
@@ -88,6 +93,12 @@ export interface WSServerOptions {
   flushSliceMs?: number;
   /** Serve `GET /health` and `GET /stats` on the HTTP server the hub creates. @default true */
   httpEndpoints?: boolean;
+  /**
+   * More HTTP routes on the server the hub creates (an admin page, say): asked after `/health`
+   * and `/stats`, before the 404; return true when it answered. With `server`, route in your
+   * own request listener instead (giving both is a TypeError).
+   */
+  httpHandler?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /**
    * Frames of one connection handled per turn of the event loop; then its socket is paused
    * until the next turn, so one flooding client cannot keep the others waiting (see the
@@ -207,6 +218,7 @@ const KNOWN_OPTIONS = [
   'isRevoked',
   'allowedOrigins',
   'maxConnectionsPerIp',
+  'httpHandler',
 ] as const satisfies readonly (keyof WSServerOptions)[];
 // An option added to WSServerOptions but not to KNOWN_OPTIONS fails to compile here.
 type Unlisted = Exclude<keyof WSServerOptions, (typeof KNOWN_OPTIONS)[number]>;
@@ -250,6 +262,12 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   checkOrigins(OWNER, 'allowedOrigins', options.allowedOrigins);
   checkType(OWNER, 'authenticate', options.authenticate, 'function');
   checkType(OWNER, 'isRevoked', options.isRevoked, 'function');
+  checkType(OWNER, 'httpHandler', options.httpHandler, 'function');
+  if (options.httpHandler !== undefined && options.server !== undefined) {
+    throw new TypeError(
+      'WSServer option "httpHandler" routes requests on the server the hub creates; with "server", route in its request listener',
+    );
+  }
   if (options.isRevoked !== undefined && options.authenticate === undefined) {
     // Without authenticate there are no credentials to revoke: refused rather than ignored.
     throw new TypeError('WSServer option "isRevoked" needs "authenticate"');

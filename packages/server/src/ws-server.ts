@@ -181,9 +181,22 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#http.on('connection', this.#upgrade.connection);
       this.#http.on('request', this.#upgrade.request);
     }
-    if (this.#ownsHttp && this.options.httpEndpoints) {
+    const extra = this.options.httpHandler;
+    if (this.#ownsHttp && (this.options.httpEndpoints || extra)) {
       this.#http.on('request', (request, response) => {
-        if (!this.handleHttpRequest(request, response)) {
+        let answered = this.options.httpEndpoints && this.handleHttpRequest(request, response);
+        try {
+          answered ||= extra?.(request, response) === true;
+        } catch (error) {
+          this.#emitError(error);
+          if (!response.headersSent)
+            response.writeHead(500, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({ code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' }),
+          );
+          return;
+        }
+        if (!answered) {
           response.writeHead(404, { 'content-type': 'application/json' });
           response.end(JSON.stringify({ code: ErrorCode.NOT_FOUND, message: 'Not found' }));
         }
