@@ -20,6 +20,7 @@ function redacted(config: HubConfig): HubConfig {
   for (const entry of copy.auth.tokens ?? []) entry.token = '***';
   if (copy.auth.jwt?.secret) copy.auth.jwt.secret = '***';
   if (copy.tls?.passphrase) copy.tls.passphrase = '***';
+  if (copy.admin.token) copy.admin.token = '***';
   return copy;
 }
 
@@ -75,7 +76,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     );
   }
   const life = lifetime();
-  let urls: { url: string; health: string };
+  let urls: Awaited<ReturnType<typeof hub.start>>;
   try {
     urls = await hub.start();
   } catch (error) {
@@ -93,6 +94,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   out.line(`switchboard listening on ${urls.url}`);
   out.line(`health and stats: ${urls.health} and /stats`);
+  if (urls.admin) out.line(`admin page: ${urls.admin} (asks for the admin token)`);
   out.note(authSummary(config));
   await life.stopped;
   out.note(`draining ${hub.server.getConnectedClients().length} connection(s)...`);

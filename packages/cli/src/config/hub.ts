@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type Authenticate, type Principal, WSRouter, WSServer } from '@switchboard/server';
+import { ADMIN_PRINCIPAL, AdminAccess } from '../admin/admin-access.ts';
+import { ADMIN_PATH } from '../admin/admin-page.ts';
+import { createAdminRoutes } from '../admin/admin-routes.ts';
 import { httpEndpoint } from '../hub/endpoints.ts';
+import { out } from '../output.ts';
 import { ConfigError } from './load.ts';
 import type { HubConfig } from './schema.ts';
 
@@ -12,7 +16,7 @@ export interface Hub {
   readonly server: WSServer;
   readonly router: WSRouter;
   /** Listens (TLS first, when configured) and resolves with the URLs to print. */
-  start(): Promise<{ url: string; health: string }>;
+  start(): Promise<{ url: string; health: string; admin?: string }>;
   /** Drains: clients are told to reconnect and closed with 1001; then the log is closed. */
   stop(): Promise<void>;
 }
@@ -46,6 +50,14 @@ function refuseUnwired(config: HubConfig): void {
     }
     seen.add(entry.token);
   });
+  if (config.admin.enabled && config.admin.token === undefined) {
+    problems.push(
+      'config.admin.token: the admin page needs its own token: --admin-token, SWITCHBOARD_ADMIN_TOKEN or admin.token',
+    );
+  }
+  if (config.admin.token !== undefined && seen.has(config.admin.token)) {
+    problems.push('config.admin.token: is also a client token in auth.tokens; use a separate one');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
@@ -53,11 +65,16 @@ function refuseUnwired(config: HubConfig): void {
  * `authenticate` over the static tokens. Tokens are looked up by their SHA-256, so the time
  * a lookup takes says nothing about how much of a guess matched.
  */
-function tokenAuthenticator(tokens: NonNullable<HubConfig['auth']['tokens']>): Authenticate {
+function tokenAuthenticator(
+  tokens: NonNullable<HubConfig['auth']['tokens']>,
+  admin: AdminAccess | undefined,
+): Authenticate {
   const digest = (token: string) => createHash('sha256').update(token).digest('base64');
   const principals = new Map<string, Principal>();
   for (const { token, ...principal } of tokens) principals.set(digest(token), principal);
   return (token) => {
+    // The admin page's connection: it may read anything and publish nothing.
+    if (admin?.matches(token)) return structuredClone(ADMIN_PRINCIPAL) as Principal;
     const principal = principals.get(digest(token));
     return principal === undefined ? false : { ...principal };
   };
@@ -87,13 +104,16 @@ export function createHub(config: HubConfig): Hub {
         ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
       })
     : undefined;
+  const admin =
+    config.admin.enabled && config.admin.token ? new AdminAccess(config.admin.token) : undefined;
+  let adminRoutes: ReturnType<typeof createAdminRoutes> | undefined;
   let server: WSServer;
   let router: WSRouter;
   try {
     server = new WSServer({
       ...(https ? { server: https } : { port: config.port, host: config.host }),
       ...(config.path ? { path: config.path } : {}),
-      ...(auth.tokens ? { authenticate: tokenAuthenticator(auth.tokens) } : {}),
+      ...(auth.tokens ? { authenticate: tokenAuthenticator(auth.tokens, admin) } : {}),
       allowAnonymous: auth.allowAnonymous,
       authTimeoutMs: auth.timeoutMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -102,6 +122,10 @@ export function createHub(config: HubConfig): Hub {
       maxPayload: limits.maxPayload,
       name: config.name,
       ...(limits.rateLimit ? { rateLimit: limits.rateLimit } : {}),
+      metricsIntervalMs: config.kpi.intervalMs,
+      ...(admin && !https
+        ? { httpHandler: (request, response) => adminRoutes?.(request, response) ?? false }
+        : {}),
     });
     router = new WSRouter(server, {
       queueSize: limits.queueSize,
@@ -115,10 +139,19 @@ export function createHub(config: HubConfig): Hub {
     // The packages check every value again; their TypeError names the option.
     throw new ConfigError([`config: ${(error as Error).message}`]);
   }
+  if (admin) {
+    adminRoutes = createAdminRoutes({
+      server,
+      access: admin,
+      name: config.name,
+      hubPath: config.path ?? '/',
+      error: (error) => out.note(`admin page: ${error.message}`),
+    });
+  }
   if (https) {
     // WSServer serves /health and /stats only on servers it creates.
     https.on('request', (request, response) => {
-      if (!server.handleHttpRequest(request, response)) {
+      if (!server.handleHttpRequest(request, response) && !adminRoutes?.(request, response)) {
         response.writeHead(404, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ code: 'NOT_FOUND', message: 'Not found' }));
       }
@@ -141,7 +174,12 @@ export function createHub(config: HubConfig): Hub {
       const url = https
         ? `wss://${hostForUrl(https.address() as AddressInfo)}:${(https.address() as AddressInfo).port}${config.path ?? ''}`
         : server.url;
-      return { url, health: httpEndpoint(new URL(url), '/health').href };
+      const health = httpEndpoint(new URL(url), '/health');
+      return {
+        url,
+        health: health.href,
+        ...(admin ? { admin: new URL(ADMIN_PATH, health).href } : {}),
+      };
     },
     async stop() {
       await server.shutdown();

@@ -169,6 +169,30 @@ const Engine = z
   )
   .meta({ description: 'where the log lives; only "memory" in this build' });
 
+const Admin = z
+  .strictObject({
+    enabled: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .meta({ description: 'serve the admin page at /admin (needs admin.token)' }),
+    token: z
+      .string({ error: 'expected the admin token (a string of at least 16 characters)' })
+      .min(16, { error: 'expected the admin token (a string of at least 16 characters)' })
+      .optional()
+      .meta({ description: 'the admin page and its JSON API ask for it; not a client token' }),
+  })
+  .meta({ description: 'the admin page (switchboard serve --admin)' });
+
+const Kpi = z
+  .strictObject({
+    intervalMs: z
+      .int({ error: 'expected a whole number of milliseconds (0: off)' })
+      .min(0, { error: 'expected a whole number of milliseconds (0: off)' })
+      .default(WS_SERVER_DEFAULTS.metricsIntervalMs)
+      .meta({ description: 'interval of the KPI snapshots on $metrics, in milliseconds; 0: off' }),
+  })
+  .meta({ description: 'the metrics channel ($metrics)' });
+
 export const HubConfig = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'path or URL of this schema' }),
@@ -202,6 +226,8 @@ export const HubConfig = z
     limits: Limits.prefault({}),
     history: History.prefault({}),
     engine: Engine.default({ type: 'memory' }),
+    admin: Admin.prefault({}),
+    kpi: Kpi.prefault({}),
   })
   .meta({ title: 'Switchboard hub configuration (switchboard serve)' });
 

@@ -1,9 +1,9 @@
 // First: zod must not probe `new Function` under the page's CSP (see the module).
 import '@switchboard/dashboard-ui/strict-csp';
 import { ErrorCode, type EventFrame, SwitchboardError, WSClient } from '@switchboard/client';
+import { KpiView } from '@switchboard/dashboard-ui';
 import { METRICS_TOPIC } from '@switchboard/protocol';
 import { byId } from './dom.ts';
-import { KpiView } from './kpi.ts';
 import { renderAgents, renderStream, renderSwarm, renderTasks } from './render.ts';
 import { DashboardState } from './state.ts';
 
@@ -89,6 +89,7 @@ function start(): void {
     clientName: 'switchboard-dashboard',
   });
   client.on('event', (event: EventFrame) => {
+    // $metrics snapshots go to the KPI panel, not to the state or the event stream.
     if (kpi.take(event)) return;
     if (state.apply(event)) dirty = true;
   });

@@ -1,9 +1,11 @@
-import { KpiHistory, renderKpiPanel } from '@switchboard/dashboard-ui';
 import { METRICS_TOPIC } from '@switchboard/protocol';
+import { KpiHistory } from './kpi-history.ts';
+import { renderKpiPanel } from './kpi-panel.ts';
 
 /**
- * The hub's KPI cards and charts from `$metrics` (the panel is shared with the admin page).
- * Snapshots do not go to the dashboard's state or event stream.
+ * The hub's KPI cards and charts in one element: feed it every event (`take` keeps the
+ * `$metrics` snapshots and says so), call `render(now)` from the page's frame loop; it
+ * redraws only when a snapshot came or the latest went stale.
  */
 export class KpiView {
   readonly #container: HTMLElement;
