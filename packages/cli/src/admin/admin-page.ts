@@ -24,6 +24,7 @@ export function adminHtml(name: string, hubPath: string): string {
 <meta name="switchboard-hub-path" content="${escapeHtml(hubPath)}">
 <title>${escapeHtml(name)} · admin</title>
 <link rel="stylesheet" href="${ADMIN_PATH}/admin.css">
+<link rel="icon" href="${ADMIN_PATH}/favicon.ico">
 </head>
 <body>
 <header class="top">

@@ -60,6 +60,9 @@ export function createAdminRoutes(
       case `${ADMIN_PATH}/admin.css`:
         send(response, 200, 'text/css; charset=utf-8', ADMIN_CSS);
         return true;
+      case `${ADMIN_PATH}/favicon.ico`:
+        send(response, 204, 'image/x-icon', '');
+        return true;
       case `${ADMIN_PATH}/admin.js`:
         adminScript().then(
           (code) => send(response, 200, 'text/javascript; charset=utf-8', code),

@@ -71,21 +71,26 @@ function open(token: string): void {
     payload: byId('tail-payload'),
   });
   const clients = new ClientsTable(byId('clients'), byId('clients-count'), token);
+  let refusedToken = false;
   const refused = () => {
+    if (refusedToken) return;
+    refusedToken = true;
     forget();
     clients.stop();
     void client.disconnect();
     askForToken('the hub refused the admin token');
   };
 
-  client.on('connected', (welcome) =>
-    setConnection('connected', `${welcome.server.name} · ${url}`),
-  );
+  // Once the token was refused, the login form says why: nothing else may overwrite it.
+  const status = (state: string, text: string) => {
+    if (!refusedToken) setConnection(state, text);
+  };
+  client.on('connected', (welcome) => status('connected', `${welcome.server.name} · ${url}`));
   client.on('disconnected', ({ code, willReconnect }) =>
-    setConnection(willReconnect ? 'reconnecting' : 'offline', `connection closed (${code})`),
+    status(willReconnect ? 'reconnecting' : 'offline', `connection closed (${code})`),
   );
   client.on('reconnect-failed', ({ error }) =>
-    setConnection('offline', error?.message ?? 'gave up reconnecting'),
+    status('offline', error?.message ?? 'gave up reconnecting'),
   );
   client.connect().then(
     async () => {
@@ -97,7 +102,7 @@ function open(token: string): void {
         refused();
         return;
       }
-      setConnection('offline', `hub unreachable: ${(error as Error).message}`);
+      status('offline', `hub unreachable: ${(error as Error).message}`);
     },
   );
   clients.start(CLIENTS_POLL_MS, refused);

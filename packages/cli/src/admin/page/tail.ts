@@ -1,6 +1,6 @@
 import type { EventFrame, WSClient } from '@switchboard/client';
 import { el, replace } from '@switchboard/dashboard-ui';
-import { checkPattern, METRICS_TOPIC } from '@switchboard/protocol';
+import { checkPattern, METRICS_TOPIC, matches } from '@switchboard/protocol';
 
 const KEPT = 500;
 const SHOWN = 200;
@@ -33,7 +33,9 @@ export class Tail {
     this.#client = client;
     this.#ui = ui;
     client.on('event', (event) => {
+      // The connection also carries $metrics for the KPIs, and the old pattern's last events.
       if (this.#paused || this.#pattern === undefined) return;
+      if (!matches(this.#pattern, event.topic)) return;
       this.#events.push(event);
       if (this.#events.length > KEPT) this.#events.splice(0, this.#events.length - KEPT);
       this.#dirty = true;
