@@ -1,6 +1,6 @@
 import { WSClient } from '@switchboard/client';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@switchboard/test-utils';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanUpAfterEachTest, startServe } from '../testing/test-hub.ts';
 
