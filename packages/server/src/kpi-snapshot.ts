@@ -85,8 +85,9 @@ export class KpiSampler {
     const stats = this.#source.stats();
     const previous = this.#previous ?? this.#counters(now);
     const seconds = Math.max((now - previous.at) / 1000, 1e-3);
-    const rate = (now: number, before: number) =>
-      round((now >= before ? now - before : now) / seconds);
+    // A counter that went down (it cannot, short of a restart) counts from zero.
+    const rate = (current: number, before: number) =>
+      round((current >= before ? current - before : current) / seconds);
     const busiest = [...this.#prefixes]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, BUSIEST_SHOWN)
