@@ -41,10 +41,15 @@ export function agentPrincipal(agentId: string, swarmId: string): Principal {
     swarmId,
     publish: [`agent.${agentId}.#`, 'task.*.progress', 'task.*.completed', 'task.*.failed'],
     subscribe: ['task.#', 'swarm.#', `agent.${agentId}.#`],
+    // Its commands (the dashboard's terminal); output goes to agent.<id>.term.<commandId>.
+    serve: [`agent.${agentId}.exec`, `agent.${agentId}.interrupt`],
   };
 }
 
-/** Sees everything, changes nothing: no publish pattern at all. */
+/**
+ * Sees everything, publishes nothing (no publish pattern at all); it may call methods, such
+ * as the agents' commands (`agent.<id>.exec`) from its terminal pane.
+ */
 export function dashboardPrincipal(): Principal {
   return { id: DASHBOARD_ID, role: 'dashboard', subscribe: ['#'], publish: [] };
 }

@@ -183,7 +183,8 @@ describeBrowser('dashboard (browser)', () => {
     page = await browser.newPage();
     await page.goto(hub.dashboardUrl);
     await waitForState('connected');
-    const agent = hub.simulation.agents.find((candidate) => candidate.online)!;
+    // The last one: the terminal test talks to ada.
+    const agent = [...hub.simulation.agents].reverse().find((candidate) => candidate.online)!;
     const card = `[data-agent-id="${agent.id}"]`;
     await page.waitForSelector(`${card} [data-dot="healthy"]`, { timeout: 15_000 });
     await agent.leave('e2e says goodbye');
@@ -191,5 +192,39 @@ describeBrowser('dashboard (browser)', () => {
     const health = await page.locator(`${card} .health`).textContent();
     expect(health).toMatch(/^offline since /);
     expect(health).not.toMatch(/healthy|cpu/);
+  });
+
+  it('runs a command on an agent in the terminal pane, shows its output, and interrupts it', async () => {
+    hub ??= await createDemoHub(OPTIONS);
+    page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(hub.dashboardUrl);
+    await waitForState('connected');
+    await page.waitForSelector('#term-agent option[value="ada"]', {
+      state: 'attached',
+      timeout: 15_000,
+    });
+    await page.selectOption('#term-agent', 'ada');
+
+    await page.fill('#term-command', 'status');
+    await page.click('#term-run');
+    await page.waitForSelector('#term-exit[data-status="completed"]', { timeout: 15_000 });
+    const status = await page.textContent('#term-output');
+    expect(status).toContain('$ status');
+    expect(status).toContain('agent:     ada');
+
+    await page.fill('#term-command', 'sleep 30');
+    await page.click('#term-run');
+    await page.waitForFunction(
+      () => document.querySelector('#term-output')?.textContent?.includes('slept 2/30 s'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.click('#term-interrupt');
+    await page.waitForSelector('#term-exit[data-status="interrupted"]', { timeout: 15_000 });
+    expect(await page.textContent('#term-exit')).toContain('interrupted');
+    expect(await page.textContent('#term-output')).not.toContain('slept 30/30 s');
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { AGENT_MODES, type AgentMode, modeTarget } from './load/agents.ts';
 import { TARGETS, type TargetId } from './targets.ts';
 
 export interface BenchConfig {
@@ -34,6 +35,23 @@ export interface BenchConfig {
     sizes: number[];
     lookups: number;
   };
+  manyPublishers: {
+    /** Publisher (agent) connections per run. */
+    publishers: number[];
+    /** Subscribers on every agent topic (Switchboard `#`, NATS `agent.>`). */
+    wildcardSubscribers: number;
+    /** Agent connections per load process (each process stays far below 20,000 fds). */
+    perProcess: number;
+    /**
+     * Publishes ahead of the slowest wildcard subscriber, over all agents; acks off, also the
+     * per-agent window (inFlight / publishers, at least 1).
+     */
+    inFlight: number;
+    modes: AgentMode[];
+    warmupMs: number;
+    windowMs: number;
+    drainTimeoutMs: number;
+  };
   replay: {
     /** Events published while the client is cut off, then replayed. */
     events: number;
@@ -66,12 +84,24 @@ export interface BenchConfig {
     /** monitorEventLoopDelay resolution in the server, ms. */
     loopResolutionMs: number;
   };
+  flood: {
+    /** Subscribers of the flooded topics. */
+    subscribers: number;
+    warmupMs: number;
+    windowMs: number;
+    /** The flooder publishes while its socket buffers less than this. */
+    maxBufferedBytes: number;
+    /** The probe's ping interval. */
+    pingIntervalMs: number;
+    /** monitorEventLoopDelay resolution in the server, ms. */
+    loopResolutionMs: number;
+  };
 }
 
 const FULL: BenchConfig = {
   fanOut: {
     subscribers: [1_000, 10_000],
-    targets: ['b0', 'b1', 'b2', 'socketio', 'switchboard'],
+    targets: ['b0', 'b1', 'b2', 'socketio', 'switchboard', 'nats'],
     warmupMs: 2_000,
     windowMs: 5_000,
     inFlightDeliveries: 50_000,
@@ -90,9 +120,19 @@ const FULL: BenchConfig = {
   memory: {
     connections: 10_000,
     warmupConnections: 200,
-    targets: ['b0', 'socketio', 'switchboard'],
+    targets: ['b0', 'socketio', 'switchboard', 'nats'],
   },
   router: { sizes: [1_000, 1_000_000], lookups: 500_000 },
+  manyPublishers: {
+    publishers: [1_000, 10_000],
+    wildcardSubscribers: 10,
+    perProcess: 2_500,
+    inFlight: 800,
+    modes: [...AGENT_MODES],
+    warmupMs: 2_000,
+    windowMs: 5_000,
+    drainTimeoutMs: 30_000,
+  },
   replay: { events: 10_000, rounds: 5, warmupRounds: 3, historySize: 50_000, settleMs: 200 },
   slowConsumers: {
     subscribers: 1_000,
@@ -105,6 +145,14 @@ const FULL: BenchConfig = {
     settleAfterDropMs: 1_000,
     loopResolutionMs: 1,
   },
+  flood: {
+    subscribers: 500,
+    warmupMs: 1_000,
+    windowMs: 5_000,
+    maxBufferedBytes: 1_048_576,
+    pingIntervalMs: 10,
+    loopResolutionMs: 1,
+  },
 };
 
 const QUICK: BenchConfig = {
@@ -113,6 +161,7 @@ const QUICK: BenchConfig = {
   latency: { ...FULL.latency, warmupMs: 1_000, windowMs: 2_500, graceMs: 1_500 },
   memory: { ...FULL.memory, connections: 2_000 },
   router: { sizes: [1_000, 100_000], lookups: 200_000 },
+  manyPublishers: { ...FULL.manyPublishers, publishers: [1_000], warmupMs: 1_000, windowMs: 2_500 },
   replay: { ...FULL.replay, rounds: 3, warmupRounds: 2 },
   slowConsumers: {
     ...FULL.slowConsumers,
@@ -123,6 +172,7 @@ const QUICK: BenchConfig = {
     maxSettleMs: 30_000,
     settleAfterDropMs: 500,
   },
+  flood: { ...FULL.flood, warmupMs: 500, windowMs: 2_500 },
 };
 
 export function configFor(quick: boolean): BenchConfig {
@@ -132,9 +182,13 @@ export function configFor(quick: boolean): BenchConfig {
 /** Narrows a run for profiling: fewer fan-out and memory targets, other subscriber counts. */
 export function withOverrides(
   config: BenchConfig,
-  overrides: { targets?: string[] | undefined; subscribers?: number[] | undefined },
+  overrides: {
+    targets?: string[] | undefined;
+    subscribers?: number[] | undefined;
+    publishers?: number[] | undefined;
+  },
 ): BenchConfig {
-  const { targets, subscribers } = overrides;
+  const { targets, subscribers, publishers } = overrides;
   const unknown = targets?.filter((t) => !(TARGETS as readonly string[]).includes(t)) ?? [];
   if (unknown.length > 0) {
     throw new TypeError(`Unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
@@ -148,5 +202,10 @@ export function withOverrides(
       subscribers: subscribers ?? config.fanOut.subscribers,
     },
     memory: { ...config.memory, targets: keep(config.memory.targets) },
+    manyPublishers: {
+      ...config.manyPublishers,
+      publishers: publishers ?? config.manyPublishers.publishers,
+      modes: config.manyPublishers.modes.filter((m) => !targets || targets.includes(modeTarget(m))),
+    },
   };
 }

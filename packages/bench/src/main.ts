@@ -120,7 +120,14 @@ async function main(): Promise<number> {
   };
   process.stdout.write(`\n${renderText(results)}\n`);
   for (const file of writeResults(results)) progress(`wrote ${file}`);
-  if (options.docs && !options.quick && !options.only && !options.targets && !options.subscribers) {
+  if (
+    options.docs &&
+    !options.quick &&
+    !options.only &&
+    !options.targets &&
+    !options.subscribers &&
+    !options.publishers
+  ) {
     if (updateDocs(results)) progress('updated docs/performance.md');
     else progress('docs/performance.md has no bench:results markers; not updated');
   }

@@ -1,7 +1,9 @@
 import type { BenchContext } from './context.ts';
 import type { ScenarioReport } from './report/model.ts';
 import { fanOutScenario } from './scenarios/fanout.ts';
+import { floodScenario } from './scenarios/flood.ts';
 import { latencyScenario } from './scenarios/latency.ts';
+import { manyPublishersScenario } from './scenarios/many-publishers.ts';
 import { memoryScenario } from './scenarios/memory.ts';
 import { replayScenario } from './scenarios/replay.ts';
 import { routerScenario } from './scenarios/router.ts';
@@ -31,4 +33,6 @@ export const SCENARIOS: readonly Scenario[] = [
   routerScenario,
   replayScenario,
   slowConsumersScenario,
+  floodScenario,
+  manyPublishersScenario,
 ];

@@ -1,5 +1,5 @@
 /** The servers every scenario can run against. */
-export const TARGETS = ['b0', 'b1', 'b2', 'socketio', 'switchboard'] as const;
+export const TARGETS = ['b0', 'b1', 'b2', 'socketio', 'switchboard', 'nats'] as const;
 export type TargetId = (typeof TARGETS)[number];
 
 export const TARGET_LABEL: Record<TargetId, string> = {
@@ -8,6 +8,7 @@ export const TARGET_LABEL: Record<TargetId, string> = {
   b2: 'B2 coalesced x20',
   socketio: 'Socket.IO 4 rooms',
   switchboard: 'Switchboard',
+  nats: 'NATS 2 (core)',
 };
 
 export const TARGET_DESCRIPTION: Record<TargetId, string> = {
@@ -18,6 +19,7 @@ export const TARGET_DESCRIPTION: Record<TargetId, string> = {
     'Socket.IO 4 server (websocket transport); subscribers join a room, each publish is `io.to(room).emit(...)`; load uses `socket.io-client`',
   switchboard:
     '`WSServer` + `WSRouter` with defaults; subscribers say hello and subscribe to `bench.#`, the publisher sends `publish` frames',
+  nats: '`nats-server` (Go, Debian package) with a WebSocket listener; the same raw WebSocket clients speak the NATS text protocol (CONNECT, SUB `bench.>`, PUB, MSG, PING/PONG); core NATS, no acks',
 };
 
 /** Baselines speak bare WebSocket: subscribers connect to this path, the publisher to PUB_PATH. */
@@ -27,4 +29,16 @@ export const PUB_PATH = '/pub';
 export const ROOM = 'bench';
 /** Subscription pattern of Switchboard subscribers, and the topics the publisher rotates over. */
 export const BENCH_PATTERN = 'bench.#';
+/** NATS subscribers' subject (`>` is NATS's `#`). */
+export const NATS_BENCH_SUBJECT = 'bench.>';
 export const BENCH_TOPICS = Array.from({ length: 8 }, (_, i) => `bench.load.${i}`);
+
+/** Many-publishers scenario: publisher i publishes to `agent.<i>.status`. */
+export function agentTopic(index: number): string {
+  return `agent.${index}.status`;
+}
+/** The JetStream stream NATS stores acknowledged publishes in (memory storage). */
+export const AGENT_STREAM = 'AGENTS';
+export const AGENT_STREAM_SUBJECTS = ['agent.*.status'];
+/** As many messages as Switchboard's default in-memory history keeps. */
+export const AGENT_STREAM_MAX_MSGS = 10_000;

@@ -33,6 +33,10 @@ export interface TopologyOptions {
   reserve?: number;
   /** Settings of the Switchboard server (history, queue size, upgrade gate, drop counting). */
   switchboard?: SwitchboardSettings;
+  /** Subscribers subscribe to this instead of the bench pattern. */
+  pattern?: string;
+  /** Off: no subscriber checks the payload sequence (publishes from many publishers interleave). */
+  sample?: boolean;
 }
 
 export interface Marks {
@@ -134,6 +138,8 @@ export class Topology {
           witness: witness && i === 0,
           progressMs: this.options.progressMs ?? 10,
           concurrency: CONNECT_CONCURRENCY,
+          ...(this.options.pattern ? { pattern: this.options.pattern } : {}),
+          ...(this.options.sample === false ? { sample: false } : {}),
         },
         role: 'load',
       });

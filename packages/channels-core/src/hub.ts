@@ -94,3 +94,44 @@ export function metaOf(event: HubEvent): EventMeta {
     replay: event.replay === true,
   };
 }
+
+/** What a client-hosted handler gets besides the data: `WSClient`'s `HandlerContext`. */
+export interface HubHandlerContext {
+  callId: string;
+  /** The caller's principal id; undefined for anonymous callers. */
+  caller: string | undefined;
+  /** True when the caller reads a stream; false when it takes one answer. */
+  streaming: boolean;
+  /** Fires when nobody takes the answer any more (cancelled, timed out, connection lost). */
+  signal: AbortSignal;
+}
+
+/** A method served through the hub: `WSClient`'s `HandlerRegistration`. */
+export interface HubHandlerRegistration {
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A streamed answer: `WSClient`'s `RequestStream`. */
+export interface HubRequestStream extends AsyncIterableIterator<unknown> {
+  cancel(): void;
+}
+
+/** A hub client that also serves methods and reads streamed answers (`WSClient`). */
+export interface HubServingClient extends HubClient {
+  handle(
+    method: string,
+    handler: (data: unknown, context: HubHandlerContext) => unknown,
+    options?: { group?: string },
+  ): HubHandlerRegistration;
+  requestStream(
+    method: string,
+    data?: unknown,
+    options?: { timeout?: number; signal?: AbortSignal; credit?: number },
+  ): HubRequestStream;
+  request(
+    method: string,
+    data?: unknown,
+    options?: { timeout?: number; signal?: AbortSignal },
+  ): Promise<unknown>;
+}

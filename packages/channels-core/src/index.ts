@@ -30,12 +30,16 @@ export type {
   EventMeta,
   HubClient,
   HubEvent,
+  HubHandlerContext,
+  HubHandlerRegistration,
   HubPrincipal,
   HubPublishResult,
+  HubRequestStream,
   HubRouteContext,
   HubRouteDefinition,
   HubRouter,
   HubRoutingRouter,
+  HubServingClient,
   Since,
 } from './hub.ts';
 export { metaOf } from './hub.ts';

@@ -14,6 +14,13 @@ export interface DisconnectedEvent {
   code: number;
   reason: string;
   willReconnect: boolean;
+  /**
+   * What the close means, as an error: `RATE_LIMIT_EXCEEDED` for 4029, `TOKEN_EXPIRED` for
+   * 4008, `AUTHENTICATION_FAILED` for 4001 and 4009, `SERVER_SHUTTING_DOWN` for 1001...
+   * (`CONNECTION_CLOSED` for codes without a more precise one); `details` has `closeCode`,
+   * `closeName` and `reason`.
+   */
+  error: SwitchboardError;
 }
 
 export interface ReconnectingEvent {

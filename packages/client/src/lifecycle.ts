@@ -166,7 +166,8 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     if (connection !== undefined) await connection.close(CloseCode.NORMAL, 'client disconnect');
     if (wasConnected) {
       const reason = 'client disconnect';
-      this.emit('disconnected', { code: CloseCode.NORMAL, reason, willReconnect: false });
+      const { error } = closeFailure(CloseCode.NORMAL, reason);
+      this.emit('disconnected', { code: CloseCode.NORMAL, reason, willReconnect: false, error });
     }
   }
 
@@ -251,7 +252,7 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     const retry = this.options.reconnect && !terminal;
     const willReconnect = retry && this.options.maxReconnectAttempts > 0;
     const error = connectionClosed(failure.error.message, failure.error);
-    const event = { code: info.code, reason: info.reason, willReconnect };
+    const event = { code: info.code, reason: info.reason, willReconnect, error: failure.error };
     if (!willReconnect) {
       this.shutdown(error);
       this.emit('disconnected', event);

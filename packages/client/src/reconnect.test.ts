@@ -176,8 +176,13 @@ describe('reconnect', () => {
     const disconnected = record(client, 'disconnected');
     await client.disconnect();
     expect(((await pending) as SwitchboardError).code).toBe(ErrorCode.CONNECTION_CLOSED);
-    expect(disconnected).toEqual([
-      { code: 1000, reason: 'client disconnect', willReconnect: false },
+    expect(disconnected).toMatchObject([
+      {
+        code: 1000,
+        reason: 'client disconnect',
+        willReconnect: false,
+        error: { code: ErrorCode.CONNECTION_CLOSED },
+      },
     ]);
     await vi.waitFor(() => expect(hub.connections[0]?.socket.readyState).toBe(3));
     // A closed client connects again, with its subscriptions.
@@ -191,7 +196,12 @@ describe('reconnect', () => {
     await client.connect();
     const first = next(client, 'disconnected');
     hub.announceShutdown(true);
-    expect(await first).toEqual({ code: 1001, reason: 'shutting down', willReconnect: true });
+    expect(await first).toMatchObject({
+      code: 1001,
+      reason: 'shutting down',
+      willReconnect: true,
+      error: { code: ErrorCode.SERVER_SHUTTING_DOWN },
+    });
     await next(client, 'connected');
 
     const second = next(client, 'disconnected');
@@ -236,7 +246,12 @@ describe('heartbeat', () => {
     const client = h.client(hub);
     await client.connect();
     const disconnected = await next(client, 'disconnected');
-    expect(disconnected).toEqual({ code: 4005, reason: 'heartbeat timeout', willReconnect: true });
+    expect(disconnected).toMatchObject({
+      code: 4005,
+      reason: 'heartbeat timeout',
+      willReconnect: true,
+      error: { code: ErrorCode.CONNECTION_CLOSED, details: { closeName: 'HEARTBEAT_TIMEOUT' } },
+    });
     expect(hub.framesOf(0).filter((f) => f.type === 'ping').length).toBeGreaterThanOrEqual(1);
     await next(client, 'connected');
     expect(client.connectionId).toBe('conn-1');

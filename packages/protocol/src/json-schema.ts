@@ -1,41 +1,7 @@
 import { z } from 'zod';
-import {
-  CancelFrame,
-  ChunkFrame,
-  CreditFrame,
-  EndFrame,
-  HandleFrame,
-  HandlerCancelFrame,
-  HandlerChunkFrame,
-  HandlerCreditFrame,
-  HandlerEndFrame,
-  HandlerFailFrame,
-  HandlerReplyFrame,
-  InvokeFrame,
-  UnhandleFrame,
-} from './call-frames.ts';
-import {
-  AckFrame,
-  AuthFrame,
-  ClientFrame,
-  DisconnectFrame,
-  DroppedFrame,
-  ErrorFrame,
-  EventFrame,
-  HelloFrame,
-  MessageFrame,
-  PingFrame,
-  PongFrame,
-  PublishFrame,
-  RefreshRequiredFrame,
-  RequestFrame,
-  ResponseFrame,
-  ServerFrame,
-  SubscribeFrame,
-  UnsubscribedFrame,
-  UnsubscribeFrame,
-  WelcomeFrame,
-} from './frames.ts';
+import * as callFrames from './call-frames.ts';
+import * as frames from './frames.ts';
+import { ClientFrame, ServerFrame } from './frames.ts';
 import { HistoryRequest, HistoryResponse } from './history.ts';
 import { KpiSnapshot } from './metrics.ts';
 import { CURRENT_PROTOCOL_VERSION, subprotocolFor } from './version.ts';
@@ -50,45 +16,27 @@ import { CURRENT_PROTOCOL_VERSION, subprotocolFor } from './version.ts';
  * parser accepts.
  */
 
-/** Schemas under `$defs`, in output order. The two unions first, then each frame. */
-const DEFINITIONS = {
-  ClientFrame,
-  ServerFrame,
-  HelloFrame,
-  AuthFrame,
-  SubscribeFrame,
-  UnsubscribeFrame,
-  PublishFrame,
-  RequestFrame,
-  PingFrame,
-  PongFrame,
-  HandleFrame,
-  UnhandleFrame,
-  HandlerReplyFrame,
-  HandlerChunkFrame,
-  HandlerEndFrame,
-  HandlerFailFrame,
-  CancelFrame,
-  CreditFrame,
-  WelcomeFrame,
-  AckFrame,
-  EventFrame,
-  ResponseFrame,
-  ErrorFrame,
-  DroppedFrame,
-  DisconnectFrame,
-  RefreshRequiredFrame,
-  UnsubscribedFrame,
-  MessageFrame,
-  InvokeFrame,
-  ChunkFrame,
-  EndFrame,
-  HandlerCancelFrame,
-  HandlerCreditFrame,
-  HistoryRequest,
-  HistoryResponse,
-  KpiSnapshot,
-} as const;
+/** Every exported schema of the frame modules, by its export name. */
+const EXPORT_NAMES = new Map<unknown, string>(
+  Object.entries({ ...frames, ...callFrames }).map(([name, value]) => [value, name]),
+);
+
+/**
+ * Schemas under `$defs`, in output order: the two unions first, then each member of the client
+ * union and then of the server union, in union order (ping and pong once), then history and the `$metrics` snapshot. Derived
+ * from the unions, so a frame added to a union is in the schema without a second list to edit.
+ */
+const DEFINITIONS: Record<string, z.ZodType> = (() => {
+  const definitions: Record<string, z.ZodType> = { ClientFrame, ServerFrame };
+  for (const member of [...ClientFrame.options, ...ServerFrame.options]) {
+    const name = EXPORT_NAMES.get(member);
+    if (name === undefined) {
+      throw new Error('every member of the frame unions must be exported under its own name');
+    }
+    definitions[name] = member;
+  }
+  return { ...definitions, HistoryRequest, HistoryResponse, KpiSnapshot };
+})();
 
 export interface ProtocolJsonSchemaResult {
   schema: Record<string, unknown>;

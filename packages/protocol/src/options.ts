@@ -51,13 +51,7 @@ export function checkInteger(
   value: unknown,
   bounds: NumberBounds = {},
 ): void {
-  if (value === undefined) return;
-  const { min = 0, max = Number.MAX_SAFE_INTEGER, infinity = false } = bounds;
-  const ok =
-    typeof value === 'number' &&
-    ((Number.isInteger(value) && value >= min && value <= max) ||
-      (infinity && value === Number.POSITIVE_INFINITY));
-  if (!ok) fail(owner, key, describeBounds('an integer', bounds), value);
+  checkBounded(owner, key, value, bounds, 'an integer', Number.MAX_SAFE_INTEGER, Number.isInteger);
 }
 
 /** Throws unless `value` is undefined or a finite number (or Infinity) within the bounds. */
@@ -67,13 +61,26 @@ export function checkNumber(
   value: unknown,
   bounds: NumberBounds = {},
 ): void {
+  checkBounded(owner, key, value, bounds, 'a number', Number.MAX_VALUE, Number.isFinite);
+}
+
+/** The shared rule of checkInteger and checkNumber: `kind` is what `isKind` accepts. */
+function checkBounded(
+  owner: string,
+  key: string,
+  value: unknown,
+  bounds: NumberBounds,
+  kind: string,
+  defaultMax: number,
+  isKind: (n: number) => boolean,
+): void {
   if (value === undefined) return;
-  const { min = 0, max = Number.MAX_VALUE, infinity = false } = bounds;
+  const { min = 0, max = defaultMax, infinity = false } = bounds;
   const ok =
     typeof value === 'number' &&
-    ((Number.isFinite(value) && value >= min && value <= max) ||
+    ((isKind(value) && value >= min && value <= max) ||
       (infinity && value === Number.POSITIVE_INFINITY));
-  if (!ok) fail(owner, key, describeBounds('a number', bounds), value);
+  if (!ok) fail(owner, key, describeBounds(kind, bounds), value);
 }
 
 /** Throws unless `value` is undefined or a delay setTimeout can honour (ms). */

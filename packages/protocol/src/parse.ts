@@ -5,9 +5,11 @@ import {
   type ClientFrame as ClientFrameT,
   type EventFrame as EventFrameT,
   MAX_ID_LENGTH,
+  type PublishFrame as PublishFrameT,
   ServerFrame,
   type ServerFrame as ServerFrameT,
 } from './frames.ts';
+import { checkTopic, TOPIC_LIMITS } from './topic.ts';
 
 export type ParseResult<T> =
   | { ok: true; frame: T }
@@ -218,6 +220,11 @@ function parseWith<T extends { type: string }>(
       const event = wellFormedEvent(record);
       if (event !== undefined) return { ok: true, frame: event as unknown as T };
     }
+    // Likewise publishes, most of what a hub receives from many publishers.
+    if (type === 'publish' && types === CLIENT_TYPES) {
+      const publish = wellFormedPublish(record);
+      if (publish !== undefined) return { ok: true, frame: publish as unknown as T };
+    }
     const result = schema.safeParse(record);
     if (result.success) return { ok: true, frame: result.data as T };
     const issue = result.error.issues[0];
@@ -288,6 +295,35 @@ function wellFormedEvent(record: Record<string, unknown>): EventFrameT | undefin
   };
   if (replay !== undefined) event.replay = replay;
   return event;
+}
+
+function optionalBoolean(record: Record<string, unknown>, key: string): boolean {
+  return !Object.hasOwn(record, key) || typeof record[key] === 'boolean';
+}
+
+/**
+ * The publish frame if `record` satisfies PublishFrame exactly as its schema does (unknown
+ * keys stripped, fields in the schema's order), else undefined and the schema decides.
+ */
+function wellFormedPublish(record: Record<string, unknown>): PublishFrameT | undefined {
+  const { id, topic } = record;
+  if (
+    typeof id !== 'string' ||
+    id.length < 1 ||
+    id.length > MAX_ID_LENGTH ||
+    typeof topic !== 'string' ||
+    topic.length > TOPIC_LIMITS.maxBytes ||
+    !Object.hasOwn(record, 'data') ||
+    !optionalBoolean(record, 'ack') ||
+    !optionalBoolean(record, 'echo') ||
+    !checkTopic(topic).ok
+  ) {
+    return undefined;
+  }
+  const publish: PublishFrameT = { type: 'publish', id, topic, data: record.data };
+  if (Object.hasOwn(record, 'ack')) publish.ack = record.ack as boolean;
+  if (Object.hasOwn(record, 'echo')) publish.echo = record.echo as boolean;
+  return publish;
 }
 
 export function parseServerFrame(input: unknown): ParseResult<ServerFrameT> {

@@ -21,10 +21,12 @@ const encoder = new TextEncoder();
 function checkShape(value: unknown, what: string): TopicCheck | string[] {
   if (typeof value !== 'string') return { ok: false, reason: `${what} must be a string` };
   if (value.length === 0) return { ok: false, reason: `${what} must not be empty` };
-  // Cheap length pre-check before encoding: UTF-8 is at least one byte per UTF-16 unit.
+  // UTF-8 takes one to three bytes per UTF-16 unit, so only mid-length strings need encoding
+  // (most topics are short: no allocation on the publish path).
   if (
     value.length > TOPIC_LIMITS.maxBytes ||
-    encoder.encode(value).length > TOPIC_LIMITS.maxBytes
+    (value.length * 3 > TOPIC_LIMITS.maxBytes &&
+      encoder.encode(value).length > TOPIC_LIMITS.maxBytes)
   ) {
     return { ok: false, reason: `${what} is longer than ${TOPIC_LIMITS.maxBytes} bytes` };
   }

@@ -8,6 +8,8 @@ export { MAX_RETAINED_TOPICS, type Since } from './topic-registry.ts';
 export type { TopicEvent, TopicSnapshot } from './topic-view.ts';
 export type { AgentChannel } from './use-agent-channel.ts';
 export { useAgentChannel } from './use-agent-channel.ts';
+export type { AgentCommand, UseAgentCommandOptions } from './use-agent-command.ts';
+export { useAgentCommand } from './use-agent-command.ts';
 export { useConnectionStatus } from './use-connection-status.ts';
 export type {
   RealtimeEvents,

@@ -29,6 +29,8 @@ export class FlushScheduler {
   #behind = false;
   /** Called when a flush that was split into slices has written everything. */
   onCaughtUp: (() => void) | undefined;
+  /** Called when every target scheduled has been flushed (the metrics time fan-outs by it). */
+  onWritten: (() => void) | undefined;
 
   constructor(readonly sliceMs = DEFAULT_FLUSH_SLICE_MS) {}
 
@@ -72,6 +74,7 @@ export class FlushScheduler {
     if (at === queue.length) {
       queue.length = 0;
       this.#next = 0;
+      this.onWritten?.();
       if (this.#behind) {
         this.#behind = false;
         this.onCaughtUp?.();

@@ -27,19 +27,41 @@ export interface StatsReport {
 export interface EndpointSource {
   health(): HealthReport;
   stats(): StatsReport;
+  /** Set when metrics are on (else `/metrics` is not answered: a 404 on the hub's server). */
+  readonly metricsRegistry: unknown;
+  /** The Prometheus exposition. */
+  metrics(): Promise<{ contentType: string; body: string }> | undefined;
 }
 
-/** Answers `GET /health` and `GET /stats`; returns false for any other request. */
+/**
+ * Answers `GET /health`, `GET /stats` and, with metrics on, `GET /metrics`; returns false
+ * for any other request.
+ */
 export function handleHttpEndpoint(
   source: EndpointSource,
   request: IncomingMessage,
   response: ServerResponse,
 ): boolean {
   const path = (request.url ?? '/').split('?')[0];
-  if (path !== '/health' && path !== '/stats') return false;
+  const metrics = path === '/metrics' && source.metricsRegistry !== undefined;
+  if (path !== '/health' && path !== '/stats' && !metrics) return false;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' });
     response.end(JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'Use GET' }));
+    return true;
+  }
+  const exposition = metrics ? source.metrics() : undefined;
+  if (exposition !== undefined) {
+    exposition.then(
+      ({ contentType, body }) => {
+        response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      },
+      (error: unknown) => {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ code: 'INTERNAL_ERROR', message: String(error) }));
+      },
+    );
     return true;
   }
   const report = path === '/health' ? source.health() : source.stats();

@@ -14,6 +14,8 @@ import {
 } from '@switchboard/protocol';
 import { DEFAULT_READ_BUDGET } from './fair-reads.ts';
 import { DEFAULT_FLUSH_SLICE_MS } from './flush-scheduler.ts';
+import type { LoggerOption } from './logging.ts';
+import type { MetricsOptions } from './metrics-options.ts';
 import { checkOrigins } from './origin-policy.ts';
 import type { Principal } from './principal.ts';
 import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-options.ts';
@@ -160,6 +162,19 @@ export interface WSServerOptions {
    * WSRouter. 0 turns it off. @default 5_000
    */
   metricsIntervalMs?: number;
+  /**
+   * Prometheus metrics (prom-client): `true`, or `{ registry, prefix, defaultMetrics }`.
+   * The hub's own HTTP server then answers `GET /metrics` (with `httpEndpoints`); on a server
+   * you pass in, `handleHttpRequest` does, and `server.metricsRegistry` is the registry
+   * either way. See docs/operations.md for every metric. @default false
+   */
+  metrics?: boolean | MetricsOptions;
+  /**
+   * Structured logs (pino): a pino logger of yours, or `{ level }` for one writing JSON lines
+   * to stdout. Connection lifecycle, refusals, slow consumers, shutdown; never a token or a
+   * payload (docs/operations.md, "Logs"). Unset: the hub logs nothing.
+   */
+  logger?: LoggerOption;
 }
 
 export const WS_SERVER_DEFAULTS = {
@@ -219,6 +234,8 @@ const KNOWN_OPTIONS = [
   'allowedOrigins',
   'maxConnectionsPerIp',
   'httpHandler',
+  'metrics',
+  'logger',
 ] as const satisfies readonly (keyof WSServerOptions)[];
 // An option added to WSServerOptions but not to KNOWN_OPTIONS fails to compile here.
 type Unlisted = Exclude<keyof WSServerOptions, (typeof KNOWN_OPTIONS)[number]>;

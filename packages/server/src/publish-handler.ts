@@ -1,5 +1,6 @@
 import { type PublishFrame, SwitchboardError } from '@switchboard/protocol';
 import type { Engine } from '@switchboard/router';
+import type { HubCounters } from './metrics-counters.ts';
 import { ack, fail } from './router-core.ts';
 import type { RouterConnection } from './router-link.ts';
 
@@ -12,7 +13,10 @@ export function publishFrame(
   engine: Engine,
   connection: RouterConnection,
   frame: PublishFrame,
+  counters: HubCounters,
 ): void {
+  const timing = counters.timing;
+  const routedAt = timing === undefined ? 0 : performance.now();
   engine
     .append({
       id: frame.id,
@@ -24,6 +28,7 @@ export function publishFrame(
       ...(frame.echo === false ? { publisherId: connection.id } : {}),
     })
     .then(({ entry, duplicate }) => {
+      timing?.publishToAppend((performance.now() - routedAt) / 1000);
       if (frame.ack === false) return;
       ack(connection, frame.id, {
         offset: entry.offset,

@@ -1,5 +1,6 @@
 import { errorFrame, type SwitchboardError } from '@switchboard/protocol';
 import type { Engine } from '@switchboard/router';
+import type { HubCounters } from './metrics-counters.ts';
 import type { RouterConnection } from './router-link.ts';
 import type { ResolvedRouterOptions } from './router-options.ts';
 import type { SubscriptionRegistry } from './subscription-registry.ts';
@@ -9,6 +10,8 @@ export interface RouterCore {
   readonly engine: Engine;
   readonly subscriptions: SubscriptionRegistry;
   readonly options: ResolvedRouterOptions;
+  /** The server's counters (replays, publish timings). */
+  readonly counters: HubCounters;
 }
 
 /** @internal Acknowledges a client frame (nothing when it carried no id). */

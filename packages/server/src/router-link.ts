@@ -1,8 +1,9 @@
 import type { ServerFrame } from '@switchboard/protocol';
-import type { LogEntry } from '@switchboard/router';
+import type { Engine, LogEntry } from '@switchboard/router';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import type { CallTrafficFrame, RoutedFrame } from './frame-stage.ts';
+import type { HubCounters } from './metrics-counters.ts';
 import type { OutboundLimits } from './outbound-queue.ts';
 import type { Principal } from './principal.ts';
 import type { ReplayStream } from './replay-stream.ts';
@@ -60,6 +61,8 @@ export interface FrameHandler {
   handleDrop(connection: RouterConnection, topic: string, offset: number): void;
   stats(): RouterStats;
   readonly epoch: string;
+  /** The router's engine (the metrics read its figures). */
+  readonly engine: Engine;
   /** Resolves once the router's engine is open; `WSServer.start()` waits for it. */
   open(): Promise<void>;
   /** Publishes from the hub itself (the KPI snapshots); resolves once in the log. */
@@ -87,6 +90,8 @@ export interface ServerLink {
   readonly maxSubscriptionsPerClient: number | undefined;
   /** What the server re-emits under the seed API's names (`subscribe`, `unsubscribe`, `publish`). */
   readonly events: RouterActivity;
+  /** The server's counters; the router counts replays and times publishes in them. */
+  readonly counters: HubCounters;
 }
 
 /** @internal The router's activity the server reports as its own events. */

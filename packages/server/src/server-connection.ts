@@ -25,6 +25,8 @@ export interface ConnectionContext {
   /** WSServer `replyQueueBytes`. */
   readonly replyQueueBytes: number;
   readonly onDrop: DropListener;
+  /** An `error` frame is being sent to this connection (counted and logged by the server). */
+  readonly onRefusal: (connection: ServerConnection, code: string, message: string) => void;
 }
 
 const SLOW_CONSUMER_REASONS = {
@@ -61,6 +63,7 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   /** What this connection used of its read budget this turn (see FairReads). */
   readonly reads: ConnectionReads;
   readonly #onDrop: DropListener;
+  readonly #onRefusal: ConnectionContext['onRefusal'];
 
   constructor(
     readonly id: string,
@@ -69,6 +72,7 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
     context: ConnectionContext,
   ) {
     this.#onDrop = context.onDrop;
+    this.#onRefusal = context.onRefusal;
     this.output = new OutboundWriter(
       socket,
       context.limits,
@@ -84,6 +88,7 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   }
 
   send(frame: ServerFrame): boolean {
+    if (frame.type === 'error') this.#onRefusal(this, frame.code, frame.message);
     return this.output.sendRaw(encodeFrame(frame));
   }
 

@@ -117,6 +117,7 @@ export class SubscribeHandler {
       });
       return;
     }
+    this.core.counters.replays += 1;
     replayHistory(this.core, connection, frame, patterns, head.offset)
       .then((outcomes) =>
         ack(connection, frame.id, {

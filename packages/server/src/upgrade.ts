@@ -27,6 +27,8 @@ export interface UpgradeHost {
   readonly isShuttingDown: boolean;
   /** A socket finished its upgrade. */
   accept(socket: WebSocket, request: IncomingMessage): void;
+  /** An upgrade was answered with an HTTP error (counted and logged). */
+  refused(status: number, remoteAddress: string | undefined, why: string): void;
 }
 
 /**
@@ -76,21 +78,21 @@ export class Upgrade {
     const path = (request.url ?? '/').split('?')[0];
     if (host.options.path !== undefined && path !== host.options.path) {
       // On a shared server other upgrade handlers may own this path.
-      if (host.ownsHttp) rejectUpgrade(socket, 404, 'Not Found');
+      if (host.ownsHttp) this.#refuse(request, socket, 404, 'Not Found');
       return;
     }
     if (host.isShuttingDown) {
-      rejectUpgrade(socket, 503, 'Service Unavailable');
+      this.#refuse(request, socket, 503, 'Service Unavailable', 'Shutting down');
       return;
     }
     this.#admission.track(socket, request.socket.remoteAddress);
     if (!this.#origins.allows(request.headers.origin)) {
-      rejectUpgrade(socket, 403, 'Forbidden', 'Origin not allowed');
+      this.#refuse(request, socket, 403, 'Forbidden', 'Origin not allowed');
       return;
     }
     const refusal = this.#admission.check(socket);
     if (refusal !== undefined) {
-      rejectUpgrade(socket, refusal.status, refusal.text, refusal.body);
+      this.#refuse(request, socket, refusal.status, refusal.text, refusal.body);
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
@@ -98,6 +100,17 @@ export class Upgrade {
       host.accept(ws, request);
     });
   };
+
+  #refuse(
+    request: IncomingMessage,
+    socket: Duplex,
+    status: number,
+    text: string,
+    body = text,
+  ): void {
+    this.host.refused(status, request.socket.remoteAddress, body);
+    rejectUpgrade(socket, status, text, body);
+  }
 
   close(): Promise<void> {
     this.#admission.destroyPending();

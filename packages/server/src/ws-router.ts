@@ -88,6 +88,9 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         open: () => this.engine.open(),
         publish: (topic, data) => this.publish(topic, data),
         watched: (topic) => this.#subscriptions.hasMatch(topic),
+        get engine() {
+          return router.engine;
+        },
         get epoch() {
           return router.engine.epoch;
         },
@@ -111,6 +114,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
       engine,
       subscriptions: this.#subscriptions,
       options: this.options,
+      counters: this.#link.counters,
     };
     const activity = this.#link.events;
     this.#subscribe = new SubscribeHandler(core, {
@@ -228,7 +232,7 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         this.#subscribe.unsubscribe(connection, frame);
         return;
       case 'publish':
-        publishFrame(this.engine, connection, frame);
+        publishFrame(this.engine, connection, frame, this.#link.counters);
         return;
       case 'request':
         this.#requests.request(connection, frame);
@@ -258,6 +262,13 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
     this.#published += 1;
     if (this.listenerCount('published') > 0) this.emit('published', entry);
     this.#link.events.published(entry);
+    const { counters } = this.#link;
+    if (counters.timing === undefined) {
+      this.#fanOut.deliver(entry);
+      return;
+    }
+    const before = this.#fanOut.delivered;
     this.#fanOut.deliver(entry);
+    if (this.#fanOut.delivered > before) counters.queuedForWrite();
   }
 }

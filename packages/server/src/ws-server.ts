@@ -8,6 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import type { LogEntry } from '@switchboard/router';
+import type { Registry } from 'prom-client';
 import type WebSocket from 'ws';
 import { clientIdOf, encodeAppMessage } from './app-message.ts';
 import { authorizationStage } from './authorization-stage.ts';
@@ -24,6 +25,10 @@ import { HubEmitter } from './hub-emitter.ts';
 import { InboundPipeline } from './inbound-pipeline.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
 import { KpiSampler } from './kpi-snapshot.ts';
+import { HubLog, logServerEvents, resolveLogger } from './logging.ts';
+import { HubMetrics } from './metrics.ts';
+import { HubCounters } from './metrics-counters.ts';
+import { resolveMetricsOptions } from './metrics-options.ts';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
@@ -95,6 +100,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   #shutdown: Promise<void> | undefined;
   #closedMessagesIn = 0;
   #closedMessagesOut = 0;
+  /** @internal What the hub counts for `/stats` and `/metrics` (the router adds its part). */
+  readonly counters = new HubCounters();
+  readonly #metrics: HubMetrics | undefined;
+  readonly #log: HubLog | undefined;
 
   constructor(options: WSServerOptions = {}) {
     super();
@@ -119,6 +128,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         this.#credentials.opened(connection);
         // The pre-authentication cap on message size ends with the handshake.
         setMessageLimit(connection.socket, this.options.maxPayload * 2);
+        this.counters.handshakes += 1;
         this.emit('authenticated', connection.info());
       },
       error: (error) => this.#emitError(error),
@@ -146,6 +156,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       },
       refresh: (connection, frame) => this.#credentials.refresh(connection, frame),
       message: (connection, frame) => {
+        this.counters.frameIn(frame.type);
         if (this.listenerCount('message') > 0) this.emit('message', connection.info(), frame);
       },
       error: (error) => this.#emitError(error),
@@ -164,6 +175,10 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         return server.isShuttingDown;
       },
       accept: (ws, request) => this.#accept(ws, request),
+      refused: (status, remoteAddress, why) => {
+        this.counters.upgradeRefused(status);
+        this.#log?.upgradeRefused(status, remoteAddress, why);
+      },
     });
     this.#kpi = new KpiSampler(this.options.metricsIntervalMs, {
       name: this.options.name,
@@ -176,6 +191,18 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       error: (error) => this.#emitError(error),
     });
     this.#http.on('upgrade', this.#upgrade.handle);
+    const metrics = resolveMetricsOptions(options.metrics);
+    if (metrics !== undefined) {
+      this.#metrics = new HubMetrics(metrics, {
+        stats: () => this.stats(),
+        counters: this.counters,
+        queuedBytes: () => this.#queuedBytes(),
+        engine: () => this.#handler?.engine,
+      });
+      this.#scheduler.onWritten = () => this.counters.written();
+    }
+    const logger = resolveLogger(options.logger, this.options.name);
+    if (logger !== undefined) this.#log = logServerEvents(this, new HubLog(logger));
     // On its own server the hub counts and times connections from their arrival.
     if (this.#ownsHttp) {
       this.#http.on('connection', this.#upgrade.connection);
@@ -266,6 +293,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return {
       connection: (clientId) => this.#connections.get(clientId),
       maxSubscriptionsPerClient,
+      counters: this.counters,
       events: {
         subscribed: (client, patterns) => this.emit('subscribe', client, patterns),
         unsubscribed: (client, patterns) => this.emit('unsubscribe', client, patterns),
@@ -355,9 +383,22 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     return this.#credentials.revoke(this.#connections.values(), principalId, reason);
   }
 
-  /** Serves `/health` and `/stats` on a server you own; returns false for other requests. */
+  /**
+   * Serves `/health`, `/stats` and (with `metrics`) `/metrics` on a server you own; returns
+   * false for other requests.
+   */
   handleHttpRequest(request: IncomingMessage, response: ServerResponse): boolean {
     return handleHttpEndpoint(this, request, response);
+  }
+
+  /** The prom-client registry of the hub's metrics; undefined unless `metrics` is on. */
+  get metricsRegistry(): Registry | undefined {
+    return this.#metrics?.registry;
+  }
+
+  /** @internal The Prometheus exposition `GET /metrics` answers (with `metrics`). */
+  metrics(): Promise<{ contentType: string; body: string }> | undefined {
+    return this.#metrics?.exposition();
   }
 
   health(): HealthReport {
@@ -397,7 +438,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
    * closes with 1001; sockets still open after `timeoutMs` are cut. Resolves when all is closed.
    */
   shutdown(timeoutMs: number = this.options.shutdownTimeoutMs): Promise<void> {
-    this.#shutdown ??= this.#drain(timeoutMs);
+    if (this.#shutdown === undefined) this.#log?.shutdown(this.#connections.size);
+    this.#shutdown ??= this.#drain(timeoutMs).then(() => this.#log?.shutdownDone());
     return this.#shutdown;
   }
 
@@ -434,17 +476,25 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       reads: this.#reads,
       replyQueueBytes: this.options.replyQueueBytes,
       onDrop: this.#onDrop,
+      onRefusal: this.#onRefusal,
     });
     // Until welcome, ws buffers no message beyond twice the pre-authentication limit.
     setMessageLimit(ws, preAuthMessageLimit(this.options) * 2);
     this.#connections.set(connection.id, connection);
+    this.counters.opened += 1;
     this.#socketListeners.listen(connection);
     this.#handshake.begin(connection, request);
     this.emit('connection', connection.info());
     this.#handshake.checkSubprotocol(connection);
   }
 
+  readonly #onRefusal = (connection: ServerConnection, code: string, message: string): void => {
+    this.counters.refused(code);
+    this.#log?.refused(connection.id, connection.remoteAddress, code, message);
+  };
+
   readonly #onDrop = (connection: ServerConnection, topic: string, offset: number): void => {
+    this.#log?.dropped(connection.id, () => connection.info());
     this.#handler?.handleDrop(connection, topic, offset);
   };
 
@@ -471,6 +521,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#connections.delete(connection.id);
     this.#closedMessagesIn += connection.messagesIn;
     this.#closedMessagesOut += connection.output.messagesOut;
+    this.counters.closed(code);
     try {
       this.#handler?.handleClose(connection);
     } catch (error) {
@@ -479,6 +530,12 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     const info = connection.info();
     this.emit('disconnection', info, code, reason);
     this.emit('disconnect', info, code, reason);
+  }
+
+  #queuedBytes(): number {
+    let bytes = 0;
+    for (const connection of this.#connections.values()) bytes += connection.output.bufferedAmount;
+    return bytes;
   }
 
   #emitError(error: unknown): void {

@@ -1,13 +1,17 @@
 import { WSClient } from '@switchboard/client';
 import { type Principal, WSRouter, WSServer, type WSServerOptions } from '@switchboard/server';
 
-/** An agent principal as the demo configures it: its own topics, tasks, its swarm. */
+/**
+ * An agent principal as the demo configures it: its own topics, tasks, its swarm, and its
+ * own methods to serve (`agent.<id>.exec`, `agent.<id>.interrupt`).
+ */
 export function agentPrincipal(id: string, swarmId = 's1'): Principal {
   return {
     id,
     swarmId,
     publish: [`agent.${id}.#`, 'task.*.progress', 'task.*.completed', 'task.*.failed'],
     subscribe: ['task.#', `swarm.${swarmId}.#`, `agent.${id}.#`],
+    serve: [`agent.${id}.*`],
   };
 }
 

@@ -1,7 +1,9 @@
+import type { CommandService } from '@switchboard/channels-agent';
 import { WSClient } from '@switchboard/client';
 import type { AgentChannels } from '../channels/index.ts';
 import type { AgentPort, AgentStatus, Proposal, TaskAssignment } from '../channels/ports.ts';
 import { between, pick, type Random } from '../random.ts';
+import { demoCommands, LogTail } from './commands.ts';
 
 export interface SimulatedAgentOptions {
   agentId: string;
@@ -62,6 +64,9 @@ export class SimulatedAgent {
   #joining: Promise<void> | undefined;
   #leaving = false;
   #pendingVotes: { due: number; proposal: Proposal }[] = [];
+  /** Its recent log lines, for the `tail logs` command. */
+  readonly #logs = new LogTail();
+  #commands: CommandService | undefined;
   /** Each agent leans to some topologies: it makes the votes interesting. */
   readonly #taste: number;
 
@@ -119,9 +124,14 @@ export class SimulatedAgent {
       }),
     ];
     await channels.ready();
+    // The dashboard's terminal: `status`, `tail logs`, `sleep <s>` (see commands.ts).
+    this.#commands = channels.agent.serveCommands(
+      demoCommands({ describe: () => this.#describe(), logs: this.#logs }),
+    );
+    await this.#commands.ready;
     this.#startedAt = Date.now();
     await this.#setStatus('starting', 'joined the swarm');
-    channels.agent.log('stdout', `${this.id} online, waiting for work`);
+    this.#log('stdout', `${this.id} online, waiting for work`);
   }
 
   /** Says goodbye and disconnects. A task in hand is reported as failed (retryable). */
@@ -137,13 +147,16 @@ export class SimulatedAgent {
       const work = this.#work;
       this.#work = undefined;
       if (work) await channels.tasks.fail(work.taskId, `${this.id} left: ${reason}`, true);
-      channels.agent.log('stdout', `${this.id} leaving: ${reason}`);
+      this.#log('stdout', `${this.id} leaving: ${reason}`);
+      // Commands under way are interrupted and report their exit before we go.
+      await this.#commands?.close();
       await this.#setStatus('offline', reason);
       await channels.agent.flush();
     } catch {
       // Leaving anyway.
     }
     for (const off of this.#offs.splice(0)) off();
+    this.#commands = undefined;
     channels.close();
     this.#channels = undefined;
     this.#client = undefined;
@@ -165,7 +178,7 @@ export class SimulatedAgent {
     if (this.#status === 'starting') {
       this.#fire(this.#setStatus('idle', 'ready'));
     } else if (this.#status === 'error' && this.#tick >= this.#errorUntil) {
-      agent.log('stdout', 'restarted worker, healthy again');
+      this.#log('stdout', 'restarted worker, healthy again');
       this.#fire(this.#setStatus('idle', 'recovered'));
     } else if (this.#work) {
       this.#advance(this.#work, channels, random);
@@ -200,7 +213,7 @@ export class SimulatedAgent {
       this.#work = undefined;
       this.#failed += 1;
       this.#errorUntil = this.#tick + this.#options.recoverTicks;
-      channels.agent.log('stderr', `${work.taskId}: ${error}`);
+      this.#log('stderr', `${work.taskId}: ${error}`);
       // One connection keeps publish order: the failure lands before the status.
       this.#fire(channels.tasks.fail(work.taskId, error, true));
       this.#fire(this.#setStatus('error', `${work.taskId} crashed: ${error}`));
@@ -211,7 +224,7 @@ export class SimulatedAgent {
       this.#work = undefined;
       this.#completed += 1;
       const ticks = this.#tick - work.startedTick;
-      channels.agent.log('stdout', `${work.taskId}: done in ${ticks} ticks`);
+      this.#log('stdout', `${work.taskId}: done in ${ticks} ticks`);
       this.#fire(
         channels.tasks.complete(work.taskId, { ticks, summary: `${work.taskId} by ${this.id}` }),
       );
@@ -220,7 +233,7 @@ export class SimulatedAgent {
     }
     const step =
       STEPS[Math.min(STEPS.length - 1, Math.floor((work.percent / 100) * STEPS.length))]!;
-    if (random() < 0.5) channels.agent.log('stdout', `${work.taskId}: ${step} (${work.percent}%)`);
+    if (random() < 0.5) this.#log('stdout', `${work.taskId}: ${step} (${work.percent}%)`);
     this.#fire(channels.tasks.progress(work.taskId, work.percent, step));
   }
 
@@ -233,7 +246,7 @@ export class SimulatedAgent {
       return;
     }
     this.#work = { taskId: assignment.taskId, percent: 0, startedTick: this.#tick };
-    channels.agent.log('stdout', `picked up ${assignment.taskId}`);
+    this.#log('stdout', `picked up ${assignment.taskId}`);
     this.#fire(this.#setStatus('busy', `working on ${assignment.taskId}`));
     this.#fire(channels.tasks.progress(assignment.taskId, 0, 'accepted'));
   }
@@ -258,9 +271,27 @@ export class SimulatedAgent {
           : Math.floor(this.#options.random() * choices.length);
       const choice = choices[Math.min(index, choices.length - 1)];
       if (choice === undefined) continue;
-      channels.agent.log('stdout', `voted ${choice} on ${proposal.proposalId}`);
+      this.#log('stdout', `voted ${choice} on ${proposal.proposalId}`);
       this.#fire(channels.swarm.vote(proposal.proposalId, choice));
     }
+  }
+
+  /** Logs a line through the agent's log stream, and keeps it for `tail logs`. */
+  #log(stream: 'stdout' | 'stderr', text: string): void {
+    const time = new Date().toISOString().slice(11, 19);
+    this.#logs.push(`${time} ${stream === 'stderr' ? 'ERR ' : ''}${text}`);
+    this.#channels?.agent.log(stream, text);
+  }
+
+  /** The lines of the `status` command. */
+  #describe(): string[] {
+    return [
+      `agent:     ${this.id}`,
+      `status:    ${this.#status}`,
+      `task:      ${this.#work ? `${this.#work.taskId} (${this.#work.percent}%)` : 'none'}`,
+      `uptime:    ${Math.round((Date.now() - this.#startedAt) / 1000)} s`,
+      `completed: ${this.#completed}, failed: ${this.#failed}`,
+    ];
   }
 
   /** The new status holds at once; the returned promise is its publish. */

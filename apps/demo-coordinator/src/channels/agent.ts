@@ -18,6 +18,7 @@ export function agentPort(
     metrics: (metrics) => channel.reportMetrics({ agentId, metrics }),
     log: (stream, text) => logs.write(text, stream),
     flush: () => logs.flush(),
+    serveCommands: (executor) => channel.serveCommands(agentId, executor),
     close() {
       // Closing races the disconnect that follows; what is lost then is lost anyway.
       logs.close().catch(() => {});

@@ -1,3 +1,4 @@
+import type { CommandExecutor, CommandService } from '@switchboard/channels-agent';
 /**
  * What the simulation needs from the three channels, in its own words. The agents and
  * the coordinator talk only to these interfaces; `channels/index.ts` binds them to the
@@ -22,6 +23,8 @@ export interface AgentPort {
   log(stream: 'stdout' | 'stderr', text: string): void;
   /** Sends the queued log lines now. */
   flush(): Promise<void>;
+  /** Serves `agent.<id>.exec` and `agent.<id>.interrupt` with `executor`. */
+  serveCommands(executor: CommandExecutor): CommandService;
   close(): void;
 }
 

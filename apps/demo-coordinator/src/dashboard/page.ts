@@ -42,6 +42,7 @@ export function dashboardHtml(title = 'Switchboard demo'): string {
       <tbody id="tasks"></tbody>
     </table>
   </section>
+  <section id="terminal" class="panel terminal-panel"></section>
   <section class="panel stream-panel">
     <h2>Event stream</h2>
     <input id="stream-filter" type="search" placeholder="filter by topic, e.g. task. or .status" autocomplete="off">
@@ -135,6 +136,10 @@ p { margin: 4px 0; }
 .tally-count { text-align: right; }
 
 .stream-panel, .kpi-panel { grid-column: 1 / -1; }
+.terminal-panel { grid-column: 1 / -1; }
+.term-controls { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
+.term-output { background: #0b0f14; color: #d7e0ea; font: 12px/1.4 ui-monospace, monospace; padding: 8px; border-radius: 6px; height: 220px; overflow: auto; white-space: pre-wrap; margin: 0; }
+.term-err { color: #ff8f8f; }
 #stream-filter { width: 100%; padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; font: inherit; margin-bottom: 8px; }
 .stream { list-style: none; margin: 0; padding: 0; max-height: 340px; overflow: auto; font-size: 12px; }
 .stream li { display: grid; grid-template-columns: 70px minmax(180px, 260px) 1fr auto; gap: 10px; padding: 2px 4px; border-bottom: 1px solid #f0f2f5; }

@@ -1,4 +1,5 @@
 import type { TargetId } from '../targets.ts';
+import type { AgentMode } from './agents.ts';
 
 export interface SubscriberConfig {
   name: string;
@@ -10,6 +11,10 @@ export interface SubscriberConfig {
   progressMs: number;
   /** Connections opened at once. */
   concurrency: number;
+  /** Subscribe to this instead of the bench pattern (many-publishers: every agent topic). */
+  pattern?: string;
+  /** The first subscriber parses every message and checks the payload sequence (default on). */
+  sample?: boolean;
 }
 
 export interface SubscriberProgress {
@@ -120,6 +125,19 @@ export interface PublisherTotals {
   firstError?: string;
 }
 
+export interface FloodArgs {
+  durationMs: number;
+  /** Publish while the socket buffers less than this, then wait for it to drain. */
+  maxBufferedBytes: number;
+  /** After the flood, how long to wait for the last acks. */
+  settleMs: number;
+}
+
+export interface FloodResult extends PublisherTotals {
+  /** From the first publish to the end of the flood. */
+  seconds: number;
+}
+
 export type PublisherCommands = {
   connect: { args: { port: number }; result: null };
   /**
@@ -130,8 +148,29 @@ export type PublisherCommands = {
   /** Ends the closed loop, or a `paced` run early (which then resolves with what it sent). */
   stop: { args: null; result: PublisherTotals };
   paced: { args: PacedArgs; result: PacedResult };
+  /** Publishes as fast as the socket takes them for `durationMs`, then waits for the acks. */
+  flood: { args: FloodArgs; result: FloodResult };
   mark: { args: null; result: LoadMark };
   totals: { args: null; result: PublisherTotals };
+};
+
+export interface ProbeConfig {
+  name: string;
+}
+
+export interface ProbeResult {
+  sent: number;
+  answered: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+}
+
+export type ProbeCommands = {
+  /** Opens one Switchboard connection (hello, welcome) to the server on `port`. */
+  connect: { args: { port: number }; result: null };
+  /** Pings every `intervalMs` for `durationMs` and reports the round trips of the pongs. */
+  probe: { args: { durationMs: number; intervalMs: number }; result: ProbeResult };
 };
 
 /** A real `@switchboard/client` WSClient that is cut off and resumes (replay scenario). */
@@ -194,4 +233,50 @@ export type ReplayClientCommands = {
     };
     result: ReplayRound;
   };
+};
+
+/** A load process of the many-publishers scenario: `count` agents from index `first`. */
+export interface AgentsConfig {
+  name: string;
+  mode: AgentMode;
+  first: number;
+  count: number;
+  concurrency: number;
+  /** All agents of the run, over every process. */
+  publishers: number;
+  /**
+   * Publishes not yet at the slowest wildcard subscriber, over all agents; this process holds
+   * its share (count / publishers) of it, estimated from the relayed `wildcard` minimum.
+   */
+  budget: number;
+}
+
+export interface AgentsMark extends LoadMark {
+  /** `total` is publishes sent; these are acks and own-topic echoes received so far. */
+  acked: number;
+  echoes: number;
+}
+
+export interface AgentsTotals {
+  sent: number;
+  acked: number;
+  echoes: number;
+  errors: number;
+  firstError?: string;
+}
+
+export type AgentsCommands = {
+  connect: { args: { port: number }; result: { connected: number; ms: number } };
+  /**
+   * Closed loop per agent: with acks, the next publish leaves when the previous one's ack
+   * arrives; without, up to `window` publishes whose echo has not come back are in flight.
+   */
+  start: { args: { window: number }; result: null };
+  stop: { args: null; result: AgentsTotals };
+  totals: { args: null; result: AgentsTotals };
+  mark: { args: null; result: AgentsMark };
+  /** Starts recording ack latency (acks off: publish-to-own-echo latency) afresh. */
+  arm: { args: null; result: null };
+  /** The recorded latencies, µs. */
+  latency: { args: null; result: { samples: Int32Array } };
 };

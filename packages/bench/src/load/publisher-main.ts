@@ -10,7 +10,13 @@
 import { createHistogram } from 'node:perf_hooks';
 import { nowUs } from '../clock.ts';
 import { childConfig, cpuMicros, emit, serve } from '../process/child-runtime.ts';
-import type { PacedResult, PublisherCommands, PublisherConfig } from './commands.ts';
+import type {
+  FloodArgs,
+  FloodResult,
+  PacedResult,
+  PublisherCommands,
+  PublisherConfig,
+} from './commands.ts';
 import { connectPublisher, type LoadPublisher } from './publishers.ts';
 
 const config = childConfig<PublisherConfig>();
@@ -60,6 +66,27 @@ function paced(t0Us: number, intervalUs: number, count: number): Promise<PacedRe
   });
 }
 
+/** Writes publishes whenever the socket has room, for `durationMs`; then waits for acks. */
+async function flood({ durationMs, maxBufferedBytes, settleMs }: FloodArgs): Promise<FloodResult> {
+  const target = publisher!;
+  const started = performance.now();
+  const end = started + durationMs;
+  while (performance.now() < end) {
+    const now = nowUs();
+    while (target.buffered() < maxBufferedBytes) target.publish(sequence++, now);
+    // Let the socket drain and the acks in.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const deadline = performance.now() + settleMs;
+  while (performance.now() < deadline) {
+    const totals = target.totals();
+    if (totals.acked + totals.errors >= totals.sent) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { ...target.totals(), seconds };
+}
+
 serve<PublisherCommands>(
   {
     connect: async ({ port }) => {
@@ -80,6 +107,7 @@ serve<PublisherCommands>(
       return publisher!.totals();
     },
     paced: ({ t0Us, intervalUs, count }) => paced(t0Us, intervalUs, count),
+    flood,
     mark: () => ({ hrUs: nowUs(), cpuUs: cpuMicros(), total: sequence }),
     totals: () => publisher!.totals(),
   },

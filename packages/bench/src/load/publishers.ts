@@ -3,12 +3,16 @@ import { io } from 'socket.io-client';
 import { payloadObject, payloadText } from '../payload.ts';
 import { BENCH_TOPICS, PUB_PATH, type TargetId } from '../targets.ts';
 import type { PublisherTotals } from './commands.ts';
+import { pubCommand } from './nats-protocol.ts';
+import { NatsWsConnection } from './nats-ws.ts';
 import { RawWebSocket } from './raw-ws.ts';
 
 /** Sends publish number `sequence`, stamped with `scheduledUs`, to the server under test. */
 export interface LoadPublisher {
   publish(sequence: number, scheduledUs: number): void;
   totals(): PublisherTotals;
+  /** Bytes written but not yet handed to the kernel (for a flood that writes while it can). */
+  buffered(): number;
 }
 
 async function baselinePublisher(port: number): Promise<LoadPublisher> {
@@ -20,6 +24,7 @@ async function baselinePublisher(port: number): Promise<LoadPublisher> {
       sent += 1;
     },
     totals: () => ({ sent, acked: 0, errors: 0 }),
+    buffered: () => ws.socket.writableLength,
   };
 }
 
@@ -69,6 +74,7 @@ async function switchboardPublisher(port: number): Promise<LoadPublisher> {
       sent += 1;
     },
     totals: () => ({ sent, acked, errors, ...(firstError ? { firstError } : {}) }),
+    buffered: () => ws.socket.writableLength,
   };
 }
 
@@ -90,6 +96,27 @@ async function socketIoPublisher(port: number): Promise<LoadPublisher> {
       sent += 1;
     },
     totals: () => ({ sent, acked: 0, errors: 0 }),
+    buffered: () => 0,
+  };
+}
+
+/** Core NATS PUBs over the raw WebSocket client (no acks: core NATS has none). */
+async function natsPublisher(port: number): Promise<LoadPublisher> {
+  const conn = await NatsWsConnection.connect(port);
+  let sent = 0;
+  return {
+    publish: (sequence, scheduledUs) => {
+      const topic = BENCH_TOPICS[sequence % BENCH_TOPICS.length]!;
+      conn.send(pubCommand(topic, payloadText(sequence, scheduledUs)));
+      sent += 1;
+    },
+    totals: () => ({
+      sent,
+      acked: 0,
+      errors: conn.errors.length,
+      ...(conn.errors[0] ? { firstError: conn.errors[0] } : {}),
+    }),
+    buffered: () => conn.ws.socket.writableLength,
   };
 }
 
@@ -103,5 +130,7 @@ export function connectPublisher(target: TargetId, port: number): Promise<LoadPu
       return socketIoPublisher(port);
     case 'switchboard':
       return switchboardPublisher(port);
+    case 'nats':
+      return natsPublisher(port);
   }
 }

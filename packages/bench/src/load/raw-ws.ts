@@ -24,6 +24,11 @@ export interface RawConnectOptions {
   path?: string;
   protocol?: string;
   timeoutMs?: number;
+  /**
+   * Installed before the upgrade completes, for protocols whose server speaks first (NATS's
+   * INFO may arrive in the same read as the 101 response).
+   */
+  onMessage?: MessageHandler;
 }
 
 /**
@@ -100,6 +105,7 @@ export class RawWebSocket {
         },
       });
       client = new RawWebSocket(socket);
+      if (options.onMessage) client.onMessage = options.onMessage;
       socket.once('error', fail);
       socket.once('connect', () => {
         socket.write(

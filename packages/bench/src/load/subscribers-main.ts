@@ -48,8 +48,9 @@ async function connectAll(port: number): Promise<{ connected: number; ms: number
         port,
         recorder,
         // The first subscriber of each process parses and checks everything it gets.
-        sampled: index === 0 || (useWitness && index === 1),
+        sampled: config.sample !== false && (index === 0 || (useWitness && index === 1)),
         label: `${config.name}#${index}`,
+        ...(config.pattern ? { pattern: config.pattern } : {}),
       });
       subscribers.push(sub);
     }

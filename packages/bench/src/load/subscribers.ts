@@ -3,7 +3,8 @@ import { CURRENT_PROTOCOL_VERSION, parseServerFrame, subprotocolFor } from '@swi
 import { io } from 'socket.io-client';
 import { nowUs } from '../clock.ts';
 import { type Payload, readScheduledUs } from '../payload.ts';
-import { BENCH_PATTERN, SUB_PATH, type TargetId } from '../targets.ts';
+import { BENCH_PATTERN, NATS_BENCH_SUBJECT, SUB_PATH, type TargetId } from '../targets.ts';
+import { NatsWsConnection } from './nats-ws.ts';
 import { RawWebSocket } from './raw-ws.ts';
 import { Samples } from './samples.ts';
 
@@ -82,6 +83,8 @@ export interface SubscriberFactoryOptions {
   /** Parse and check every message of this subscriber in full. */
   sampled: boolean;
   label: string;
+  /** What to subscribe to instead of the bench pattern (Switchboard and NATS subscribers). */
+  pattern?: string;
 }
 
 function rawSubscriber(ws: RawWebSocket): LoadSubscriber {
@@ -150,7 +153,9 @@ async function switchboardSubscriber(options: SubscriberFactoryOptions): Promise
       }
     };
     ws.send(JSON.stringify({ type: 'hello', versions: [CURRENT_PROTOCOL_VERSION] }));
-    ws.send(JSON.stringify({ type: 'subscribe', id: 's', topics: [BENCH_PATTERN] }));
+    ws.send(
+      JSON.stringify({ type: 'subscribe', id: 's', topics: [options.pattern ?? BENCH_PATTERN] }),
+    );
   });
   const check = options.sampled ? new SequenceCheck(recorder, options.label) : undefined;
   let sampledFrames = 0;
@@ -181,9 +186,40 @@ async function switchboardSubscriber(options: SubscriberFactoryOptions): Promise
         }
       }
       const frame = JSON.parse(text) as { topic: string; data: Payload };
-      if (!frame.topic.startsWith('bench.'))
+      if (!frame.topic.startsWith(options.pattern ? '' : 'bench.'))
         recorder.error(`${options.label}: topic ${frame.topic}`);
       check.see(frame.data.s);
+    }
+  };
+  return sub;
+}
+
+/**
+ * A NATS subscriber over the raw WebSocket client: CONNECT, `SUB bench.>`, a PING round trip
+ * (the subscription is then in place), then every MSG is counted from its control line.
+ */
+async function natsSubscriber(options: SubscriberFactoryOptions): Promise<LoadSubscriber> {
+  const { recorder } = options;
+  const conn = await NatsWsConnection.connect(options.port);
+  conn.subscribe(options.pattern ?? NATS_BENCH_SUBJECT, 1);
+  await conn.flush();
+  const sub = rawSubscriber(conn.ws);
+  const check = options.sampled ? new SequenceCheck(recorder, options.label) : undefined;
+  conn.ws.onChunk = () => {
+    if (recorder.recording) recorder.chunkUs = nowUs();
+  };
+  conn.reader.onMsg = (_sid, buf, start, end) => {
+    sub.count += 1;
+    if (recorder.recording) {
+      const t = readScheduledUs(buf, start, end);
+      if (t >= recorder.measureFromUs) recorder.samples.push(recorder.chunkUs - t);
+    }
+    if (check) {
+      try {
+        check.see((JSON.parse(buf.toString('utf8', start, end)) as Payload).s);
+      } catch (error) {
+        recorder.error(`${options.label}: unparsable message (${String(error)})`);
+      }
     }
   };
   return sub;
@@ -285,5 +321,7 @@ export function subscriberFactory(
       return socketIoSubscriber;
     case 'switchboard':
       return switchboardSubscriber;
+    case 'nats':
+      return natsSubscriber;
   }
 }

@@ -6,6 +6,7 @@ import { placementOf } from '../process/cores.ts';
 import type { Scenario } from '../registry.ts';
 import { integer, percent, ratio } from '../report/format.ts';
 import type { Check, ScenarioReport, Table } from '../report/model.ts';
+import { withoutMissingNats } from '../server/nats-binary.ts';
 import { TARGET_DESCRIPTION, TARGET_LABEL, type TargetId } from '../targets.ts';
 import { type Marks, Topology } from '../topology.ts';
 
@@ -193,8 +194,9 @@ export const fanOutScenario: Scenario = {
   async run(ctx: BenchContext): Promise<ScenarioReport> {
     const runs: FanOutRun[] = [];
     const failures: string[] = [];
+    const usable = withoutMissingNats(ctx.config.fanOut.targets, (line) => ctx.progress(line));
     for (const subscribers of ctx.config.fanOut.subscribers) {
-      for (const target of ctx.config.fanOut.targets) {
+      for (const target of usable.targets) {
         try {
           const run = await measureFanOut(ctx, target, subscribers);
           runs.push(run);
@@ -224,6 +226,7 @@ export const fanOutScenario: Scenario = {
         'vs B0',
         'vs B2',
         'vs Socket.IO',
+        'vs NATS',
         'load CPU',
         'other processes (server core / load core)',
         'checked',
@@ -237,6 +240,7 @@ export const fanOutScenario: Scenario = {
         ratio(run.perServerCpuSec, figure('b0', run.subscribers)),
         ratio(run.perServerCpuSec, figure('b2', run.subscribers)),
         ratio(run.perServerCpuSec, figure('socketio', run.subscribers)),
+        ratio(run.perServerCpuSec, figure('nats', run.subscribers)),
         percent(run.loadCpu),
         `${percent(run.serverCoreOther)} / ${percent(run.loadCoreOther)}`,
         run.verified ? `ok (${integer(run.sampled)} parsed)` : `NO: ${run.problems[0]}`,
@@ -246,6 +250,8 @@ export const fanOutScenario: Scenario = {
         'load CPU: all subscriber processes and the publisher, which share the load core; near 100% means the load side, not the server, set the pace.',
         'other processes: share of each core used by processes outside the benchmark during the window (/proc/stat); more than a few percent means the machine was not quiet and wall-clock figures suffer.',
         'checked: after the window the publisher stops and every subscriber must reach exactly the number of publishes; one subscriber per process parses every message and checks the sequence; for Switchboard one subscriber is a real WSClient checking sequence numbers and offsets.',
+        'NATS: nats-server (Go) on the server core with a WebSocket listener; its CPU and RSS come from /proc/<pid> (10 ms resolution), subscribers SUB bench.>, the publisher sends core PUBs (no acks).',
+        ...usable.notes,
         ...failures.map((f) => `FAILED ${f}`),
       ],
     };
@@ -257,6 +263,7 @@ export const fanOutScenario: Scenario = {
       const b0 = figure('b0', subscribers);
       const b2 = figure('b2', subscribers);
       const sio = figure('socketio', subscribers);
+      const nats = figure('nats', subscribers);
       const okRun = (target: TargetId) =>
         runs.find((r) => r.target === target && r.subscribers === subscribers)?.verified === true;
       checks.push({
@@ -268,6 +275,18 @@ export const fanOutScenario: Scenario = {
             : `${ratio(sb, b2)} B2 (${integer(sb)} vs ${integer(b2)})${okRun('switchboard') ? '' : ', check failed'}`,
         pass:
           sb === undefined || b2 === undefined ? undefined : sb >= 0.5 * b2 && okRun('switchboard'),
+      });
+      checks.push({
+        name: `Switchboard fan-out vs NATS, ${tag} subscribers`,
+        requirement: '>= 1.2x NATS and >= 0.8x B2 per server CPU-s',
+        actual:
+          sb === undefined || nats === undefined || b2 === undefined
+            ? 'not measured'
+            : `${ratio(sb, nats)} NATS (${integer(nats)}), ${ratio(sb, b2)} B2`,
+        pass:
+          sb === undefined || nats === undefined || b2 === undefined
+            ? undefined
+            : sb >= 1.2 * nats && sb >= 0.8 * b2 && okRun('switchboard'),
       });
       checks.push({
         name: `B2 baseline, ${tag} subscribers`,

@@ -6,6 +6,7 @@ import { formatError } from '../log.ts';
 import type { Scenario } from '../registry.ts';
 import { integer, mb, ms, percent, ratio } from '../report/format.ts';
 import type { Check, ScenarioReport, Table } from '../report/model.ts';
+import { withoutMissingNats } from '../server/nats-binary.ts';
 import { TARGET_LABEL, type TargetId } from '../targets.ts';
 import { Topology } from '../topology.ts';
 import { cpuShares, fanOutKey, measureFanOut } from './fanout.ts';
@@ -177,11 +178,17 @@ export const latencyScenario: Scenario = {
       ['b0', 'light', light],
       // The floor: a frame made once and written to each socket, nothing else per publish.
       ['b1', 'light', light],
+      ['nats', 'light', light],
       ['switchboard', 'heavy', heavy],
     ];
+    const usable = withoutMissingNats(
+      plan.map(([target]) => target),
+      (line) => ctx.progress(line),
+    );
+    const planned = plan.filter(([target]) => usable.targets.includes(target));
     const runs: LatencyRun[] = [];
     const failures: string[] = [];
-    for (const [target, level, offered] of plan) {
+    for (const [target, level, offered] of planned) {
       try {
         runs.push(await measureLatency(ctx, target, level, offered));
       } catch (error) {
@@ -235,6 +242,8 @@ export const latencyScenario: Scenario = {
         'server CPU / publish: server CPU time per publish while publishing; one publish to every subscriber cannot be spread faster than this, so it is a floor under p50 to p99 when publishes are handled one per tick.',
         'B1 light is the floor for any server that writes each publish to each socket as it comes: one pre-made frame, one socket write per subscriber, no routing, no queue.',
         'publisher lag: how late the publisher itself sent (shared load core); it is part of the measured latency. Load CPU near 100%, or other processes on either core, mean the figures say more about the machine than about the server.',
+        "NATS: core NATS (no acks), subscribers SUB bench.>; server CPU and RSS are nats-server's, from /proc.",
+        ...usable.notes,
         ...failures.map((f) => `FAILED ${f}`),
       ],
     };
@@ -244,7 +253,17 @@ export const latencyScenario: Scenario = {
     const floor = (pick: (run: LatencyRun) => number) =>
       b1Light ? ` (B1, the write-only floor: ${ms(pick(b1Light))} ms)` : '';
     const sbHeavy = find('switchboard', 'heavy');
+    const natsLight = find('nats', 'light');
     const checks: Check[] = [
+      {
+        name: `Switchboard light load p99 vs NATS, ${subs} subscribers`,
+        requirement: "<= NATS's",
+        actual:
+          sbLight && natsLight
+            ? `${ms(sbLight.p99Us)} ms vs NATS ${ms(natsLight.p99Us)} ms`
+            : 'not measured',
+        pass: sbLight && natsLight ? sbLight.p99Us <= natsLight.p99Us : undefined,
+      },
       {
         name: `Switchboard light load p99, ${subs} subscribers`,
         requirement: '< 5 ms',

@@ -4,6 +4,7 @@ import type { Scenario } from '../registry.ts';
 import { bytes, mb, ratio } from '../report/format.ts';
 import type { Check, ScenarioReport, Table } from '../report/model.ts';
 import type { ServerMemory } from '../server/commands.ts';
+import { withoutMissingNats } from '../server/nats-binary.ts';
 import { TARGET_LABEL, type TargetId } from '../targets.ts';
 import { Topology } from '../topology.ts';
 
@@ -65,7 +66,8 @@ export const memoryScenario: Scenario = {
     const { memory } = ctx.config;
     const runs: MemoryRun[] = [];
     const failures: string[] = [];
-    for (const target of memory.targets) {
+    const usable = withoutMissingNats(memory.targets, (line) => ctx.progress(line));
+    for (const target of usable.targets) {
       try {
         runs.push(await measureMemory(ctx, target, memory.connections));
       } catch (error) {
@@ -77,6 +79,7 @@ export const memoryScenario: Scenario = {
     const b0 = find('b0');
     const sio = find('socketio');
     const sb = find('switchboard');
+    const nats = find('nats');
     const table: Table = {
       title: `Memory per idle connection (${memory.connections.toLocaleString()} connections, server process)`,
       columns: [
@@ -85,6 +88,7 @@ export const memoryScenario: Scenario = {
         'RSS / connection',
         'heap vs B0',
         'RSS vs Socket.IO',
+        'RSS vs NATS',
         'heap before -> after',
         'RSS before -> after',
       ],
@@ -94,11 +98,14 @@ export const memoryScenario: Scenario = {
         bytes(run.rssPerConnection),
         ratio(run.heapPerConnection, b0?.heapPerConnection),
         ratio(run.rssPerConnection, sio?.rssPerConnection),
+        ratio(run.rssPerConnection, nats?.rssPerConnection),
         `${mb(run.before.heapUsed)} -> ${mb(run.after.heapUsed)}`,
         `${mb(run.before.rss)} -> ${mb(run.after.rss)}`,
       ]),
       notes: [
         `Readings after global.gc() (server runs with --expose-gc), ${memory.warmupConnections} warm-up connections open in both; B0 is the raw ws server holding its sockets in an array.`,
+        'NATS: nats-server (Go) RSS from /proc/<pid>/status without a forced GC (Go cannot be told to collect from outside); it has no V8 heap. Its connections CONNECT and SUB bench.>.',
+        ...usable.notes,
         ...failures.map((f) => `FAILED ${f}`),
       ],
     };
@@ -120,6 +127,15 @@ export const memoryScenario: Scenario = {
             ? `${bytes(sb.rssPerConnection)} vs Socket.IO ${bytes(sio.rssPerConnection)} (${ratio(sb.rssPerConnection, sio.rssPerConnection)})`
             : 'not measured',
         pass: sb && sio ? sb.rssPerConnection <= 0.5 * sio.rssPerConnection : undefined,
+      },
+      {
+        name: 'Switchboard RSS per idle connection beside NATS',
+        requirement: 'reported beside NATS',
+        actual:
+          sb && nats
+            ? `${bytes(sb.rssPerConnection)} vs NATS ${bytes(nats.rssPerConnection)} (${ratio(sb.rssPerConnection, nats.rssPerConnection)})`
+            : 'not measured',
+        pass: undefined,
       },
     ];
     return { tables: [table], checks, data: { runs, failures, config: memory } };

@@ -96,9 +96,19 @@ export interface SwitchboardControl {
   queues(): QueueReport;
 }
 
+/** A server under test that is another program (nats-server), started by the server child. */
+export interface ExternalProcess {
+  pid: number;
+  /** User + system CPU time of all its threads, µs (/proc, 10 ms resolution). */
+  cpuUs(): number;
+  rss(): number;
+}
+
 /** One server under test, inside the server child process. */
 export interface BenchServer {
   readonly port: number;
+  /** Set when the server is another process: its CPU and RSS are reported instead of ours. */
+  readonly process?: ExternalProcess;
   counters(): Record<string, number>;
   /** Switchboard only. */
   control?: SwitchboardControl;

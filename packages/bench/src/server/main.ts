@@ -13,6 +13,7 @@ import type {
   ServerConfig,
   SwitchboardControl,
 } from './commands.ts';
+import { startNats } from './nats.ts';
 import { startSocketIo } from './socketio.ts';
 import { startSwitchboard } from './switchboard.ts';
 
@@ -28,6 +29,8 @@ async function start(): Promise<BenchServer> {
       return startSocketIo();
     case 'switchboard':
       return startSwitchboard(config.switchboard);
+    case 'nats':
+      return startNats();
   }
 }
 
@@ -41,6 +44,17 @@ function control(): SwitchboardControl {
 
 serve<ServerCommands>({
   mark: () => {
+    const external = server.process;
+    if (external) {
+      // The server is nats-server: its CPU and RSS; it has no V8 heap.
+      return {
+        hrUs: nowUs(),
+        cpuUs: external.cpuUs(),
+        rss: external.rss(),
+        heapUsed: Number.NaN,
+        counters: server.counters(),
+      };
+    }
     const memory = process.memoryUsage();
     return {
       hrUs: nowUs(),
@@ -53,6 +67,19 @@ serve<ServerCommands>({
   memory: async () => {
     // Let sockets settle (pending handshakes, timers) before collecting.
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const external = server.process;
+    if (external) {
+      // Go's runtime cannot be told to collect from outside; RSS as it stands.
+      const rss = external.rss();
+      return {
+        heapUsed: Number.NaN,
+        heapTotal: Number.NaN,
+        rss,
+        external: Number.NaN,
+        arrayBuffers: Number.NaN,
+        gcForced: false,
+      };
+    }
     const gcForced = collectGarbage();
     await new Promise((resolve) => setImmediate(resolve));
     collectGarbage();

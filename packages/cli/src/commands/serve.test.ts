@@ -57,6 +57,25 @@ describe('switchboard serve: where the config comes from', () => {
     expect(config.auth.tokens).toEqual([{ id: 'ops', token: '***' }]);
   });
 
+  it('blanks the JWT secret and the Redis password in --print-config', async () => {
+    const result = await runCli(['serve', '--print-config', '--metrics'], {
+      env: {
+        SWITCHBOARD_JWT_SECRET: 'jwt-secret-jwt-secret-jwt-secret-1',
+        SWITCHBOARD_ENGINE: 'redis',
+        SWITCHBOARD_ENGINE_URL: 'redis://user:redis-pass@127.0.0.1:6379/0',
+      },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const config = JSON.parse(result.stdout);
+    expect(config).toMatchObject({
+      auth: { jwt: { secret: '***' } },
+      engine: { type: 'redis', url: 'redis://user:***@127.0.0.1:6379/0', keyPrefix: 'switchboard' },
+      metrics: true,
+      log: { level: 'info' },
+    });
+    expect(result.stdout).not.toContain('redis-pass');
+  });
+
   it('listens where the variables say over the file, and the flags over the variables', async () => {
     const port = await busyPort();
     const file = configFile({ port, name: 'from-file' });
@@ -95,13 +114,16 @@ describe('switchboard serve: where the config comes from', () => {
     );
   });
 
-  it('exits 2 on keys this build cannot honour instead of ignoring them', async () => {
-    const file = configFile({ engine: { type: 'redis', url: 'redis://127.0.0.1:6379' } });
+  it('exits 2 on a JWT config it cannot honour instead of starting without the check', async () => {
+    const file = configFile({ auth: { jwt: { secret: 'x'.repeat(32), jwksUrl: 'https://k/' } } });
     await expectExit(
       ['serve', '--config', file],
       2,
-      "engine type 'redis' needs @switchboard/redis",
+      'config.auth.jwt: needs exactly one of secret, publicKey and jwksUrl, got secret and jwksUrl',
     );
+    await expectExit(['serve', '--port', '0'], 2, /config\.auth\.jwt: .*"secret".*32 bytes/, {
+      env: { SWITCHBOARD_JWT_SECRET: 'too-short' },
+    });
   });
 
   it('exits 2 when anonymous clients would be let in beyond loopback', async () => {

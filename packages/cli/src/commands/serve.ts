@@ -1,3 +1,4 @@
+import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import { type Command, Option } from 'commander';
 import { createHub } from '../config/hub.ts';
 import { camel, loadConfig } from '../config/load.ts';
@@ -21,12 +22,25 @@ function redacted(config: HubConfig): HubConfig {
   if (copy.auth.jwt?.secret) copy.auth.jwt.secret = '***';
   if (copy.tls?.passphrase) copy.tls.passphrase = '***';
   if (copy.admin.token) copy.admin.token = '***';
+  if (copy.engine.type === 'redis') copy.engine.url = redactedUrl(copy.engine.url);
   return copy;
+}
+
+/** A redis:// URL without its password. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url;
+  }
 }
 
 function authSummary(config: HubConfig): string {
   const tokens = config.auth.tokens?.length;
   if (tokens) return `auth: ${tokens} static token(s); clients without one are refused`;
+  if (config.auth.jwt) return 'auth: JWT; clients without a valid token are refused';
   return config.auth.allowAnonymous
     ? 'auth: none, anonymous clients allowed (allowAnonymous)'
     : 'auth: none, anonymous clients on loopback only';
@@ -83,6 +97,16 @@ async function serve(flags: ServeFlags): Promise<void> {
     life.dispose();
     const { code, message } = error as NodeJS.ErrnoException;
     if (error instanceof TypeError) throw new CliError(`config: ${message}`, ExitCode.USAGE);
+    if (error instanceof SwitchboardError && error.code === ErrorCode.NOT_CONNECTED) {
+      // The engine opens before the hub listens: a Redis that does not answer ends here.
+      throw new CliError(
+        `cannot open the ${config.engine.type} engine: ${message}`,
+        ExitCode.UNREACHABLE,
+        {
+          cause: error,
+        },
+      );
+    }
     throw new CliError(
       `cannot listen on ${config.host}:${config.port}: ${code ?? ''} ${message}`.replace(
         / {2}/,
@@ -95,6 +119,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   out.line(`switchboard listening on ${urls.url}`);
   out.line(`health and stats: ${urls.health} and /stats`);
   if (urls.admin) out.line(`admin page: ${urls.admin} (asks for the admin token)`);
+  if (config.metrics) out.line(`metrics: ${urls.health.replace(/\/health$/, '/metrics')}`);
+  if (config.engine.type === 'redis') out.note(`engine: redis, log "${config.engine.keyPrefix}"`);
   out.note(authSummary(config));
   await life.stopped;
   out.note(`draining ${hub.server.getConnectedClients().length} connection(s)...`);

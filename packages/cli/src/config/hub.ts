@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { type Authenticate, type Principal, WSRouter, WSServer } from '@switchboard/server';
+import { RedisEngine } from '@switchboard/redis';
+import {
+  type Authenticate,
+  jwtAuthenticator,
+  type Principal,
+  WSRouter,
+  type WSRouterOptions,
+  WSServer,
+} from '@switchboard/server';
+import { type Logger, pino } from 'pino';
 import { ADMIN_PRINCIPAL, AdminAccess } from '../admin/admin-access.ts';
 import { ADMIN_PATH } from '../admin/admin-page.ts';
 import { createAdminRoutes } from '../admin/admin-routes.ts';
@@ -22,21 +31,29 @@ export interface Hub {
 }
 
 /**
- * Keys the schema has a place for but this build cannot honour. They are refused, never
- * ignored: a hub started without the JWT check or the shared engine someone configured
- * would be a silent security or durability hole.
+ * Combinations the schema cannot refuse by itself. Refused, never resolved by a silent
+ * choice: a hub that dropped the credential check someone configured is a security hole.
  */
-function refuseUnwired(config: HubConfig): void {
+function refuseConflicts(config: HubConfig): void {
   const problems: string[] = [];
-  if (config.engine.type !== 'memory') {
+  const { jwt } = config.auth;
+  if (config.auth.tokens !== undefined && jwt !== undefined) {
     problems.push(
-      `config.engine.type: engine type '${config.engine.type}' needs @switchboard/redis, which is not available in this build; use "memory"`,
+      'config.auth.jwt: conflicts with auth.tokens (a hub checks one kind of credential); drop one of them',
     );
   }
-  if (config.auth.jwt !== undefined) {
+  if (jwt !== undefined && config.auth.allowAnonymous) {
     problems.push(
-      "config.auth.jwt: JWT authentication needs the hub's JWT support, which is not available in this build; use auth.tokens",
+      'config.auth.allowAnonymous: conflicts with auth.jwt (a hub with JWT asks every client for one); drop one of them',
     );
+  }
+  if (jwt !== undefined) {
+    const keys = (['secret', 'publicKey', 'jwksUrl'] as const).filter((k) => jwt[k] !== undefined);
+    if (keys.length !== 1) {
+      problems.push(
+        `config.auth.jwt: needs exactly one of secret, publicKey and jwksUrl${keys.length > 1 ? `, got ${keys.join(' and ')}` : ''}`,
+      );
+    }
   }
   if (config.auth.tokens !== undefined && config.auth.allowAnonymous) {
     problems.push(
@@ -65,18 +82,77 @@ function refuseUnwired(config: HubConfig): void {
  * `authenticate` over the static tokens. Tokens are looked up by their SHA-256, so the time
  * a lookup takes says nothing about how much of a guess matched.
  */
-function tokenAuthenticator(
-  tokens: NonNullable<HubConfig['auth']['tokens']>,
-  admin: AdminAccess | undefined,
-): Authenticate {
+function tokenAuthenticator(tokens: NonNullable<HubConfig['auth']['tokens']>): Authenticate {
   const digest = (token: string) => createHash('sha256').update(token).digest('base64');
   const principals = new Map<string, Principal>();
   for (const { token, ...principal } of tokens) principals.set(digest(token), principal);
   return (token) => {
-    // The admin page's connection: it may read anything and publish nothing.
-    if (admin?.matches(token)) return structuredClone(ADMIN_PRINCIPAL) as Principal;
     const principal = principals.get(digest(token));
     return principal === undefined ? false : { ...principal };
+  };
+}
+
+/**
+ * `authenticationOf`, and the admin token on top (the admin page's connection: it may read
+ * anything and publish nothing). Without tokens or JWT clients are anonymous, the page too.
+ */
+function authenticationWithAdmin(
+  auth: HubConfig['auth'],
+  admin: AdminAccess | undefined,
+): { authenticate?: Authenticate } {
+  const { authenticate } = authenticationOf(auth);
+  if (authenticate === undefined || admin === undefined)
+    return authenticate ? { authenticate } : {};
+  return {
+    authenticate: (token, metadata) =>
+      admin.matches(token)
+        ? (structuredClone(ADMIN_PRINCIPAL) as Principal)
+        : authenticate(token, metadata),
+  };
+}
+
+/** `authenticate` for the config's static tokens or JWT settings (none: anonymous). */
+function authenticationOf(auth: HubConfig['auth']): { authenticate?: Authenticate } {
+  if (auth.tokens) return { authenticate: tokenAuthenticator(auth.tokens) };
+  const { jwt } = auth;
+  if (jwt === undefined) return {};
+  const { publicKey, ...rest } = jwt;
+  try {
+    return {
+      authenticate: jwtAuthenticator({
+        ...rest,
+        // Inline PEM text, or the path of a PEM file (as tls.cert and tls.key).
+        ...(publicKey === undefined
+          ? {}
+          : {
+              publicKey: publicKey.startsWith('-----BEGIN')
+                ? publicKey
+                : readPem('auth.jwt.publicKey', publicKey),
+            }),
+      }),
+    };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // jwtAuthenticator's TypeError names the option (`jwtAuthenticator "secret" ...`).
+    throw new ConfigError([`config.auth.jwt: ${(error as Error).message}`]);
+  }
+}
+
+/** The engine the config names; the history bounds go to it (or to the default memory engine). */
+function engineOf(
+  engine: HubConfig['engine'],
+  history: HubConfig['history'],
+  logger: Logger,
+): Pick<WSRouterOptions, 'engine' | 'history'> {
+  if (engine.type === 'memory') return { history };
+  return {
+    engine: new RedisEngine({
+      url: engine.url,
+      keyPrefix: engine.keyPrefix,
+      ...history,
+      // Gaps, epoch changes, stalls and connection trouble, once per outage.
+      onError: (error) => logger.error({ event: 'engine-error', err: error }, 'engine error'),
+    }),
   };
 }
 
@@ -94,7 +170,7 @@ function hostForUrl(address: AddressInfo): string {
 
 /** Builds the WSServer and WSRouter a config describes (refusing what it cannot honour). */
 export function createHub(config: HubConfig): Hub {
-  refuseUnwired(config);
+  refuseConflicts(config);
   const { auth, limits, history, tls } = config;
   const https: HttpsServer | undefined = tls
     ? createHttpsServer({
@@ -107,13 +183,15 @@ export function createHub(config: HubConfig): Hub {
   const admin =
     config.admin.enabled && config.admin.token ? new AdminAccess(config.admin.token) : undefined;
   let adminRoutes: ReturnType<typeof createAdminRoutes> | undefined;
+  // JSON lines on stderr: stdout carries what the command prints (the URL it listens on).
+  const logger = pino({ name: config.name, level: config.log.level }, pino.destination(2));
   let server: WSServer;
   let router: WSRouter;
   try {
     server = new WSServer({
       ...(https ? { server: https } : { port: config.port, host: config.host }),
       ...(config.path ? { path: config.path } : {}),
-      ...(auth.tokens ? { authenticate: tokenAuthenticator(auth.tokens, admin) } : {}),
+      ...authenticationWithAdmin(auth, admin),
       allowAnonymous: auth.allowAnonymous,
       authTimeoutMs: auth.timeoutMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -126,6 +204,8 @@ export function createHub(config: HubConfig): Hub {
       ...(admin && !https
         ? { httpHandler: (request, response) => adminRoutes?.(request, response) ?? false }
         : {}),
+      metrics: config.metrics,
+      logger,
     });
     router = new WSRouter(server, {
       queueSize: limits.queueSize,
@@ -133,9 +213,10 @@ export function createHub(config: HubConfig): Hub {
       slowConsumerPolicy: limits.slowConsumerPolicy,
       maxReplay: limits.maxReplay,
       maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient,
-      history: { historySize: history.historySize, historyTtlMs: history.historyTtlMs },
+      ...engineOf(config.engine, history, logger),
     });
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     // The packages check every value again; their TypeError names the option.
     throw new ConfigError([`config: ${(error as Error).message}`]);
   }

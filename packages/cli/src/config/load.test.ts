@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RedisEngine } from '@switchboard/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHub } from './hub.ts';
 import { ConfigError, loadConfig } from './load.ts';
@@ -135,22 +136,113 @@ describe('loadConfig', () => {
   });
 });
 
-describe('createHub refuses what this build cannot honour', () => {
-  it('refuses a redis engine, naming the package it needs', () => {
+describe('createHub builds what the config names, refusing what it cannot honour', () => {
+  it('builds a redis engine with the history bounds, not opened until the hub starts', async () => {
     const { config } = loadConfig({
-      env: { SWITCHBOARD_ENGINE: 'redis', SWITCHBOARD_ENGINE_URL: 'redis://127.0.0.1:6379' },
-      flags: {},
+      env: {
+        SWITCHBOARD_ENGINE: 'redis',
+        SWITCHBOARD_ENGINE_URL: 'redis://127.0.0.1:1',
+        SWITCHBOARD_HISTORY_BYTES: '4096',
+      },
+      flags: { engineKeyPrefix: 'hub-a' },
     });
-    expect(problemsOf(() => createHub(config))).toEqual([
-      'config.engine.type: engine type \'redis\' needs @switchboard/redis, which is not available in this build; use "memory"',
+    expect(config.engine).toEqual({
+      type: 'redis',
+      url: 'redis://127.0.0.1:1',
+      keyPrefix: 'hub-a',
+    });
+    const hub = createHub(config);
+    expect(hub.router.engine).toBeInstanceOf(RedisEngine);
+    expect(hub.router.engine.stats).toBeTypeOf('function');
+    await hub.router.close();
+  });
+
+  it('refuses an engine URL that is not redis:// and names the field', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          env: { SWITCHBOARD_ENGINE: 'redis', SWITCHBOARD_ENGINE_URL: 'http://x' },
+          flags: {},
+        }),
+      ),
+    ).toEqual([
+      'config.engine.url: expected a redis:// or rediss:// URL (from SWITCHBOARD_ENGINE_URL)',
     ]);
   });
 
-  it('refuses JWT settings rather than starting a hub without the check', () => {
-    const { config } = loadConfig({ env: { SWITCHBOARD_JWT_SECRET: 'x'.repeat(32) }, flags: {} });
-    expect(problemsOf(() => createHub(config))[0]).toMatch(
-      /^config\.auth\.jwt: JWT authentication needs/,
+  it('builds a JWT check from the config and lists from variables', async () => {
+    const { config } = loadConfig({
+      env: {
+        SWITCHBOARD_JWT_SECRET: 'x'.repeat(32),
+        SWITCHBOARD_JWT_ALGORITHMS: 'HS256, HS512',
+        SWITCHBOARD_JWT_ISSUER: 'https://issuer.example',
+      },
+      flags: { jwtClockToleranceMs: '2000' },
+    });
+    expect(config.auth.jwt).toEqual({
+      secret: 'x'.repeat(32),
+      algorithms: ['HS256', 'HS512'],
+      issuer: 'https://issuer.example',
+      clockToleranceMs: 2000,
+    });
+    const hub = createHub(config);
+    await expect(hub.server.options.authenticate?.('not-a-jwt', {} as never)).rejects.toThrow(
+      /AUTHENTICATION_FAILED|malformed|Invalid/i,
     );
+    await hub.router.close();
+  });
+
+  it('refuses JWT settings it cannot use, naming the field', () => {
+    const load = (env: Record<string, string>) => loadConfig({ env, flags: {} }).config;
+    expect(problemsOf(() => createHub(load({ SWITCHBOARD_JWT_SECRET: 'short' })))[0]).toMatch(
+      /^config\.auth\.jwt: .*"secret".*32 bytes/,
+    );
+    expect(
+      problemsOf(() =>
+        createHub(
+          load({ SWITCHBOARD_JWT_SECRET: 'x'.repeat(32), SWITCHBOARD_JWT_JWKS_URL: 'https://k/' }),
+        ),
+      ),
+    ).toEqual([
+      'config.auth.jwt: needs exactly one of secret, publicKey and jwksUrl, got secret and jwksUrl',
+    ]);
+    expect(
+      problemsOf(() =>
+        createHub(load({ SWITCHBOARD_JWT_SECRET: 'x'.repeat(32), SWITCHBOARD_TOKENS: 'a:b' })),
+      ),
+    ).toEqual([
+      'config.auth.jwt: conflicts with auth.tokens (a hub checks one kind of credential); drop one of them',
+    ]);
+    expect(
+      problemsOf(() =>
+        loadConfig({ env: { SWITCHBOARD_JWT_CLOCK_TOLERANCE_MS: '-1' }, flags: {} }),
+      ),
+    ).toEqual([
+      'config.auth.jwt.clockToleranceMs: expected a whole number of milliseconds (from SWITCHBOARD_JWT_CLOCK_TOLERANCE_MS)',
+    ]);
+  });
+
+  it('reads a JWT public key from a file relative to the config file', () => {
+    const file = configFile({ auth: { jwt: { publicKey: 'keys/jwt.pem' } } });
+    expect(loadConfig({ file, env: {}, flags: {} }).config.auth.jwt?.publicKey).toBe(
+      join(dir, 'keys/jwt.pem'),
+    );
+  });
+
+  it('turns metrics on and sets the log level', async () => {
+    const { config } = loadConfig({
+      env: { SWITCHBOARD_METRICS: 'true' },
+      flags: { logLevel: 'silent' },
+    });
+    expect(config).toMatchObject({ metrics: true, log: { level: 'silent' } });
+    const hub = createHub(config);
+    expect(hub.server.metricsRegistry).toBeDefined();
+    await hub.router.close();
+    expect(
+      problemsOf(() => loadConfig({ env: { SWITCHBOARD_LOG_LEVEL: 'loud' }, flags: {} })),
+    ).toEqual([
+      'config.log.level: expected one of fatal, error, warn, info, debug, trace, silent (from SWITCHBOARD_LOG_LEVEL)',
+    ]);
   });
 
   it('refuses allowAnonymous next to tokens, and a token listed twice', () => {

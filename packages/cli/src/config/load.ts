@@ -91,6 +91,12 @@ function readConfigFile(file: string): Json {
       if (typeof tls[key] === 'string') tls[key] = resolve(dirname(file), tls[key] as string);
     }
   }
+  const jwt = (json.auth as Json | undefined)?.jwt as Json | undefined;
+  if (jwt && typeof jwt === 'object' && typeof jwt.publicKey === 'string') {
+    if (!jwt.publicKey.startsWith('-----BEGIN')) {
+      jwt.publicKey = resolve(dirname(file), jwt.publicKey);
+    }
+  }
   return json;
 }
 
@@ -111,6 +117,11 @@ function convert(setting: Setting, value: string | boolean): unknown {
       return resolve(value);
     case 'tokens':
       return parseTokens(setting, value);
+    case 'list':
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
     default:
       return value;
   }

@@ -1,4 +1,5 @@
 import { checkPattern } from '@switchboard/protocol';
+import { REDIS_ENGINE_DEFAULTS } from '@switchboard/redis';
 import { MEMORY_ENGINE_DEFAULTS } from '@switchboard/router';
 import { WS_ROUTER_DEFAULTS, WS_SERVER_DEFAULTS } from '@switchboard/server';
 import { z } from 'zod';
@@ -89,17 +90,47 @@ const TokenEntry = z
   })
   .meta({ id: 'TokenEntry', description: 'a static token and the principal it stands for' });
 
+const oneOrMore = (what: string) =>
+  z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+    error: `expected ${what} (a string or a list of strings)`,
+  });
+
 const Jwt = z
   .strictObject({
-    secret: z.string().min(1).optional().meta({ description: 'HS256 shared secret' }),
-    publicKey: z.string().min(1).optional().meta({ description: 'PEM public key' }),
-    jwksUrl: z.url().optional().meta({ description: 'URL of a JSON Web Key Set' }),
-    issuer: z.string().optional(),
-    audience: z.string().optional(),
-    algorithms: z.array(z.string()).optional(),
-    clockToleranceMs: z.int().min(0).optional(),
+    secret: z
+      .string({ error: 'expected the shared secret (a string of at least 32 bytes)' })
+      .min(1)
+      .optional()
+      .meta({ description: 'HMAC shared secret (HS256/384/512), at least 32 bytes' }),
+    publicKey: z
+      .string({ error: 'expected the path of a PEM public key' })
+      .min(1)
+      .optional()
+      .meta({ description: 'path of a PEM (SPKI) public key (RS*, PS*, ES*, EdDSA)' }),
+    jwksUrl: z
+      .url({ error: 'expected the URL of a JSON Web Key Set' })
+      .optional()
+      .meta({ description: 'URL of a JSON Web Key Set; keys picked by kid and alg' }),
+    issuer: oneOrMore('the accepted iss').optional().meta({ description: 'accepted iss' }),
+    audience: oneOrMore('the accepted aud').optional().meta({ description: 'accepted aud' }),
+    algorithms: z.array(z.string().min(1)).min(1).optional().meta({
+      description:
+        'accepted alg values (default HS256 with secret; RS256, PS256, ES256, ES384, EdDSA, Ed25519 with keys)',
+    }),
+    clockToleranceMs: z
+      .int({ error: 'expected a whole number of milliseconds' })
+      .min(0, { error: 'expected a whole number of milliseconds' })
+      .optional()
+      .meta({ description: 'clock skew allowed for exp, nbf and iat, in milliseconds (0)' }),
+    requireExpiry: z
+      .boolean({ error: 'expected true or false' })
+      .optional()
+      .meta({ description: 'refuse tokens without exp (true)' }),
   })
-  .meta({ description: 'JWT verification (not wired in this build: refused when present)' });
+  .meta({
+    description:
+      'JWT verification (jwtAuthenticator of @switchboard/server): exactly one of secret, publicKey, jwksUrl',
+  });
 
 const Auth = z.strictObject({
   tokens: z
@@ -153,6 +184,12 @@ const History = z.strictObject({
   historyTtlMs: milliseconds('age after which events leave history').default(
     MEMORY_ENGINE_DEFAULTS.historyTtlMs,
   ),
+  historyBytes: positiveInteger()
+    .default(MEMORY_ENGINE_DEFAULTS.historyBytes)
+    .meta({ description: 'bytes of history kept (the newest entry always stays)' }),
+  retainedBytes: positiveInteger()
+    .default(MEMORY_ENGINE_DEFAULTS.retainedBytes)
+    .meta({ description: 'bytes of last values kept for topics with no history left' }),
 });
 
 const Engine = z
@@ -162,12 +199,35 @@ const Engine = z
       z.strictObject({ type: z.literal('memory') }),
       z.strictObject({
         type: z.literal('redis'),
-        url: z.string({ error: 'expected a redis:// URL' }).min(1),
+        url: z
+          .string({ error: 'expected a redis:// or rediss:// URL' })
+          .regex(/^rediss?:\/\//, { error: 'expected a redis:// or rediss:// URL' })
+          .meta({ description: 'redis:// or rediss:// (TLS) URL' }),
+        keyPrefix: z.string().min(1).default(REDIS_ENGINE_DEFAULTS.keyPrefix).meta({
+          description: 'names the log: every node with the same URL and prefix shares it',
+        }),
       }),
     ],
     { error: 'expected "memory" or "redis"' },
   )
-  .meta({ description: 'where the log lives; only "memory" in this build' });
+  .meta({
+    description:
+      'where the log lives: "memory" (this process) or "redis" (shared by every node on it)',
+  });
+
+const Metrics = z
+  .boolean({ error: 'expected true or false' })
+  .default(false)
+  .meta({ description: 'serve Prometheus metrics at GET /metrics' });
+
+const Log = z.strictObject({
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info')
+    .meta({ description: 'level of the JSON log lines written to stderr' }),
+});
 
 const Admin = z
   .strictObject({
@@ -228,6 +288,8 @@ export const HubConfig = z
     engine: Engine.default({ type: 'memory' }),
     admin: Admin.prefault({}),
     kpi: Kpi.prefault({}),
+    metrics: Metrics,
+    log: Log.prefault({}),
   })
   .meta({ title: 'Switchboard hub configuration (switchboard serve)' });
 

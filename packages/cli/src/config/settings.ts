@@ -11,7 +11,7 @@ export interface Setting {
   /** `serve` flag, without the dashes. */
   readonly flag?: string;
   /** How the text of a variable or flag becomes a config value. */
-  readonly kind: 'string' | 'integer' | 'boolean' | 'tokens' | 'path';
+  readonly kind: 'string' | 'integer' | 'boolean' | 'tokens' | 'path' | 'list';
   readonly description: string;
 }
 
@@ -75,7 +75,49 @@ export const SETTINGS: readonly Setting[] = [
     path: ['auth', 'jwt', 'secret'],
     env: 'SWITCHBOARD_JWT_SECRET',
     kind: 'string',
-    description: 'JWT secret (refused: not wired in this build)',
+    description: 'JWT HMAC secret, at least 32 bytes (no flag: a flag shows in ps)',
+  },
+  {
+    path: ['auth', 'jwt', 'publicKey'],
+    env: 'SWITCHBOARD_JWT_PUBLIC_KEY',
+    flag: 'jwt-public-key',
+    kind: 'path',
+    description: 'PEM public key file that verifies JWTs',
+  },
+  {
+    path: ['auth', 'jwt', 'jwksUrl'],
+    env: 'SWITCHBOARD_JWT_JWKS_URL',
+    flag: 'jwt-jwks-url',
+    kind: 'string',
+    description: 'JSON Web Key Set URL that verifies JWTs',
+  },
+  {
+    path: ['auth', 'jwt', 'issuer'],
+    env: 'SWITCHBOARD_JWT_ISSUER',
+    flag: 'jwt-issuer',
+    kind: 'string',
+    description: 'accepted JWT iss',
+  },
+  {
+    path: ['auth', 'jwt', 'audience'],
+    env: 'SWITCHBOARD_JWT_AUDIENCE',
+    flag: 'jwt-audience',
+    kind: 'string',
+    description: 'accepted JWT aud',
+  },
+  {
+    path: ['auth', 'jwt', 'algorithms'],
+    env: 'SWITCHBOARD_JWT_ALGORITHMS',
+    flag: 'jwt-algorithms',
+    kind: 'list',
+    description: 'accepted JWT alg values, comma-separated',
+  },
+  {
+    path: ['auth', 'jwt', 'clockToleranceMs'],
+    env: 'SWITCHBOARD_JWT_CLOCK_TOLERANCE_MS',
+    flag: 'jwt-clock-tolerance-ms',
+    kind: 'integer',
+    description: 'clock skew allowed for JWT exp/nbf/iat, ms',
   },
   {
     path: ['heartbeatIntervalMs'],
@@ -113,17 +155,52 @@ export const SETTINGS: readonly Setting[] = [
     description: 'age limit of history, ms',
   },
   {
+    path: ['history', 'historyBytes'],
+    env: 'SWITCHBOARD_HISTORY_BYTES',
+    flag: 'history-bytes',
+    kind: 'integer',
+    description: 'bytes of history kept',
+  },
+  {
+    path: ['history', 'retainedBytes'],
+    env: 'SWITCHBOARD_RETAINED_BYTES',
+    flag: 'retained-bytes',
+    kind: 'integer',
+    description: 'bytes of last values kept for topics with no history left',
+  },
+  {
     path: ['engine', 'type'],
     env: 'SWITCHBOARD_ENGINE',
     flag: 'engine',
     kind: 'string',
-    description: 'engine type: memory (redis is refused in this build)',
+    description: 'engine type: memory or redis',
   },
   {
     path: ['engine', 'url'],
     env: 'SWITCHBOARD_ENGINE_URL',
     kind: 'string',
-    description: 'engine URL (redis)',
+    description: 'redis:// URL of the redis engine (no flag: it may hold a password)',
+  },
+  {
+    path: ['engine', 'keyPrefix'],
+    env: 'SWITCHBOARD_ENGINE_KEY_PREFIX',
+    flag: 'engine-key-prefix',
+    kind: 'string',
+    description: 'name of the log in Redis (nodes with the same one share it)',
+  },
+  {
+    path: ['metrics'],
+    env: 'SWITCHBOARD_METRICS',
+    flag: 'metrics',
+    kind: 'boolean',
+    description: 'serve Prometheus metrics at GET /metrics',
+  },
+  {
+    path: ['log', 'level'],
+    env: 'SWITCHBOARD_LOG_LEVEL',
+    flag: 'log-level',
+    kind: 'string',
+    description: 'JSON log level on stderr: fatal … trace, or silent',
   },
   {
     path: ['admin', 'enabled'],

@@ -18,7 +18,7 @@ export async function setup(): Promise<void> {
     format: 'esm',
     target: 'node20',
     conditions: ['source'],
-    external: ['commander', 'jose', 'ws', 'zod'],
+    external: ['commander', 'ioredis', 'jose', 'pino', 'prom-client', 'ws', 'zod'],
     logLevel: 'error',
   });
   // Next to the bundle, where `serve --admin` looks for it (as dist/admin.js in a build).

@@ -10,13 +10,15 @@ const HTML = `<!doctype html>
 </html>`;
 
 /**
- * Bundles `page.tsx` for the browser with esbuild (the client's `browser` entry, React's
+ * Bundles `page.tsx` (or another page next to it) for the browser with esbuild (the client's `browser` entry, React's
  * development build so that StrictMode double-invokes effects) and serves it on a free
  * loopback port. esbuild rather than Vite: one call, no plugin, already in the repo.
  */
-export async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
+export async function servePage(
+  entry = './page.tsx',
+): Promise<{ url: string; close(): Promise<void> }> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./page.tsx', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -6,6 +6,7 @@ import { METRICS_TOPIC } from '@switchboard/protocol';
 import { byId } from './dom.ts';
 import { renderAgents, renderStream, renderSwarm, renderTasks } from './render.ts';
 import { DashboardState } from './state.ts';
+import { mountTerminal } from './terminal.ts';
 
 /**
  * State topics are read with `since: 'last'`: the hub replays the retained last value of
@@ -115,6 +116,7 @@ function start(): void {
   client.on('reconnect-failed', ({ error }) => {
     setConnection('offline', error?.message ?? 'gave up reconnecting');
   });
+  mountTerminal(client, byId('terminal'), () => [...state.agents.keys()].sort());
   filterInput.addEventListener('input', () => {
     dirty = true;
   });
