@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { described } from './zod.ts';
 
 /**
  * Topics starting with `$` belong to the hub: clients may subscribe to them (their subscribe
@@ -13,41 +14,43 @@ export function isReservedTopic(topic: string): boolean {
 /** Where each hub node publishes its KPI snapshot (WSServer `metricsIntervalMs`, default 5 s). */
 export const METRICS_TOPIC = '$metrics';
 
-const Count = z.int().min(0);
-const Rate = z.number().min(0).meta({ description: 'Per second, over the last interval.' });
+const Count = z.int().check(z.minimum(0));
+const Rate = described(z.number().check(z.minimum(0)), 'Per second, over the last interval.');
 
 export const BusyPrefix = z.object({
-  prefix: z.string().meta({ description: 'The first two segments of the topics (`agent.ada`).' }),
+  prefix: described(z.string(), 'The first two segments of the topics (`agent.ada`).'),
   perSecond: Rate,
 });
 
-export const KpiSnapshot = z
-  .object({
-    node: z.string().meta({ description: 'The hub node (WSServer `name`); KPIs are node-local.' }),
-    at: z.int().meta({ description: 'When the snapshot was taken, ms since 1970.' }),
-    intervalMs: z.int().min(1).meta({ description: 'Time covered by the rates.' }),
+export const KpiSnapshot = described(
+  z.object({
+    node: described(z.string(), 'The hub node (WSServer `name`); KPIs are node-local.'),
+    at: described(z.int(), 'When the snapshot was taken, ms since 1970.'),
+    intervalMs: described(z.int().check(z.minimum(1)), 'Time covered by the rates.'),
     uptimeSeconds: Count,
-    connections: Count.meta({ description: 'Connections, handshaking ones included.' }),
-    principals: Count.meta({ description: 'Distinct principals with an open connection.' }),
+    connections: described(Count, 'Connections, handshaking ones included.'),
+    principals: described(Count, 'Distinct principals with an open connection.'),
     subscriptions: Count,
     topics: Count,
-    published: Count.meta({ description: 'Events fanned out since the start (a counter).' }),
+    published: described(Count, 'Events fanned out since the start (a counter).'),
     delivered: Count,
     dropped: Count,
     publishesPerSecond: Rate,
     deliveriesPerSecond: Rate,
     dropsPerSecond: Rate,
-    busiestPrefixes: z.array(BusyPrefix).meta({
-      description: 'Up to five prefixes with the most publishes in the interval, busiest first.',
-    }),
-    active_sessions: Count.meta({ description: 'Seed name of `connections`.' }),
-    active_agents: Count.meta({ description: 'Seed name of `principals`.' }),
-    actions_per_minute: z
-      .number()
-      .min(0)
-      .meta({ description: 'Seed name: publishes per minute (publishesPerSecond × 60).' }),
-  })
-  .meta({ description: `Data of an event on "${METRICS_TOPIC}": one hub node's KPIs.` });
+    busiestPrefixes: described(
+      z.array(BusyPrefix),
+      'Up to five prefixes with the most publishes in the interval, busiest first.',
+    ),
+    active_sessions: described(Count, 'Seed name of `connections`.'),
+    active_agents: described(Count, 'Seed name of `principals`.'),
+    actions_per_minute: described(
+      z.number().check(z.minimum(0)),
+      'Seed name: publishes per minute (publishesPerSecond × 60).',
+    ),
+  }),
+  `Data of an event on "${METRICS_TOPIC}": one hub node's KPIs.`,
+);
 
 export type BusyPrefix = z.infer<typeof BusyPrefix>;
 export type KpiSnapshot = z.infer<typeof KpiSnapshot>;
