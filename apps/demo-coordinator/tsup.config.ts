@@ -6,4 +6,6 @@ export default packageConfig({
   dts: false,
   // Loaded at run time to bundle the dashboard; it ships a native binary and cannot be inlined.
   external: ['esbuild'],
+  // Private and shipped as TypeScript: the page's CSS comes from it, so it is bundled in.
+  noExternal: ['@switchboard/dashboard-ui'],
 });

@@ -28,6 +28,7 @@ const OPTIONS: DemoHubOptions = {
   voteTicks: 5,
   log: silentLog,
   tokens: { dashboard: 'e2e-dashboard-token' },
+  metricsIntervalMs: 200,
 };
 
 describeBrowser('dashboard (browser)', () => {
@@ -91,6 +92,10 @@ describeBrowser('dashboard (browser)', () => {
     page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     await page.goto(hub.dashboardUrl);
 
     await waitForState('connected');
@@ -123,6 +128,8 @@ describeBrowser('dashboard (browser)', () => {
     expect(await page.evaluate(() => document.body.dataset.epoch)).toBe(hub.router.epoch);
     await expectProgressToAdvance();
     expect(pageErrors).toEqual([]);
+    // A CSP violation is logged as a console error (zod's eval probe was one, on load).
+    expect(consoleErrors).toEqual([]);
   });
 
   it('filters the event stream by topic', async () => {
@@ -143,6 +150,48 @@ describeBrowser('dashboard (browser)', () => {
         (li) => !li.getAttribute('data-topic')?.includes('.status'),
       ),
     );
+  });
+
+  it('shows the hub KPIs from $metrics: cards and charts that fill up', async () => {
+    hub ??= await createDemoHub(OPTIONS);
+    page = await browser.newPage();
+    await page.goto(hub.dashboardUrl);
+    await waitForState('connected');
+    // 5 agents, the coordinator and this page are connected; the simulation publishes.
+    await page.waitForFunction(
+      () => {
+        const value = (kpi: string) =>
+          Number(document.querySelector(`[data-kpi="${kpi}"] .kpi-value`)?.textContent);
+        return value('connections') >= 7 && value('publishesPerSecond') > 0;
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.waitForFunction(
+      () => Number(document.querySelector('.kpi-chart')?.getAttribute('data-points')) >= 3,
+      undefined,
+      { timeout: 15_000 },
+    );
+    expect(await page.locator('.kpi-chart').count()).toBe(4);
+    expect(await page.locator('[data-kpi="busiestPrefixes"] li').count()).toBeGreaterThan(0);
+    // Snapshots are not events of the simulation: the stream does not list them.
+    expect(await page.locator('#stream li[data-topic="$metrics"]').count()).toBe(0);
+  });
+
+  it('an agent that left shows offline, without its last health', async () => {
+    hub ??= await createDemoHub(OPTIONS);
+    page = await browser.newPage();
+    await page.goto(hub.dashboardUrl);
+    await waitForState('connected');
+    // The last one: the terminal test talks to ada.
+    const agent = [...hub.simulation.agents].reverse().find((candidate) => candidate.online)!;
+    const card = `[data-agent-id="${agent.id}"]`;
+    await page.waitForSelector(`${card} [data-dot="healthy"]`, { timeout: 15_000 });
+    await agent.leave('e2e says goodbye');
+    await page.waitForSelector(`${card} [data-dot="offline"]`, { timeout: 15_000 });
+    const health = await page.locator(`${card} .health`).textContent();
+    expect(health).toMatch(/^offline since /);
+    expect(health).not.toMatch(/healthy|cpu/);
   });
 
   it('runs a command on an agent in the terminal pane, shows its output, and interrupts it', async () => {

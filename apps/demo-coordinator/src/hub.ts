@@ -8,6 +8,7 @@ import { createHubChannels } from './channels/index.ts';
 import { createRequestHandler, HUB_PATH, rejectOtherUpgrades } from './dashboard/routes.ts';
 import { createTerminalLog, type DemoLog } from './log.ts';
 import { seededRandom } from './random.ts';
+import { randomSeed, SEED_ENV } from './seed.ts';
 import { Simulation } from './simulation.ts';
 
 export interface DemoHubOptions {
@@ -21,8 +22,10 @@ export interface DemoHubOptions {
   agents?: number;
   /** Length of one simulation step. @default 500 */
   tickMs?: number;
-  /** Seed of the simulation's random choices. @default random */
+  /** Seed of the simulation's random choices; printed at start. @default random */
   seed?: number;
+  /** Interval of the hub's KPI snapshots on `$metrics` (WSServer option). @default 5000 */
+  metricsIntervalMs?: number;
   /** Chance per tick that a running task crashes. @default 0.02 */
   failureRate?: number;
   /** Chance per tick that an idle agent leaves for a while. @default 0.02 */
@@ -61,6 +64,8 @@ export interface DemoHub {
   /** The dashboard, with the read-only dashboard token in the query. */
   dashboardUrl: string;
   port: number;
+  /** The simulation's seed: the same seed and options replay the same choices. */
+  seed: number;
   tokens: DemoTokens;
   server: WSServer;
   router: WSRouter;
@@ -118,6 +123,9 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
     authenticate: createAuthenticator(tokens, { swarmId: o.swarmId }),
     name: 'switchboard-demo',
     shutdownTimeoutMs: 2_000,
+    ...(options.metricsIntervalMs === undefined
+      ? {}
+      : { metricsIntervalMs: options.metricsIntervalMs }),
   });
   const engine = options.engine?.();
   const router = new WSRouter(server, engine === undefined ? {} : { engine });
@@ -142,6 +150,12 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
   log.line('hub', `Switchboard hub listening on ${url}`, 'accent');
   log.line('hub', `health: ${origin}/health  stats: ${origin}/stats`, 'dim');
   log.line('dashboard', `open ${dashboardUrl}`, 'accent');
+  const seed = o.seed ?? randomSeed();
+  log.line(
+    'hub',
+    `simulation seed ${seed} (replay it with ${SEED_ENV}=${seed} or --seed ${seed})`,
+    'dim',
+  );
   const channels = createHubChannels(router, server, { swarmId: o.swarmId, onError });
   const activity = new ActivityMonitor(router, server, log, o.summaryMs);
   const simulation = new Simulation({
@@ -150,7 +164,7 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
     agentIds,
     swarmId: o.swarmId,
     channels,
-    random: seededRandom(o.seed ?? Math.floor(Math.random() * 2 ** 32)),
+    random: seededRandom(seed),
     tickMs: o.tickMs,
     failureRate: o.failureRate,
     leaveRate: o.leaveRate,
@@ -191,6 +205,7 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
     httpUrl: origin,
     dashboardUrl,
     port,
+    seed,
     tokens,
     server,
     router,
@@ -198,7 +213,7 @@ export async function createDemoHub(options: DemoHubOptions = {}): Promise<DemoH
     close,
     async restart() {
       await close();
-      return createDemoHub({ ...options, port, portFallback: false, tokens });
+      return createDemoHub({ ...options, port, portFallback: false, tokens, seed });
     },
   };
 }

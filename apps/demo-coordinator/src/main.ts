@@ -2,13 +2,14 @@ import { RedisEngine } from '@switchboard/redis';
 import { bundleDashboard } from './dashboard/bundle.ts';
 import { createDemoHub } from './hub.ts';
 import { createTerminalLog } from './log.ts';
+import { requestedSeed } from './seed.ts';
 
 /**
  * `pnpm run demo`: a hub on 127.0.0.1 with simulated agents, a coordinator and a live
- * dashboard. PORT (default 7070; a taken port falls back to a free one), HOST, TICK_MS,
- * AGENTS and SEED tune it; SWITCHBOARD_REDIS_URL puts its log on Redis (key prefix
- * SWITCHBOARD_REDIS_PREFIX, default `switchboard-demo`), so several nodes share it. Ctrl-C
- * stops it gracefully.
+ * dashboard. PORT (default 7070; a taken port falls back to a free one), HOST, TICK_MS and
+ * AGENTS tune it; the seed it prints replays a run (`--seed <n>` or SWITCHBOARD_DEMO_SEED).
+ * SWITCHBOARD_REDIS_URL puts its log on Redis (key prefix SWITCHBOARD_REDIS_PREFIX, default
+ * `switchboard-demo`), so several nodes share it. Ctrl-C stops it gracefully.
  */
 const log = createTerminalLog();
 
@@ -27,6 +28,13 @@ const redisUrl = process.env.SWITCHBOARD_REDIS_URL;
 const keyPrefix = process.env.SWITCHBOARD_REDIS_PREFIX || 'switchboard-demo';
 if (redisUrl)
   log.line('hub', `log on Redis ${redactUrl(redisUrl)}, key prefix ${keyPrefix}`, 'dim');
+let seed: number | undefined;
+try {
+  seed = requestedSeed(process.argv.slice(2), process.env);
+} catch (error) {
+  log.line('error', (error as Error).message, 'bad');
+  process.exit(2);
+}
 
 const hub = await createDemoHub({
   engine: redisUrl
@@ -42,7 +50,7 @@ const hub = await createDemoHub({
   portFallback: true,
   tickMs: numberFromEnv('TICK_MS'),
   agents: numberFromEnv('AGENTS'),
-  seed: numberFromEnv('SEED'),
+  seed,
   log,
 });
 

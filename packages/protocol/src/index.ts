@@ -60,6 +60,13 @@ export {
   WelcomeFrame,
 } from './frames.ts';
 export { HISTORY_METHOD, HistoryRequest, HistoryResponse } from './history.ts';
+export {
+  BusyPrefix,
+  isReservedTopic,
+  KpiSnapshot,
+  METRICS_TOPIC,
+  RESERVED_TOPIC_PREFIX,
+} from './metrics.ts';
 export type { NumberBounds } from './options.ts';
 export {
   aliased,

@@ -3,6 +3,7 @@ import * as callFrames from './call-frames.ts';
 import * as frames from './frames.ts';
 import { ClientFrame, ServerFrame } from './frames.ts';
 import { HistoryRequest, HistoryResponse } from './history.ts';
+import { KpiSnapshot } from './metrics.ts';
 import { CURRENT_PROTOCOL_VERSION, subprotocolFor } from './version.ts';
 
 /**
@@ -22,7 +23,7 @@ const EXPORT_NAMES = new Map<unknown, string>(
 
 /**
  * Schemas under `$defs`, in output order: the two unions first, then each member of the client
- * union and then of the server union, in union order (ping and pong once), then history. Derived
+ * union and then of the server union, in union order (ping and pong once), then history and the `$metrics` snapshot. Derived
  * from the unions, so a frame added to a union is in the schema without a second list to edit.
  */
 const DEFINITIONS: Record<string, z.ZodMiniType> = (() => {
@@ -34,7 +35,7 @@ const DEFINITIONS: Record<string, z.ZodMiniType> = (() => {
     }
     definitions[name] = member;
   }
-  return { ...definitions, HistoryRequest, HistoryResponse };
+  return { ...definitions, HistoryRequest, HistoryResponse, KpiSnapshot };
 })();
 
 export interface ProtocolJsonSchemaResult {

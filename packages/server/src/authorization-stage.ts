@@ -2,6 +2,7 @@ import {
   authorizePattern,
   ErrorCode,
   HISTORY_METHOD,
+  isReservedTopic,
   matches,
   SwitchboardError,
 } from '@switchboard/protocol';
@@ -21,7 +22,7 @@ export function mayServe(principal: Principal | null, method: string): boolean {
 
 /**
  * The principal's `subscribe`, `publish`, `request` and `serve` lists (README,
- * "Authorization"): a subscription must be contained in one allowed pattern, a publish topic,
+ * "Authorization"); no client publishes to a reserved `$` topic: a subscription must be contained in one allowed pattern, a publish topic,
  * a request method and a handled method must match one. `$history` is not in the `request` list's space: it reads only what the
  * connection's own subscriptions, authorized when made, match. Unrestricted principals (no
  * list) cost one property read per frame.
@@ -30,6 +31,14 @@ export const authorizationStage: FrameStage = {
   name: 'authorization',
   check(frame, { principal }) {
     if (frame.type === 'publish') {
+      if (isReservedTopic(frame.topic)) {
+        // `$` topics are the hub's own (the KPI snapshots on `$metrics`): whatever the ACL says.
+        return new SwitchboardError(
+          ErrorCode.FORBIDDEN,
+          `Topics starting with "$" are reserved for the hub: cannot publish to "${frame.topic}"`,
+          { details: { topic: frame.topic, reserved: true } },
+        );
+      }
       const allowed = principal?.publish;
       if (allowed === undefined || allowed.some((pattern) => matches(pattern, frame.topic))) {
         return undefined;

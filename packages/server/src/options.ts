@@ -1,4 +1,9 @@
-import type { Server as HttpServer, IncomingHttpHeaders } from 'node:http';
+import type {
+  Server as HttpServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  ServerResponse,
+} from 'node:http';
 import {
   aliased,
   checkInteger,
@@ -103,6 +108,12 @@ export interface WSServerOptions {
   /** Serve `GET /health` and `GET /stats` on the HTTP server the hub creates. @default true */
   httpEndpoints?: boolean;
   /**
+   * More HTTP routes on the server the hub creates (an admin page, say): asked after `/health`
+   * and `/stats`, before the 404; return true when it answered. With `server`, route in your
+   * own request listener instead (giving both is a TypeError).
+   */
+  httpHandler?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /**
    * Frames of one connection handled per turn of the event loop; then its socket is paused
    * until the next turn, so one flooding client cannot keep the others waiting (see the
    * README, "Fair reads"). @default 64
@@ -157,6 +168,13 @@ export interface WSServerOptions {
    */
   rateLimit?: RateLimitOptions;
   /**
+   * Interval of the KPI snapshot published on `$metrics` (connections, principals online,
+   * publishes, deliveries and drops per second, busiest topic prefixes; README, "The metrics
+   * channel"). Published only while a connection of this node subscribes to it; needs a
+   * WSRouter. 0 turns it off. @default 5_000
+   */
+  metricsIntervalMs?: number;
+  /**
    * Prometheus metrics (prom-client): `true`, or `{ registry, prefix, defaultMetrics }`.
    * The hub's own HTTP server then answers `GET /metrics` (with `httpEndpoints`); on a server
    * you pass in, `handleHttpRequest` does, and `server.metricsRegistry` is the registry
@@ -198,6 +216,7 @@ export const WS_SERVER_DEFAULTS = {
   preAuthFrames: 100,
   upgradeTimeoutMs: 5_000,
   requireOrigin: false,
+  metricsIntervalMs: 5_000,
 } as const;
 
 type Widened<T> = T extends number ? number : T extends boolean ? boolean : string;
@@ -238,6 +257,7 @@ const KNOWN_OPTIONS = [
   'cluster',
   'allowedOrigins',
   'maxConnectionsPerIp',
+  'httpHandler',
   'metrics',
   'logger',
   'perMessageDeflate',
@@ -259,6 +279,10 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   }
   checkInteger(OWNER, 'port', options.port, { min: 0 });
   checkInteger(OWNER, 'flushSliceMs', options.flushSliceMs, { min: 0 });
+  checkInteger(OWNER, 'metricsIntervalMs', options.metricsIntervalMs, {
+    min: 0,
+    max: MAX_TIMER_MS,
+  });
   // Whole milliseconds a timer can wait (heartbeatIntervalMs goes out in `welcome` as an integer).
   for (const key of [...ALIASES.flat(), 'shutdownTimeoutMs', 'upgradeTimeoutMs'] as const) {
     checkInteger(OWNER, key, options[key], { min: 1, max: MAX_TIMER_MS });
@@ -280,6 +304,12 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   checkOrigins(OWNER, 'allowedOrigins', options.allowedOrigins);
   checkType(OWNER, 'authenticate', options.authenticate, 'function');
   checkType(OWNER, 'isRevoked', options.isRevoked, 'function');
+  checkType(OWNER, 'httpHandler', options.httpHandler, 'function');
+  if (options.httpHandler !== undefined && options.server !== undefined) {
+    throw new TypeError(
+      'WSServer option "httpHandler" routes requests on the server the hub creates; with "server", route in its request listener',
+    );
+  }
   if (options.isRevoked !== undefined && options.authenticate === undefined) {
     // Without authenticate there are no credentials to revoke: refused rather than ignored.
     throw new TypeError('WSServer option "isRevoked" needs "authenticate"');

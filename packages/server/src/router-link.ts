@@ -69,6 +69,10 @@ export interface FrameHandler {
   readonly engine: Engine;
   /** Resolves once the router's engine is open; `WSServer.start()` waits for it. */
   open(): Promise<void>;
+  /** Publishes from the hub itself (the KPI snapshots); resolves once in the log. */
+  publish(topic: string, data: unknown): Promise<unknown>;
+  /** Whether a connection of this node subscribes to a pattern matching `topic`. */
+  watched(topic: string): boolean;
 }
 
 /** @internal What a router asks for when it attaches. */

@@ -89,6 +89,8 @@ export class WSRouter extends HubEmitter<WSRouterEvents> {
         stats: () => this.stats(),
         health: () => this.engine.health?.(),
         open: () => this.engine.open(),
+        publish: (topic, data) => this.publish(topic, data),
+        watched: (topic) => this.#subscriptions.hasMatch(topic),
         get engine() {
           return router.engine;
         },

@@ -30,6 +30,7 @@ import { HubEmitter } from './hub-emitter.ts';
 import { healthReport, statsReport } from './hub-reports.ts';
 import { InboundPipeline } from './inbound-pipeline.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
+import { KpiSampler } from './kpi-snapshot.ts';
 import { HubLog, logServerEvents, resolveLogger } from './logging.ts';
 import { HubMetrics } from './metrics.ts';
 import { HubCounters } from './metrics-counters.ts';
@@ -79,6 +80,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly cluster: ClusterHub;
   /** Compresses outbound frames for connections that negotiated permessage-deflate. */
   readonly #deflater: FrameDeflater | undefined;
+  readonly #kpi: KpiSampler;
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
@@ -168,6 +170,16 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         this.#log?.upgradeRefused(status, remoteAddress, why);
       },
     });
+    this.#kpi = new KpiSampler(this.options.metricsIntervalMs, {
+      name: this.options.name,
+      stats: () => this.stats(),
+      uptimeSeconds: () => this.health().uptimeSeconds,
+      principals: () => this.#principalsOnline(),
+      watched: (topic) => this.#handler?.watched(topic) ?? false,
+      publish: (topic, data) =>
+        this.#handler ? this.#handler.publish(topic, data) : Promise.resolve(),
+      error: (error) => this.#emitError(error),
+    });
     this.#http.on('upgrade', this.#upgrade.handle);
     const metrics = resolveMetricsOptions(options.metrics);
     if (metrics !== undefined) {
@@ -186,9 +198,22 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#http.on('connection', this.#upgrade.connection);
       this.#http.on('request', this.#upgrade.request);
     }
-    if (this.#ownsHttp && this.options.httpEndpoints) {
+    const extra = this.options.httpHandler;
+    if (this.#ownsHttp && (this.options.httpEndpoints || extra)) {
       this.#http.on('request', (request, response) => {
-        if (!this.handleHttpRequest(request, response)) {
+        let answered = this.options.httpEndpoints && this.handleHttpRequest(request, response);
+        try {
+          answered ||= extra?.(request, response) === true;
+        } catch (error) {
+          this.#emitError(error);
+          if (!response.headersSent)
+            response.writeHead(500, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({ code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' }),
+          );
+          return;
+        }
+        if (!answered) {
           response.writeHead(404, { 'content-type': 'application/json' });
           response.end(JSON.stringify({ code: ErrorCode.NOT_FOUND, message: 'Not found' }));
         }
@@ -222,6 +247,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#started ??= this.#open().then(() => {
       this.#startedAt = Date.now();
       this.#heartbeat.start();
+      if (this.#handler) this.#kpi.start();
       const address = this.#http.address() as AddressInfo;
       this.emit('listening', { host: address.address, port: address.port });
       this.emit('started', { host: address.address, port: address.port });
@@ -263,6 +289,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         subscribed: (client, patterns) => this.emit('subscribe', client, patterns),
         unsubscribed: (client, patterns) => this.emit('unsubscribe', client, patterns),
         published: (entry) => {
+          this.#kpi.count(entry.topic);
           if (this.listenerCount('publish') > 0) this.emit('publish', entry);
         },
       },
@@ -465,8 +492,17 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
 
+  #principalsOnline(): number {
+    const ids = new Set<string>();
+    for (const connection of this.#connections.values()) {
+      if (connection.state === 'open' && connection.principal) ids.add(connection.principal.id);
+    }
+    return ids.size;
+  }
+
   async #drain(timeoutMs: number): Promise<void> {
     this.#heartbeat.stop();
+    this.#kpi.stop();
     const httpClosed =
       this.#ownsHttp && this.#http.listening
         ? new Promise<void>((resolve) => this.#http.close(() => resolve()))

@@ -1,3 +1,5 @@
+import { KPI_CSS } from '@switchboard/dashboard-ui/kpi-css';
+
 /** The dashboard's HTML: a static shell; `/dashboard.js` fills it from the hub. */
 export function dashboardHtml(title = 'Switchboard demo'): string {
   return `<!doctype html>
@@ -6,7 +8,7 @@ export function dashboardHtml(title = 'Switchboard demo'): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${KPI_CSS}</style>
 </head>
 <body>
 <header class="top">
@@ -17,6 +19,10 @@ export function dashboardHtml(title = 'Switchboard demo'): string {
   <span class="muted small"><span id="event-count">0</span> events</span>
 </header>
 <main>
+  <section class="panel kpi-panel">
+    <h2>Hub KPIs <span class="muted small">($metrics)</span></h2>
+    <div id="kpi"></div>
+  </section>
   <section class="panel agents-panel">
     <h2>Agents</h2>
     <div id="agents" class="agents"></div>
@@ -102,7 +108,7 @@ p { margin: 4px 0; }
 .agent .health { font-size: 12px; }
 .agent .log { font-size: 11px; color: var(--muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .dot { width: 8px; height: 8px; border-radius: 50%; display: inline-block; }
-.dot-good { background: var(--good); } .dot-bad { background: var(--bad); }
+.dot-good { background: var(--good); } .dot-bad { background: var(--bad); } .dot-off { background: #b8bfcc; }
 
 .tasks-panel table { width: 100%; border-collapse: collapse; }
 .tasks-panel th { text-align: left; font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--line); padding: 4px 6px; }
@@ -129,7 +135,7 @@ p { margin: 4px 0; }
 .tally-row.winner .tally-choice { font-weight: 700; color: var(--good); }
 .tally-count { text-align: right; }
 
-.stream-panel { grid-column: 1 / -1; }
+.stream-panel, .kpi-panel { grid-column: 1 / -1; }
 .terminal-panel { grid-column: 1 / -1; }
 .term-controls { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
 .term-output { background: #0b0f14; color: #d7e0ea; font: 12px/1.4 ui-monospace, monospace; padding: 8px; border-radius: 6px; height: 220px; overflow: auto; white-space: pre-wrap; margin: 0; }

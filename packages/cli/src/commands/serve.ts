@@ -21,6 +21,7 @@ function redacted(config: HubConfig): HubConfig {
   for (const entry of copy.auth.tokens ?? []) entry.token = '***';
   if (copy.auth.jwt?.secret) copy.auth.jwt.secret = '***';
   if (copy.tls?.passphrase) copy.tls.passphrase = '***';
+  if (copy.admin.token) copy.admin.token = '***';
   if (copy.engine.type === 'redis') copy.engine.url = redactedUrl(copy.engine.url);
   return copy;
 }
@@ -89,7 +90,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     );
   }
   const life = lifetime();
-  let urls: { url: string; health: string };
+  let urls: Awaited<ReturnType<typeof hub.start>>;
   try {
     urls = await hub.start();
   } catch (error) {
@@ -117,6 +118,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   out.line(`switchboard listening on ${urls.url}`);
   out.line(`health and stats: ${urls.health} and /stats`);
+  if (urls.admin) out.line(`admin page: ${urls.admin} (asks for the admin token)`);
   if (config.metrics) out.line(`metrics: ${urls.health.replace(/\/health$/, '/metrics')}`);
   if (config.engine.type === 'redis') out.note(`engine: redis, log "${config.engine.keyPrefix}"`);
   out.note(authSummary(config));

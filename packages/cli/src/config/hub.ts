@@ -12,7 +12,11 @@ import {
   WSServer,
 } from '@switchboard/server';
 import { type Logger, pino } from 'pino';
+import { ADMIN_PRINCIPAL, AdminAccess } from '../admin/admin-access.ts';
+import { ADMIN_PATH } from '../admin/admin-page.ts';
+import { createAdminRoutes } from '../admin/admin-routes.ts';
 import { httpEndpoint } from '../hub/endpoints.ts';
+import { out } from '../output.ts';
 import { ConfigError } from './load.ts';
 import type { HubConfig } from './schema.ts';
 
@@ -21,7 +25,7 @@ export interface Hub {
   readonly server: WSServer;
   readonly router: WSRouter;
   /** Listens (TLS first, when configured) and resolves with the URLs to print. */
-  start(): Promise<{ url: string; health: string }>;
+  start(): Promise<{ url: string; health: string; admin?: string }>;
   /** Drains: clients are told to reconnect and closed with 1001; then the log is closed. */
   stop(): Promise<void>;
 }
@@ -63,6 +67,14 @@ function refuseConflicts(config: HubConfig): void {
     }
     seen.add(entry.token);
   });
+  if (config.admin.enabled && config.admin.token === undefined) {
+    problems.push(
+      'config.admin.token: the admin page needs its own token: --admin-token, SWITCHBOARD_ADMIN_TOKEN or admin.token',
+    );
+  }
+  if (config.admin.token !== undefined && seen.has(config.admin.token)) {
+    problems.push('config.admin.token: is also a client token in auth.tokens; use a separate one');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
@@ -77,6 +89,25 @@ function tokenAuthenticator(tokens: NonNullable<HubConfig['auth']['tokens']>): A
   return (token) => {
     const principal = principals.get(digest(token));
     return principal === undefined ? false : { ...principal };
+  };
+}
+
+/**
+ * `authenticationOf`, and the admin token on top (the admin page's connection: it may read
+ * anything and publish nothing). Without tokens or JWT clients are anonymous, the page too.
+ */
+function authenticationWithAdmin(
+  auth: HubConfig['auth'],
+  admin: AdminAccess | undefined,
+): { authenticate?: Authenticate } {
+  const { authenticate } = authenticationOf(auth);
+  if (authenticate === undefined || admin === undefined)
+    return authenticate ? { authenticate } : {};
+  return {
+    authenticate: (token, metadata) =>
+      admin.matches(token)
+        ? (structuredClone(ADMIN_PRINCIPAL) as Principal)
+        : authenticate(token, metadata),
   };
 }
 
@@ -149,6 +180,9 @@ export function createHub(config: HubConfig): Hub {
         ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
       })
     : undefined;
+  const admin =
+    config.admin.enabled && config.admin.token ? new AdminAccess(config.admin.token) : undefined;
+  let adminRoutes: ReturnType<typeof createAdminRoutes> | undefined;
   // JSON lines on stderr: stdout carries what the command prints (the URL it listens on).
   const logger = pino({ name: config.name, level: config.log.level }, pino.destination(2));
   let server: WSServer;
@@ -157,7 +191,7 @@ export function createHub(config: HubConfig): Hub {
     server = new WSServer({
       ...(https ? { server: https } : { port: config.port, host: config.host }),
       ...(config.path ? { path: config.path } : {}),
-      ...authenticationOf(auth),
+      ...authenticationWithAdmin(auth, admin),
       allowAnonymous: auth.allowAnonymous,
       authTimeoutMs: auth.timeoutMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -166,6 +200,10 @@ export function createHub(config: HubConfig): Hub {
       maxPayload: limits.maxPayload,
       name: config.name,
       ...(limits.rateLimit ? { rateLimit: limits.rateLimit } : {}),
+      metricsIntervalMs: config.kpi.intervalMs,
+      ...(admin && !https
+        ? { httpHandler: (request, response) => adminRoutes?.(request, response) ?? false }
+        : {}),
       metrics: config.metrics,
       logger,
     });
@@ -182,10 +220,19 @@ export function createHub(config: HubConfig): Hub {
     // The packages check every value again; their TypeError names the option.
     throw new ConfigError([`config: ${(error as Error).message}`]);
   }
+  if (admin) {
+    adminRoutes = createAdminRoutes({
+      server,
+      access: admin,
+      name: config.name,
+      hubPath: config.path ?? '/',
+      error: (error) => out.note(`admin page: ${error.message}`),
+    });
+  }
   if (https) {
     // WSServer serves /health and /stats only on servers it creates.
     https.on('request', (request, response) => {
-      if (!server.handleHttpRequest(request, response)) {
+      if (!server.handleHttpRequest(request, response) && !adminRoutes?.(request, response)) {
         response.writeHead(404, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ code: 'NOT_FOUND', message: 'Not found' }));
       }
@@ -208,7 +255,12 @@ export function createHub(config: HubConfig): Hub {
       const url = https
         ? `wss://${hostForUrl(https.address() as AddressInfo)}:${(https.address() as AddressInfo).port}${config.path ?? ''}`
         : server.url;
-      return { url, health: httpEndpoint(new URL(url), '/health').href };
+      const health = httpEndpoint(new URL(url), '/health');
+      return {
+        url,
+        health: health.href,
+        ...(admin ? { admin: new URL(ADMIN_PATH, health).href } : {}),
+      };
     },
     async stop() {
       await server.shutdown();

@@ -229,6 +229,30 @@ const Log = z.strictObject({
     .meta({ description: 'level of the JSON log lines written to stderr' }),
 });
 
+const Admin = z
+  .strictObject({
+    enabled: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .meta({ description: 'serve the admin page at /admin (needs admin.token)' }),
+    token: z
+      .string({ error: 'expected the admin token (a string of at least 16 characters)' })
+      .min(16, { error: 'expected the admin token (a string of at least 16 characters)' })
+      .optional()
+      .meta({ description: 'the admin page and its JSON API ask for it; not a client token' }),
+  })
+  .meta({ description: 'the admin page (switchboard serve --admin)' });
+
+const Kpi = z
+  .strictObject({
+    intervalMs: z
+      .int({ error: 'expected a whole number of milliseconds (0: off)' })
+      .min(0, { error: 'expected a whole number of milliseconds (0: off)' })
+      .default(WS_SERVER_DEFAULTS.metricsIntervalMs)
+      .meta({ description: 'interval of the KPI snapshots on $metrics, in milliseconds; 0: off' }),
+  })
+  .meta({ description: 'the metrics channel ($metrics)' });
+
 export const HubConfig = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'path or URL of this schema' }),
@@ -262,6 +286,8 @@ export const HubConfig = z
     limits: Limits.prefault({}),
     history: History.prefault({}),
     engine: Engine.default({ type: 'memory' }),
+    admin: Admin.prefault({}),
+    kpi: Kpi.prefault({}),
     metrics: Metrics,
     log: Log.prefault({}),
   })

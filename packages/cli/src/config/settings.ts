@@ -202,6 +202,27 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'string',
     description: 'JSON log level on stderr: fatal … trace, or silent',
   },
+  {
+    path: ['admin', 'enabled'],
+    env: 'SWITCHBOARD_ADMIN',
+    flag: 'admin',
+    kind: 'boolean',
+    description: 'serve the admin page at /admin (needs an admin token)',
+  },
+  {
+    path: ['admin', 'token'],
+    env: 'SWITCHBOARD_ADMIN_TOKEN',
+    flag: 'admin-token',
+    kind: 'string',
+    description: 'token of the admin page and its JSON API (16+ characters)',
+  },
+  {
+    path: ['kpi', 'intervalMs'],
+    env: 'SWITCHBOARD_KPI_INTERVAL_MS',
+    flag: 'kpi-interval-ms',
+    kind: 'integer',
+    description: 'KPI snapshots on $metrics every this many ms (0: off)',
+  },
 ];
 
 /** `SWITCHBOARD_CONFIG`: the config file when `--config` is not given. */

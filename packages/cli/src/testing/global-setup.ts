@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { adminBuildOptions } from '../admin/page-bundle.ts';
 import { BUNDLE, PACKAGE_DIR } from './cli-process.ts';
 
 /**
@@ -20,6 +21,8 @@ export async function setup(): Promise<void> {
     external: ['commander', 'ioredis', 'jose', 'pino', 'prom-client', 'ws', 'zod'],
     logLevel: 'error',
   });
+  // Next to the bundle, where `serve --admin` looks for it (as dist/admin.js in a build).
+  await build({ ...adminBuildOptions(true), outfile: BUNDLE.replace(/main\.js$/, 'admin.js') });
 }
 
 export function teardown(): void {

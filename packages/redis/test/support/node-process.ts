@@ -22,6 +22,10 @@ function bundle(): Promise<void> {
       target: 'node20',
       conditions: ['source'],
       external: ['ioredis', 'ws', 'bufferutil', 'utf-8-validate'],
+      // CommonJS dependencies bundled into ESM (pino) require Node's built-ins at run time.
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
       logLevel: 'silent',
     });
   })();

@@ -1,4 +1,8 @@
+// First: zod must not probe `new Function` under the page's CSP (see the module).
+import '@switchboard/dashboard-ui/strict-csp';
 import { ErrorCode, type EventFrame, SwitchboardError, WSClient } from '@switchboard/client';
+import { KpiView } from '@switchboard/dashboard-ui';
+import { METRICS_TOPIC } from '@switchboard/protocol';
 import { byId } from './dom.ts';
 import { renderAgents, renderStream, renderSwarm, renderTasks } from './render.ts';
 import { DashboardState } from './state.ts';
@@ -9,13 +13,21 @@ import { mountTerminal } from './terminal.ts';
  * every matching topic, so a fresh page (or one that reconnects to a restarted hub) shows
  * the current state at once. Logs are a stream, not state: live only.
  */
-const STATE_PATTERNS = ['agent.*.status', 'agent.*.health', 'agent.*.metrics', 'task.#', 'swarm.#'];
+const STATE_PATTERNS = [
+  'agent.*.status',
+  'agent.*.health',
+  'agent.*.metrics',
+  'task.#',
+  'swarm.#',
+  METRICS_TOPIC,
+];
 const LIVE_PATTERNS = ['agent.*.logs'];
 const FIRST_CONNECT_RETRY_MS = 2_000;
 
 type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 const state = new DashboardState();
+const kpi = new KpiView(byId('kpi'));
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
 const hubUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
@@ -47,6 +59,7 @@ function render(now: number): void {
     renderStream(byId('stream'), state, filterInput.value);
     byId('event-count').textContent = String(state.eventCount);
   }
+  kpi.render(Date.now());
   requestAnimationFrame(render);
 }
 
@@ -77,12 +90,15 @@ function start(): void {
     clientName: 'switchboard-dashboard',
   });
   client.on('event', (event: EventFrame) => {
+    // $metrics snapshots go to the KPI panel, not to the state or the event stream.
+    if (kpi.take(event)) return;
     if (state.apply(event)) dirty = true;
   });
   client.on('connected', (welcome) => {
     if (state.epoch !== welcome.epoch) {
       // A restarted hub has a new log: nothing we hold is current any more.
       state.reset(welcome.epoch);
+      kpi.reset();
       dirty = true;
     }
     setConnection('connected', `${welcome.server.name} · ${hubUrl}`);

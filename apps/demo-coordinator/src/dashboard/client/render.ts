@@ -1,6 +1,12 @@
 import { describeReason } from '../../format.ts';
 import { clock, duration, el, replace } from './dom.ts';
-import type { AgentView, DashboardState, RoundView, TaskView } from './state.ts';
+import {
+  type AgentView,
+  type DashboardState,
+  isAgentOffline,
+  type RoundView,
+  type TaskView,
+} from './state.ts';
 
 const FINISHED_TASKS_SHOWN = 8;
 const ROUNDS_SHOWN = 4;
@@ -20,12 +26,15 @@ export function renderAgents(container: HTMLElement, state: DashboardState): voi
 
 function agentCard(agent: AgentView, state: DashboardState): HTMLElement {
   const task = agent.task ? state.tasks.get(agent.task) : undefined;
-  const health = [
-    agent.healthy === undefined ? 'health ?' : agent.healthy ? 'healthy' : 'unhealthy',
-    agent.cpu === undefined ? undefined : `cpu ${Math.round(agent.cpu)}%`,
-    agent.memoryMb === undefined ? undefined : `${Math.round(agent.memoryMb)} MB`,
-    agent.uptimeMs === undefined ? undefined : `up ${duration(agent.uptimeMs)}`,
-  ].filter(Boolean);
+  const offline = isAgentOffline(agent);
+  const health = offline
+    ? [`offline${agent.offlineSince === undefined ? '' : ` since ${clock(agent.offlineSince)}`}`]
+    : [
+        agent.healthy === undefined ? 'health ?' : agent.healthy ? 'healthy' : 'unhealthy',
+        agent.cpu === undefined ? undefined : `cpu ${Math.round(agent.cpu)}%`,
+        agent.memoryMb === undefined ? undefined : `${Math.round(agent.memoryMb)} MB`,
+        agent.uptimeMs === undefined ? undefined : `up ${duration(agent.uptimeMs)}`,
+      ].filter(Boolean);
   const metrics = Object.entries(agent.metrics)
     .slice(0, 4)
     .map(([name, value]) => `${name} ${Number.isInteger(value) ? value : value.toFixed(1)}`);
@@ -39,7 +48,10 @@ function agentCard(agent: AgentView, state: DashboardState): HTMLElement {
     el(
       'header',
       {},
-      el('span', { class: `dot ${agent.healthy === false ? 'dot-bad' : 'dot-good'}` }),
+      el('span', {
+        class: `dot ${offline ? 'dot-off' : agent.healthy === false ? 'dot-bad' : 'dot-good'}`,
+        'data-dot': offline ? 'offline' : agent.healthy === false ? 'unhealthy' : 'healthy',
+      }),
       el('strong', {}, agent.id),
       el('span', { class: `badge badge-${agent.status}` }, agent.status),
     ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardState, type HubEvent } from './state.ts';
+import { DashboardState, type HubEvent, isAgentOffline } from './state.ts';
 
 let offset = 0;
 const sequences = new Map<string, number>();
@@ -130,5 +130,35 @@ describe('DashboardState', () => {
       'ada: idle → busy',
       'ada: idle',
     ]);
+  });
+
+  it('an agent that goes offline loses its last health and metrics (no stale "healthy · cpu 63%")', () => {
+    const state = new DashboardState();
+    state.apply(event('agent.ada.status', { agentId: 'ada', status: 'idle' }));
+    state.apply(event('agent.ada.health', { agentId: 'ada', healthy: true, cpu: 63 }));
+    state.apply(event('agent.ada.metrics', { agentId: 'ada', metrics: { tasksDone: 4 } }));
+    state.apply(event('agent.ada.status', { agentId: 'ada', status: 'offline', reason: 'bye' }));
+    const ada = state.agents.get('ada')!;
+    expect(isAgentOffline(ada)).toBe(true);
+    expect(ada).toMatchObject({ healthy: undefined, cpu: undefined, metrics: {} });
+    expect(ada.offlineSince).toEqual(expect.any(Number));
+    // Back: online again, and health unknown until it reports.
+    state.apply(event('agent.ada.status', { agentId: 'ada', status: 'idle' }));
+    state.apply(
+      event('swarm.alpha.presence', { swarmId: 'alpha', agentId: 'ada', event: 'joined' }),
+    );
+    expect(isAgentOffline(state.agents.get('ada')!)).toBe(false);
+    expect(state.agents.get('ada')).toMatchObject({ healthy: undefined, offlineSince: undefined });
+  });
+
+  it('presence "left" (the hub saw the connection go) also marks the agent offline and clears its health', () => {
+    const state = new DashboardState();
+    state.apply(event('agent.bob.status', { agentId: 'bob', status: 'busy' }));
+    state.apply(event('agent.bob.health', { agentId: 'bob', healthy: true, cpu: 63 }));
+    state.apply(event('swarm.alpha.presence', { swarmId: 'alpha', agentId: 'bob', event: 'left' }));
+    const bob = state.agents.get('bob')!;
+    expect(isAgentOffline(bob)).toBe(true);
+    expect(bob.healthy).toBeUndefined();
+    expect(bob.cpu).toBeUndefined();
   });
 });

@@ -31,7 +31,14 @@ export interface AgentView {
   task?: string | undefined;
   /** From presence: false once the hub saw the agent's connection go. */
   present?: boolean | undefined;
+  /** When the agent went offline (status `offline` or presence `left`); unset while online. */
+  offlineSince?: number | undefined;
   updatedAt: number;
+}
+
+/** Offline by its own word (status) or the hub's (presence): its last health is history. */
+export function isAgentOffline(agent: AgentView): boolean {
+  return agent.status === 'offline' || agent.present === false;
 }
 
 export type TaskState = 'pending' | 'assigned' | 'running' | 'completed' | 'failed';
@@ -193,7 +200,12 @@ export class DashboardState {
         agent.status = status;
         agent.reason = str(data.reason);
         if (status !== 'busy') agent.task = undefined;
-        if (status === 'offline') agent.present = false;
+        if (status === 'offline') {
+          agent.present = false;
+          wentOffline(agent, at);
+        } else if (previous === 'offline') {
+          agent.offlineSince = undefined;
+        }
         const change = previous === 'unknown' ? status : `${previous} → ${status}`;
         const reason = agent.reason ? ` (${agent.reason})` : '';
         const tone = status === 'error' ? 'bad' : status === 'offline' ? 'warn' : 'plain';
@@ -330,6 +342,8 @@ export class DashboardState {
         if (!agentId || (event !== 'joined' && event !== 'left')) return undefined;
         const agent = this.#agentView(agentId, at);
         agent.present = event === 'joined';
+        if (event === 'left') wentOffline(agent, at);
+        else agent.offlineSince = undefined;
         const reason = str(data.reason);
         this.presence.push({ agentId, event, reason, at });
         if (this.presence.length > this.#limits.presence) this.presence.shift();
@@ -410,6 +424,16 @@ export class DashboardState {
       this.stream.splice(0, this.stream.length - this.#limits.stream);
     }
   }
+}
+
+/** What an agent reported while it was connected no longer describes it. */
+function wentOffline(agent: AgentView, at: number): void {
+  agent.offlineSince ??= at;
+  agent.healthy = undefined;
+  agent.cpu = undefined;
+  agent.memoryMb = undefined;
+  agent.uptimeMs = undefined;
+  agent.metrics = {};
 }
 
 function tallyOf(value: unknown): Record<string, number> {
