@@ -61,4 +61,13 @@ export class ConnectionTable extends Map<string, ServerConnection> {
     }
     return { messagesIn, messagesOut };
   }
+
+  /** Distinct principals with an authenticated connection. */
+  principalCount(): number {
+    const ids = new Set<string>();
+    for (const connection of this.values()) {
+      if (connection.state === 'open' && connection.principal) ids.add(connection.principal.id);
+    }
+    return ids.size;
+  }
 }

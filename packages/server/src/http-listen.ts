@@ -30,3 +30,10 @@ export async function listenHttp(
     });
   });
 }
+
+/** `ws://host:port/path` of a listening hub (IPv6 hosts in brackets). */
+export function hubUrl(http: HttpServer, host: string, path: string | undefined): string {
+  const address = http.address() as AddressInfo | null;
+  const shown = address?.family === 'IPv6' ? `[${address.address}]` : (address?.address ?? host);
+  return `ws://${shown}:${address?.port ?? 0}${path ?? ''}`;
+}

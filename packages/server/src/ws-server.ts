@@ -6,8 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import type { LogEntry } from '@switchboard/router';
+import { CloseCode, SwitchboardError } from '@switchboard/protocol';
 import type { Registry } from 'prom-client';
 import type WebSocket from 'ws';
 import { clientIdOf, encodeAppMessage } from './app-message.ts';
@@ -25,7 +24,8 @@ import { type FrameStage, FrameStages } from './frame-stage.ts';
 import { Handshake } from './handshake.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-endpoints.ts';
-import { listenHttp } from './http-listen.ts';
+import { hubUrl, listenHttp } from './http-listen.ts';
+import { routeHttpRequests } from './http-routes.ts';
 import { HubEmitter } from './hub-emitter.ts';
 import { healthReport, statsReport } from './hub-reports.ts';
 import { InboundPipeline } from './inbound-pipeline.ts';
@@ -54,8 +54,13 @@ import { Upgrade } from './upgrade.ts';
 
 /**
  * The WebSocket hub server: its lifecycle, its connections and the public API over them.
- * The upgrade, the handshake, the inbound pipeline, each connection's write path, heartbeat
- * and shutdown drain each live in their own file; routing lives in WSRouter.
+ * The upgrade, the handshake, the inbound pipeline, each connection's write path, heartbeat,
+ * shutdown drain, the connection table, the HTTP routes and the reports each live in their own
+ * file; routing lives in WSRouter.
+ *
+ * Longer than 400 lines on purpose: it is the one place that wires those parts together and the
+ * public API users read (the seed's methods beside ours, each with its documentation); every
+ * method body is a call into one of the parts.
  */
 export class WSServer extends HubEmitter<WSServerEvents> {
   readonly options: ResolvedServerOptions;
@@ -174,7 +179,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       name: this.options.name,
       stats: () => this.stats(),
       uptimeSeconds: () => this.health().uptimeSeconds,
-      principals: () => this.#principalsOnline(),
+      principals: () => this.#connections.principalCount(),
       watched: (topic) => this.#handler?.watched(topic) ?? false,
       publish: (topic, data) =>
         this.#handler ? this.#handler.publish(topic, data) : Promise.resolve(),
@@ -198,25 +203,13 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#http.on('connection', this.#upgrade.connection);
       this.#http.on('request', this.#upgrade.request);
     }
-    const extra = this.options.httpHandler;
-    if (this.#ownsHttp && (this.options.httpEndpoints || extra)) {
-      this.#http.on('request', (request, response) => {
-        let answered = this.options.httpEndpoints && this.handleHttpRequest(request, response);
-        try {
-          answered ||= extra?.(request, response) === true;
-        } catch (error) {
-          this.#emitError(error);
-          if (!response.headersSent)
-            response.writeHead(500, { 'content-type': 'application/json' });
-          response.end(
-            JSON.stringify({ code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' }),
-          );
-          return;
-        }
-        if (!answered) {
-          response.writeHead(404, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ code: ErrorCode.NOT_FOUND, message: 'Not found' }));
-        }
+    if (this.#ownsHttp && (this.options.httpEndpoints || this.options.httpHandler)) {
+      routeHttpRequests(this.#http, {
+        endpoints: this.options.httpEndpoints
+          ? (req, res) => this.handleHttpRequest(req, res)
+          : undefined,
+        extra: this.options.httpHandler,
+        error: (error) => this.#emitError(error),
       });
     }
   }
@@ -229,10 +222,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
 
   /** `ws://host:port` of the running server. */
   get url(): string {
-    const address = this.#http.address() as AddressInfo | null;
-    const host =
-      address?.family === 'IPv6' ? `[${address.address}]` : (address?.address ?? this.options.host);
-    return `ws://${host}:${this.port}${this.options.path ?? ''}`;
+    return hubUrl(this.#http, this.options.host, this.options.path);
   }
 
   get isShuttingDown(): boolean {
@@ -490,14 +480,6 @@ export class WSServer extends HubEmitter<WSServerEvents> {
 
   #emitError(error: unknown): void {
     this.emit('error', error instanceof Error ? error : new Error(String(error)));
-  }
-
-  #principalsOnline(): number {
-    const ids = new Set<string>();
-    for (const connection of this.#connections.values()) {
-      if (connection.state === 'open' && connection.principal) ids.add(connection.principal.id);
-    }
-    return ids.size;
   }
 
   async #drain(timeoutMs: number): Promise<void> {
