@@ -42,6 +42,7 @@ export type {
 export type { RouterStats } from './router-link.ts';
 export type { WSRouterOptions } from './router-options.ts';
 export { WS_ROUTER_DEFAULTS } from './router-options.ts';
+export type { WSServerEvents } from './server-events.ts';
 export { refreshLeadMs } from './token-expiry.ts';
 export type {
   MessageDroppedInfo,
@@ -49,5 +50,4 @@ export type {
   WSRouterEvents,
 } from './ws-router.ts';
 export { WSRouter } from './ws-router.ts';
-export type { WSServerEvents } from './ws-server.ts';
 export { WSServer } from './ws-server.ts';

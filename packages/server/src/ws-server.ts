@@ -6,8 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ClientFrame, CloseCode, ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import type { LogEntry } from '@switchboard/router';
+import { CloseCode, SwitchboardError } from '@switchboard/protocol';
 import type { Registry } from 'prom-client';
 import type WebSocket from 'ws';
 import { clientIdOf, encodeAppMessage } from './app-message.ts';
@@ -15,6 +14,7 @@ import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
 import { type ClusterBus, LocalClusterBus } from './cluster-bus.ts';
 import { ClusterHub, runClusterCommand } from './cluster-hub.ts';
+import { ConnectionTable } from './connection-table.ts';
 import { Credentials } from './credentials.ts';
 import { FairReads } from './fair-reads.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
@@ -24,7 +24,10 @@ import { type FrameStage, FrameStages } from './frame-stage.ts';
 import { Handshake } from './handshake.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type HealthReport, handleHttpEndpoint, type StatsReport } from './http-endpoints.ts';
+import { hubUrl, listenHttp } from './http-listen.ts';
+import { routeHttpRequests } from './http-routes.ts';
 import { HubEmitter } from './hub-emitter.ts';
+import { healthReport, statsReport } from './hub-reports.ts';
 import { InboundPipeline } from './inbound-pipeline.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
 import { KpiSampler } from './kpi-snapshot.ts';
@@ -44,46 +47,26 @@ import { setMessageLimit } from './raw-socket.ts';
 import type { AttachRequest, FrameHandler, ServerLink } from './router-link.ts';
 import { settleSubscriptionLimit } from './router-options.ts';
 import { ServerConnection } from './server-connection.ts';
+import type { WSServerEvents } from './server-events.ts';
 import { drainConnections } from './shutdown-drain.ts';
 import { createSocketListeners } from './socket-listeners.ts';
-import { checkAnonymousAddress, checkAnonymousHost, Upgrade } from './upgrade.ts';
-
-export interface WSServerEvents {
-  listening: (address: { host: string; port: number }) => void;
-  /** The seed API's name of `listening`, emitted right after it with the same address. */
-  started: (address: { host: string; port: number }) => void;
-  /** A socket was accepted; it is not authenticated yet. */
-  connection: (client: ClientInfo) => void;
-  /** Handshake and authentication finished; the client got its welcome. */
-  authenticated: (client: ClientInfo) => void;
-  /** An in-band `auth` frame replaced the principal of an open connection. */
-  'token-refreshed': (client: ClientInfo) => void;
-  disconnection: (client: ClientInfo, code: number, reason: string) => void;
-  /** The seed API's name of `disconnection`, emitted right after it with the same arguments. */
-  disconnect: (client: ClientInfo, code: number, reason: string) => void;
-  /** A client subscribed to new patterns (the attached router's `subscribed`, seed name). */
-  subscribe: (client: ClientInfo, patterns: string[]) => void;
-  /** A client dropped patterns (the attached router's `unsubscribed`, seed name). */
-  unsubscribe: (client: ClientInfo, patterns: string[]) => void;
-  /** A message was appended to the hub log (the attached router's `published`, seed name). */
-  publish: (entry: LogEntry) => void;
-  /** Every valid frame from an authenticated client, before its stages and the router. */
-  message: (client: ClientInfo, frame: ClientFrame) => void;
-  /** A client sent something the hub refused (the client got an `error` frame). */
-  'client-error': (client: ClientInfo, error: SwitchboardError) => void;
-  error: (error: Error) => void;
-}
+import { Upgrade } from './upgrade.ts';
 
 /**
  * The WebSocket hub server: its lifecycle, its connections and the public API over them.
- * The upgrade, the handshake, the inbound pipeline, each connection's write path, heartbeat
- * and shutdown drain each live in their own file; routing lives in WSRouter.
+ * The upgrade, the handshake, the inbound pipeline, each connection's write path, heartbeat,
+ * shutdown drain, the connection table, the HTTP routes and the reports each live in their own
+ * file; routing lives in WSRouter.
+ *
+ * Longer than 400 lines on purpose: it is the one place that wires those parts together and the
+ * public API users read (the seed's methods beside ours, each with its documentation); every
+ * method body is a call into one of the parts.
  */
 export class WSServer extends HubEmitter<WSServerEvents> {
   readonly options: ResolvedServerOptions;
   readonly #http: HttpServer;
   readonly #ownsHttp: boolean;
-  readonly #connections = new Map<string, ServerConnection>();
+  readonly #connections = new ConnectionTable();
   #handler: FrameHandler | undefined;
   #outboundLimits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS;
   readonly #scheduler: FlushScheduler;
@@ -106,8 +89,6 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   #startedAt = Date.now();
   #started: Promise<void> | undefined;
   #shutdown: Promise<void> | undefined;
-  #closedMessagesIn = 0;
-  #closedMessagesOut = 0;
   /** @internal What the hub counts for `/stats` and `/metrics` (the router adds its part). */
   readonly counters = new HubCounters();
   readonly #metrics: HubMetrics | undefined;
@@ -198,7 +179,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       name: this.options.name,
       stats: () => this.stats(),
       uptimeSeconds: () => this.health().uptimeSeconds,
-      principals: () => this.#principalsOnline(),
+      principals: () => this.#connections.principalCount(),
       watched: (topic) => this.#handler?.watched(topic) ?? false,
       publish: (topic, data) =>
         this.#handler ? this.#handler.publish(topic, data) : Promise.resolve(),
@@ -210,7 +191,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#metrics = new HubMetrics(metrics, {
         stats: () => this.stats(),
         counters: this.counters,
-        queuedBytes: () => this.#queuedBytes(),
+        queuedBytes: () => this.#connections.queuedBytes(),
         engine: () => this.#handler?.engine,
       });
       this.#scheduler.onWritten = () => this.counters.written();
@@ -222,25 +203,13 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#http.on('connection', this.#upgrade.connection);
       this.#http.on('request', this.#upgrade.request);
     }
-    const extra = this.options.httpHandler;
-    if (this.#ownsHttp && (this.options.httpEndpoints || extra)) {
-      this.#http.on('request', (request, response) => {
-        let answered = this.options.httpEndpoints && this.handleHttpRequest(request, response);
-        try {
-          answered ||= extra?.(request, response) === true;
-        } catch (error) {
-          this.#emitError(error);
-          if (!response.headersSent)
-            response.writeHead(500, { 'content-type': 'application/json' });
-          response.end(
-            JSON.stringify({ code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' }),
-          );
-          return;
-        }
-        if (!answered) {
-          response.writeHead(404, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ code: ErrorCode.NOT_FOUND, message: 'Not found' }));
-        }
+    if (this.#ownsHttp && (this.options.httpEndpoints || this.options.httpHandler)) {
+      routeHttpRequests(this.#http, {
+        endpoints: this.options.httpEndpoints
+          ? (req, res) => this.handleHttpRequest(req, res)
+          : undefined,
+        extra: this.options.httpHandler,
+        error: (error) => this.#emitError(error),
       });
     }
   }
@@ -253,10 +222,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
 
   /** `ws://host:port` of the running server. */
   get url(): string {
-    const address = this.#http.address() as AddressInfo | null;
-    const host =
-      address?.family === 'IPv6' ? `[${address.address}]` : (address?.address ?? this.options.host);
-    return `ws://${host}:${this.port}${this.options.path ?? ''}`;
+    return hubUrl(this.#http, this.options.host, this.options.path);
   }
 
   get isShuttingDown(): boolean {
@@ -326,20 +292,12 @@ export class WSServer extends HubEmitter<WSServerEvents> {
    * `getConnectedClientIds()` returns the ids.
    */
   getConnectedClients(): ClientInfo[] {
-    const clients: ClientInfo[] = [];
-    for (const connection of this.#connections.values()) {
-      if (connection.state === 'open') clients.push(connection.info());
-    }
-    return clients;
+    return this.#connections.openInfos();
   }
 
   /** The ids of the authenticated clients. */
   getConnectedClientIds(): string[] {
-    const ids: string[] = [];
-    for (const connection of this.#connections.values()) {
-      if (connection.state === 'open') ids.push(connection.id);
-    }
-    return ids;
+    return this.#connections.openIds();
   }
 
   getClient(clientId: string | ClientInfo): ClientInfo | undefined {
@@ -363,12 +321,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
    * it; throws when the value is not JSON a client would accept.
    */
   broadcast(message: unknown): number {
-    const text = encodeAppMessage('broadcast', message);
-    let sent = 0;
-    for (const connection of this.#connections.values()) {
-      if (connection.isOpen && connection.output.sendRaw(text)) sent += 1;
-    }
-    return sent;
+    return this.#connections.sendToAll(encodeAppMessage('broadcast', message));
   }
 
   /**
@@ -422,41 +375,25 @@ export class WSServer extends HubEmitter<WSServerEvents> {
    * 503 with `reason` and the engine's report, so a load balancer moves clients away.
    */
   health(): HealthReport {
-    const engine = this.#handler?.health();
-    const report: HealthReport = {
-      status: this.isShuttingDown ? 'shutting-down' : engine?.ok === false ? 'unhealthy' : 'ok',
+    return healthReport({
+      shuttingDown: this.isShuttingDown,
       name: this.options.name,
       connections: this.#connections.size,
-      uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+      startedAt: this.#startedAt,
       nodeId: this.#bus.nodeId,
-    };
-    if (engine !== undefined) report.engine = engine;
-    if (engine?.ok === false) report.reason = `engine ${engine.state}`;
-    return report;
+      engine: this.#handler?.health(),
+    });
   }
 
   /** This node's counters (`server.cluster.stats()` sums every node's). */
   stats(): StatsReport {
-    let messagesIn = this.#closedMessagesIn;
-    let messagesOut = this.#closedMessagesOut;
-    for (const connection of this.#connections.values()) {
-      messagesIn += connection.messagesIn;
-      messagesOut += connection.output.messagesOut;
-    }
-    const router = this.#handler?.stats();
-    return {
-      connections: this.#connections.size,
-      subscriptions: router?.subscriptions ?? 0,
-      topics: router?.topics ?? 0,
-      messagesIn,
-      messagesOut,
-      published: router?.published ?? 0,
-      delivered: router?.delivered ?? 0,
-      dropped: router?.dropped ?? 0,
+    return statsReport({
+      connections: this.#connections,
+      router: this.#handler?.stats(),
       pausedReads: this.#throttle.paused,
       readPauses: this.#throttle.pauses,
       pendingUpgrades: this.#upgrade.pending,
-    };
+    });
   }
 
   /**
@@ -473,27 +410,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
 
   async #open(): Promise<void> {
     await this.#handler?.open();
-    await this.#listen();
+    await listenHttp(this.#http, this.options, this.#ownsHttp);
     await this.#bus.start((command) => runClusterCommand(this, command));
-  }
-
-  async #listen(): Promise<void> {
-    if (!this.#ownsHttp) {
-      if (!this.#http.listening) {
-        await new Promise<void>((resolve) => this.#http.once('listening', resolve));
-      }
-      checkAnonymousAddress(this.options, this.#http.address() as AddressInfo | null);
-      return;
-    }
-    checkAnonymousHost(this.options, this.options.host);
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.#http.once('error', onError);
-      this.#http.listen(this.options.port, this.options.host, () => {
-        this.#http.off('error', onError);
-        resolve();
-      });
-    });
   }
 
   #accept(ws: WebSocket, request: IncomingMessage): void {
@@ -548,9 +466,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#stages.closed(connection, (error) => this.#emitError(error));
     this.#credentials.closed(connection);
     connection.output.release();
-    this.#connections.delete(connection.id);
-    this.#closedMessagesIn += connection.messagesIn;
-    this.#closedMessagesOut += connection.output.messagesOut;
+    this.#connections.remove(connection);
     this.counters.closed(code);
     try {
       this.#handler?.handleClose(connection);
@@ -562,22 +478,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.emit('disconnect', info, code, reason);
   }
 
-  #queuedBytes(): number {
-    let bytes = 0;
-    for (const connection of this.#connections.values()) bytes += connection.output.bufferedAmount;
-    return bytes;
-  }
-
   #emitError(error: unknown): void {
     this.emit('error', error instanceof Error ? error : new Error(String(error)));
-  }
-
-  #principalsOnline(): number {
-    const ids = new Set<string>();
-    for (const connection of this.#connections.values()) {
-      if (connection.state === 'open' && connection.principal) ids.add(connection.principal.id);
-    }
-    return ids.size;
   }
 
   async #drain(timeoutMs: number): Promise<void> {
