@@ -204,12 +204,7 @@ export class ConsensusService {
 
   get(swarmId: string, proposalId: string): ProposalState | undefined {
     const ballot = this.#ballots.get(keyOf(swarmId, proposalId));
-    if (ballot === undefined) return undefined;
-    return {
-      proposal: ballot.proposal,
-      votes: Object.fromEntries(ballot.votes),
-      result: ballot.result,
-    };
+    return ballot === undefined ? undefined : proposalStateOf(ballot);
   }
 
   /** Proposals still open. */
@@ -252,6 +247,19 @@ export class ConsensusService {
 export type RefusalReason = 'not-eligible' | 'already-voted' | 'decided' | 'deadline-passed';
 
 /** Ids are single segments, so "." cannot occur in them and the key is unambiguous. */
+/** What `get()` reports of a ballot: a copy, so callers cannot change the tally. */
+export function proposalStateOf(ballot: {
+  proposal: SwarmProposalEvent;
+  votes: Map<string, string>;
+  result: SwarmConsensusEvent | undefined;
+}): ProposalState {
+  return {
+    proposal: ballot.proposal,
+    votes: Object.fromEntries(ballot.votes),
+    result: ballot.result,
+  };
+}
+
 export function keyOf(swarmId: string, proposalId: string): string {
   return `${swarmId}.${proposalId}`;
 }

@@ -14,6 +14,7 @@ import {
   keyOf,
   type ProposalState,
   type ProposeInput,
+  proposalStateOf,
   refusal,
   resultOf,
   who,
@@ -189,12 +190,7 @@ export class LogConsensus {
 
   get(swarmId: string, proposalId: string): ProposalState | undefined {
     const ballot = this.#ballots.get(keyOf(swarmId, proposalId));
-    if (ballot === undefined) return undefined;
-    return {
-      proposal: ballot.proposal,
-      votes: Object.fromEntries(ballot.votes),
-      result: ballot.result,
-    };
+    return ballot === undefined ? undefined : proposalStateOf(ballot);
   }
 
   close(): void {

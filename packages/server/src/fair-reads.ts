@@ -104,7 +104,9 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
   /** A message `ws` emitted for `connection`: handled now, or after what waits before it. */
   receive(connection: C, data: RawData, isBinary: boolean): void {
     const reads = connection.reads;
-    if (reads.holds !== 0 || reads.backlog !== undefined) {
+    // Held by the throttle alone, ws still hands over what it had already read (the paused
+    // socket reads nothing new): it is handled now, as one burst, like before the pause.
+    if ((reads.holds & BUDGET) !== 0 || reads.backlog !== undefined) {
       if (reads.backlog === undefined) reads.backlog = [data, isBinary];
       else reads.backlog.push(data, isBinary);
       return;
@@ -183,9 +185,9 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
       // A new turn: the budget no longer holds it, whatever else does.
       reads.holds &= ~BUDGET;
       const connection = this.#owners.get(reads);
-      // Closed meanwhile (close() handled its backlog), or the throttle holds it and puts it
-      // back when it lets go.
-      if (connection === undefined || reads.holds !== 0) continue;
+      // Closed meanwhile (close() handled its backlog). A throttled connection's backlog is
+      // handled too: those frames were read before the pause; the socket stays paused.
+      if (connection === undefined) continue;
       this.#drain(connection, reads);
     }
   };
@@ -195,7 +197,7 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
     if (backlog !== undefined) {
       // The socket stays paused meanwhile, so nothing is appended while this runs.
       let at = 0;
-      while (at < backlog.length && reads.holds === 0) {
+      while (at < backlog.length && (reads.holds & BUDGET) === 0) {
         const data = backlog[at] as RawData;
         const isBinary = backlog[at + 1] as boolean;
         at += 2;

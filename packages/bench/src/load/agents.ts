@@ -3,6 +3,7 @@ import { payloadText } from '../payload.ts';
 import { agentTopic } from '../targets.ts';
 import { pubCommand } from './nats-protocol.ts';
 import { NatsWsConnection } from './nats-ws.ts';
+import { helloAndSubscribe } from './raw-handshake.ts';
 import { RawWebSocket } from './raw-ws.ts';
 
 /**
@@ -63,25 +64,7 @@ async function switchboardAgent(
     protocol: subprotocolFor(CURRENT_PROTOCOL_VERSION),
   });
   const topic = agentTopic(index);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no subscribe ack within 30 s')), 30_000);
-    ws.onMessage = (buf, start, end) => {
-      const frame = JSON.parse(buf.toString('utf8', start, end)) as {
-        type: string;
-        id?: string;
-        message?: string;
-      };
-      if (frame.type === 'ack' && frame.id === 's') {
-        clearTimeout(timer);
-        resolve();
-      } else if (frame.type === 'error') {
-        clearTimeout(timer);
-        reject(new Error(`refused: ${frame.message}`));
-      }
-    };
-    ws.send(JSON.stringify({ type: 'hello', versions: [CURRENT_PROTOCOL_VERSION] }));
-    ws.send(JSON.stringify({ type: 'subscribe', id: 's', topics: [topic] }));
-  });
+  await helloAndSubscribe(ws, topic);
   ws.onMessage = (buf, start, end) => {
     const echoes = occurrences(buf, start, end, EVENT_MARK);
     for (let i = 0; i < echoes; i++) events.echo();

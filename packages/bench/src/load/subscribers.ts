@@ -5,6 +5,7 @@ import { nowUs } from '../clock.ts';
 import { type Payload, readScheduledUs } from '../payload.ts';
 import { BENCH_PATTERN, NATS_BENCH_SUBJECT, SUB_PATH, type TargetId } from '../targets.ts';
 import { NatsWsConnection } from './nats-ws.ts';
+import { helloAndSubscribe } from './raw-handshake.ts';
 import { RawWebSocket } from './raw-ws.ts';
 import { Samples } from './samples.ts';
 
@@ -139,27 +140,7 @@ async function switchboardSubscriber(options: SubscriberFactoryOptions): Promise
     deflate: options.deflate === true,
   });
   const sub = rawSubscriber(ws);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no subscribe ack within 30 s')), 30_000);
-    ws.onMessage = (buf, start, end) => {
-      const frame = JSON.parse(buf.toString('utf8', start, end)) as {
-        type: string;
-        id?: string;
-        message?: string;
-      };
-      if (frame.type === 'ack' && frame.id === 's') {
-        clearTimeout(timer);
-        resolve();
-      } else if (frame.type === 'error') {
-        clearTimeout(timer);
-        reject(new Error(`subscribe refused: ${frame.message}`));
-      }
-    };
-    ws.send(JSON.stringify({ type: 'hello', versions: [CURRENT_PROTOCOL_VERSION] }));
-    ws.send(
-      JSON.stringify({ type: 'subscribe', id: 's', topics: [options.pattern ?? BENCH_PATTERN] }),
-    );
-  });
+  await helloAndSubscribe(ws, options.pattern ?? BENCH_PATTERN);
   const check = options.sampled ? new SequenceCheck(recorder, options.label) : undefined;
   let sampledFrames = 0;
   ws.onChunk = () => {

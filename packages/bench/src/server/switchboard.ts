@@ -46,6 +46,9 @@ export async function startSwitchboard(settings: SwitchboardSettings = {}): Prom
   const gated = settings.gate ? gatedHttpServer() : undefined;
   const server = new WSServer({
     maxConnections: 30_000,
+    // No KPI snapshots on $metrics: a `#` subscriber would get them as events (RabbitMQ
+    // matching has no rule for `$` topics), and every scenario counts exactly what was published.
+    metricsIntervalMs: 0,
     ...(settings.deflate ? { perMessageDeflate: { threshold: 0 } } : {}),
     ...(gated ? { server: gated.http } : { port: 0, host: '127.0.0.1' }),
   });

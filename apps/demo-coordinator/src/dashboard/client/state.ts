@@ -1,110 +1,45 @@
 import { formatTally } from '../../format.ts';
+import {
+  asRecord,
+  clamp,
+  isAgentStatus,
+  num,
+  preview,
+  str,
+  strings,
+  tallyOf,
+  votesOf,
+} from './payload-values.ts';
+import type {
+  AgentView,
+  DashboardLimits,
+  HubEvent,
+  PresenceChange,
+  RoundView,
+  StreamItem,
+  TaskView,
+  TopologyView,
+} from './views.ts';
+
+export {
+  type AgentStatus,
+  type AgentView,
+  type DashboardLimits,
+  type HubEvent,
+  isAgentOffline,
+  type PresenceChange,
+  type RoundView,
+  type StreamItem,
+  type TaskState,
+  type TaskView,
+  type TopologyView,
+} from './views.ts';
 
 /**
  * The dashboard's model: folds hub events into agents, tasks, consensus rounds and an
  * event stream. No DOM here, so it is tested in Node. Payloads come from other processes
  * and are read defensively: a malformed event is listed in the stream but changes nothing.
  */
-
-export interface HubEvent {
-  topic: string;
-  data: unknown;
-  sequenceNumber: number;
-  offset: number;
-  epoch: string;
-  timestamp: number;
-  replay?: boolean | undefined;
-}
-
-export type AgentStatus = 'starting' | 'idle' | 'busy' | 'error' | 'offline';
-
-export interface AgentView {
-  id: string;
-  status: AgentStatus | 'unknown';
-  reason?: string | undefined;
-  healthy?: boolean | undefined;
-  cpu?: number | undefined;
-  memoryMb?: number | undefined;
-  uptimeMs?: number | undefined;
-  metrics: Record<string, number>;
-  lastLog?: string | undefined;
-  task?: string | undefined;
-  /** From presence: false once the hub saw the agent's connection go. */
-  present?: boolean | undefined;
-  /** When the agent went offline (status `offline` or presence `left`); unset while online. */
-  offlineSince?: number | undefined;
-  updatedAt: number;
-}
-
-/** Offline by its own word (status) or the hub's (presence): its last health is history. */
-export function isAgentOffline(agent: AgentView): boolean {
-  return agent.status === 'offline' || agent.present === false;
-}
-
-export type TaskState = 'pending' | 'assigned' | 'running' | 'completed' | 'failed';
-
-export interface TaskView {
-  id: string;
-  title: string;
-  agentId?: string | undefined;
-  state: TaskState;
-  percent: number;
-  message?: string | undefined;
-  error?: string | undefined;
-  attempts: number;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface RoundView {
-  id: string;
-  subject: string;
-  choices: string[];
-  voters: string[];
-  quorum: string;
-  deadline?: number | undefined;
-  outcome?: string | undefined;
-  winner?: string | undefined;
-  tally: Record<string, number>;
-  votes: Record<string, string>;
-  reason?: string | undefined;
-  at: number;
-}
-
-export interface TopologyView {
-  swarmId: string;
-  topology: string;
-  agents: string[];
-  version: number;
-  at: number;
-}
-
-export interface PresenceChange {
-  agentId: string;
-  event: 'joined' | 'left';
-  reason?: string | undefined;
-  at: number;
-}
-
-export interface StreamItem {
-  key: string;
-  topic: string;
-  text: string;
-  timestamp: number;
-  replay: boolean;
-  tone: 'plain' | 'good' | 'warn' | 'bad';
-}
-
-export interface DashboardLimits {
-  /** Finished tasks kept (running ones are always kept). @default 40 */
-  finishedTasks: number;
-  /** Consensus rounds kept. @default 8 */
-  rounds: number;
-  /** Event stream entries kept. @default 500 */
-  stream: number;
-  /** Presence changes kept. @default 6 */
-  presence: number;
-}
 
 const DEFAULT_LIMITS: DashboardLimits = {
   finishedTasks: 40,
@@ -434,84 +369,4 @@ function wentOffline(agent: AgentView, at: number): void {
   agent.memoryMb = undefined;
   agent.uptimeMs = undefined;
   agent.metrics = {};
-}
-
-function tallyOf(value: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (Array.isArray(value)) {
-    for (const entry of value) {
-      const record = asRecord(entry);
-      const choice = str(record?.choice);
-      const count = num(record?.count) ?? num(record?.votes);
-      if (choice && count !== undefined) out[choice] = count;
-    }
-    return out;
-  }
-  for (const [choice, count] of Object.entries(asRecord(value) ?? {})) {
-    if (typeof count === 'number') out[choice] = count;
-  }
-  return out;
-}
-
-/** Votes as `{ voter: choice }`, whether they came as a map or a list of records. */
-function votesOf(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    for (const entry of value) {
-      const record = asRecord(entry);
-      const voter = str(record?.voter) ?? str(record?.agentId);
-      const choice = str(record?.choice);
-      if (voter && choice) out[voter] = choice;
-    }
-    return out;
-  }
-  for (const [voter, choice] of Object.entries(asRecord(value) ?? {})) {
-    const text = typeof choice === 'string' ? choice : str(asRecord(choice)?.choice);
-    if (text) out[voter] = text;
-  }
-  return out;
-}
-
-function isAgentStatus(value: string | undefined): value is AgentStatus {
-  return (
-    value === 'starting' ||
-    value === 'idle' ||
-    value === 'busy' ||
-    value === 'error' ||
-    value === 'offline'
-  );
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value)
-    ? value.filter((item): item is string => typeof item === 'string')
-    : [];
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
-}
-
-function preview(data: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(data) ?? 'null';
-  } catch {
-    text = String(data);
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
