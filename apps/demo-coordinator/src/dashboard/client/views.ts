@@ -1,14 +1,7 @@
 // What the dashboard shows, as plain data: the views DashboardState (state.ts) keeps.
 
-export interface HubEvent {
-  topic: string;
-  data: unknown;
-  sequenceNumber: number;
-  offset: number;
-  epoch: string;
-  timestamp: number;
-  replay?: boolean | undefined;
-}
+/** An event as the client delivers it (the channels' own shape). */
+export type { HubEvent } from '@switchboard/channels-core';
 
 export type AgentStatus = 'starting' | 'idle' | 'busy' | 'error' | 'offline';
 
