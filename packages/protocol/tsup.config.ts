@@ -1,3 +1,6 @@
 import { packageConfig } from '../../tsup.shared.ts';
 
-export default packageConfig();
+// `wire/index` is the zod-free entry `@switchboard/protocol/wire` (see the README).
+export default packageConfig({
+  entry: { index: 'src/index.ts', 'wire/index': 'src/wire/index.ts' },
+});

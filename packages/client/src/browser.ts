@@ -1,5 +1,6 @@
 import { ClientCore } from './client.ts';
 import type { ClientOptions } from './options.ts';
+import type { FetchLike } from './sse-socket.ts';
 import type { WebSocketImplementation } from './websocket.ts';
 
 /**
@@ -11,7 +12,12 @@ export class WSClient extends ClientCore {
   constructor(options: ClientOptions) {
     // Read at construction, not import, so that server-side rendering can import this file.
     const global = (globalThis as { WebSocket?: WebSocketImplementation }).WebSocket;
-    super(options, { defaultWebSocket: global, headers: false });
+    const fetch = (globalThis as { fetch?: FetchLike }).fetch;
+    super(options, {
+      defaultWebSocket: global,
+      headers: false,
+      fetch: fetch === undefined ? undefined : () => fetch.bind(globalThis),
+    });
   }
 }
 

@@ -140,19 +140,7 @@ export const HandlerCreditFrame = described(
   'The caller took more chunks: the handler may send this many more.',
 );
 
-/**
- * The frames of a call under way, in either direction: nothing answers them, and a hub does
- * not hold them to its frame stages (rate limits, ACLs), whose refusal would lose part of an
- * answer.
- */
-export const CALL_TRAFFIC_TYPES: ReadonlySet<string> = new Set([
-  'reply',
-  'chunk',
-  'end',
-  'fail',
-  'cancel',
-  'credit',
-]);
+export { CALL_TRAFFIC_TYPES } from './constants.ts';
 
 export type HandleFrame = z.infer<typeof HandleFrame>;
 export type UnhandleFrame = z.infer<typeof UnhandleFrame>;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_CREDIT, MAX_ID_LENGTH } from './constants.ts';
 import { MAX_TIMER_MS } from './options.ts';
 import { checkTopic, TOPIC_LIMITS } from './topic.ts';
 import { described } from './zod.ts';
@@ -8,16 +9,13 @@ import { described } from './zod.ts';
  * can use them while `frames.ts` puts its frames into the two unions (no import cycle).
  */
 
-export const MAX_ID_LENGTH = 128;
+export { MAX_CREDIT, MAX_ID_LENGTH };
 
 export const RequestId = described(
   z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH)),
   'Caller-chosen id, echoed in the ack, response or error for this frame.',
 );
 export type RequestId = z.infer<typeof RequestId>;
-
-/** The most chunks a caller may grant in one `request` or `credit` frame. */
-export const MAX_CREDIT = 65_536;
 
 /**
  * A method a client serves: an exact name with the topic rules (so `serve` and `request`

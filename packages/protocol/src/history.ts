@@ -2,11 +2,7 @@ import * as z from 'zod/mini';
 import { EventFrame } from './frames.ts';
 import { described } from './zod.ts';
 
-/**
- * The hub's built-in request method for reading history: a client that was told it missed
- * events (`dropped`) fetches them with it. `$` names are reserved for the hub.
- */
-export const HISTORY_METHOD = '$history';
+export { HISTORY_METHOD } from './constants.ts';
 
 export const HistoryRequest = described(
   z.object({

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_TOKEN_LENGTH, MAX_TOPICS_PER_FRAME } from './constants.ts';
 import { RequestId } from './frame-fields.ts';
 import { checkPattern, checkTopic, TOPIC_LIMITS } from './topic.ts';
 import { described } from './zod.ts';
@@ -11,8 +12,7 @@ export interface SwitchboardIssueParams {
   code: 'INVALID_TOPIC' | 'INVALID_PATTERN';
 }
 
-export const MAX_TOPICS_PER_FRAME = 100;
-export const MAX_TOKEN_LENGTH = 8192;
+export { MAX_TOKEN_LENGTH, MAX_TOPICS_PER_FRAME };
 
 export const Topic = described(
   z.string().check(

@@ -60,8 +60,72 @@ function checkLiteralSegment(segment: string, index: number, what: string): Topi
   return { ok: false, reason: `${where} contains ${kind} (U+${hex})` };
 }
 
+const DOT = 0x2e;
+const STAR = 0x2a;
+const HASH = 0x23;
+
+/** Whitespace (`\s`) outside ASCII and Latin-1: the Unicode space separators, LS, PS, BOM. */
+function isWideSpace(unit: number): boolean {
+  return (
+    unit === 0x1680 ||
+    (unit >= 0x2000 && unit <= 0x200a) ||
+    unit === 0x2028 ||
+    unit === 0x2029 ||
+    unit === 0x202f ||
+    unit === 0x205f ||
+    unit === 0x3000 ||
+    unit === 0xfeff
+  );
+}
+
+/**
+ * True when `value` passes every rule below (with `wildcards`, `*` and `#` as whole segments):
+ * one pass over the UTF-16 units, counting UTF-8 bytes and segments on the way, without
+ * splitting or a regular expression per segment. It is on the publish path twice (the frame's
+ * parse and the engine's append). Only its yes is used: a refusal is explained by the checks
+ * below, so the reasons and the order they are found in stay those of the rules.
+ */
+function passes(value: string, wildcards: boolean): boolean {
+  const length = value.length;
+  if (length === 0 || length > TOPIC_LIMITS.maxBytes) return false;
+  let bytes = length;
+  let segments = 1;
+  let start = 0;
+  for (let i = 0; i < length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x80) {
+      // Controls, space and DEL are refused; of the printable rest, '.', '*' and '#' matter.
+      if (unit <= 0x20 || unit === 0x7f) return false;
+      if (unit === DOT) {
+        if (i === start || ++segments > TOPIC_LIMITS.maxSegments) return false;
+        start = i + 1;
+      } else if (unit === STAR || unit === HASH) {
+        if (!wildcards || i !== start || (i + 1 < length && value.charCodeAt(i + 1) !== DOT)) {
+          return false;
+        }
+      }
+    } else if (unit < 0x800) {
+      // C1 controls (U+0080..U+009F) and the no-break space (U+00A0).
+      if (unit <= 0xa0) return false;
+      bytes += 1;
+    } else if (unit >= 0xd800 && unit <= 0xdfff) {
+      // Only a high surrogate followed by a low one: a code point of four UTF-8 bytes.
+      if (unit >= 0xdc00) return false;
+      const next = value.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+      bytes += 2;
+    } else {
+      if (isWideSpace(unit)) return false;
+      bytes += 2;
+    }
+  }
+  return start < length && bytes <= TOPIC_LIMITS.maxBytes;
+}
+
 /** Checks a concrete topic such as `agent.42.status`. */
 export function checkTopic(topic: unknown): TopicCheck {
+  if (typeof topic === 'string' && passes(topic, false)) return { ok: true };
   const shape = checkShape(topic, 'topic');
   if (!Array.isArray(shape)) return shape;
   for (let i = 0; i < shape.length; i++) {
@@ -73,6 +137,7 @@ export function checkTopic(topic: unknown): TopicCheck {
 
 /** Checks a subscription pattern: literal segments, `*` (one segment) and `#` (zero or more). */
 export function checkPattern(pattern: unknown): TopicCheck {
+  if (typeof pattern === 'string' && passes(pattern, true)) return { ok: true };
   const shape = checkShape(pattern, 'pattern');
   if (!Array.isArray(shape)) return shape;
   for (let i = 0; i < shape.length; i++) {
