@@ -46,6 +46,46 @@ describe('MemoryEngine retained values', () => {
   });
 });
 
+describe('MemoryEngine lingering topics', () => {
+  it('asks the interest about lingering topics again only after a pattern was removed', async () => {
+    const index = new SubscriptionIndex<string>();
+    index.add('#', 'recorder');
+    index.add('agent.#', 'dashboard');
+    let asked = 0;
+    const interest = {
+      hasMatch: (topic: string) => {
+        asked++;
+        return index.hasMatch(topic);
+      },
+      patterns: () => index.patterns(),
+      listen: index.listen.bind(index),
+    };
+    const e = engine({ historySize: 1 });
+    e.setInterest(interest);
+    // Every topic lingers: `#` holds them all.
+    for (let i = 0; i < 50; i++) await publish(e, `agent.${i}.status`);
+    asked = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 50; i++) await publish(e, `agent.${i}.status`);
+    }
+    // One check per topic leaving history; no sweep while nothing was removed.
+    expect(asked).toBe(200);
+    expect(e.stats().topics).toBe(50);
+    // A pattern that goes away with others still holding every topic: one pass, then quiet.
+    index.remove('agent.#', 'dashboard');
+    asked = 0;
+    for (let i = 0; i < 100; i++) await publish(e, `other.${i % 2}`);
+    const afterPass = asked;
+    for (let i = 0; i < 100; i++) await publish(e, `other.${i % 2}`);
+    expect(asked - afterPass).toBe(100);
+    expect(e.stats().topics).toBe(52);
+    // The last subscriber leaves: the sweep prunes every lingering topic.
+    index.remove('#', 'recorder');
+    for (let i = 0; i < 60; i++) await publish(e, 'noise');
+    expect(e.stats().topics).toBe(1);
+  });
+});
+
 describe('MemoryEngine topic pruning', () => {
   it('prunes a topic once its history is gone and it is no longer in use', async () => {
     const inUse = new Set(['keep']);

@@ -46,6 +46,7 @@ export class MemoryEngine implements Engine {
   #appended = 0;
   #duplicates = 0;
   #closed = false;
+  #stopListening: (() => void) | undefined;
 
   constructor(options: MemoryEngineOptions = {}) {
     const o = resolveOptions(options);
@@ -184,7 +185,10 @@ export class MemoryEngine implements Engine {
   /** Keeps the state of topics `interest` matches after their history is gone. */
   setInterest(interest: Interest): void {
     if (this.#closed) return;
-    this.#topics.isTopicInUse = (topic) => interest.hasMatch(topic);
+    this.#stopListening?.();
+    // A lingering topic can only become unused when a pattern loses its last subscriber.
+    this.#stopListening = interest.listen('pattern-removed', () => this.#topics.interestChanged());
+    this.#topics.useInterest((topic) => interest.hasMatch(topic));
   }
 
   head(): StreamPosition {
@@ -210,6 +214,8 @@ export class MemoryEngine implements Engine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopListening?.();
+    this.#stopListening = undefined;
     this.#listeners = [];
     this.#history.clear();
     this.#recent.clear();

@@ -1,8 +1,9 @@
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import { patternArb, referenceMatches, topicArb } from '@switchboard/test-oracles';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SubscriptionIndex } from './subscription-index.ts';
+import { TrieNode } from './trie-node.ts';
 
 describe('SubscriptionIndex', () => {
   it('adds, reports duplicates, removes and counts pairs and patterns', () => {
@@ -123,6 +124,39 @@ describe('SubscriptionIndex', () => {
     expect(index.nodeCount).toBe(1);
   });
 
+  it('answers hasMatch at the first matching subscription, without walking the others', () => {
+    // The engine asks this for every topic whose last entry leaves history; with `#`
+    // subscribers (dashboards, recorders) nearly every topic matches many patterns.
+    const index = new SubscriptionIndex<string>();
+    for (const pattern of [
+      'agent.7.status',
+      'agent.*.status',
+      'agent.#',
+      '*.7.*',
+      '#',
+      '#.status',
+    ]) {
+      index.add(pattern, 'c');
+    }
+    for (let i = 0; i < 50; i++) index.add(`agent.#.s${i}.#`, 'c');
+    const looked = vi.spyOn(TrieNode.prototype, 'hasBindings');
+    try {
+      expect(index.hasMatch('agent.7.status')).toBe(true);
+      // The literal path comes first: its own node answers.
+      expect(looked).toHaveBeenCalledTimes(1);
+      looked.mockClear();
+      expect(index.hasMatch('agent.7.idle')).toBe(true);
+      expect(looked.mock.calls.length).toBeLessThanOrEqual(3);
+      looked.mockClear();
+      expect(index.hasMatch('nobody.listens.here.status.x')).toBe(true);
+    } finally {
+      looked.mockRestore();
+    }
+    index.remove('#', 'c');
+    expect(index.hasMatch('nobody.listens.here.status.x')).toBe(false);
+    expect(index.hasMatch('nobody.listens.here.status')).toBe(true);
+  });
+
   it('finds the few matching subscriptions among 400,000', () => {
     const index = new SubscriptionIndex<number>();
     for (let i = 0; i < 200_000; i++) {
@@ -218,6 +252,7 @@ describe('SubscriptionIndex agrees with the reference matcher', () => {
             });
             expect(index.match(topic)).toEqual(expected);
             expect(index.matchCount(topic)).toBe(expected.size);
+            expect(index.hasMatch(topic)).toBe(expected.size > 0);
 
             const pairs: string[] = [];
             index.forEachMatch(topic, (subscriber, pattern) =>

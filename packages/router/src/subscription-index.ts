@@ -128,9 +128,14 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
     return this.match(topic).size;
   }
 
-  /** True when at least one subscription matches `topic` (the engine's `Interest`). */
+  /**
+   * True when at least one subscription matches `topic` (the engine's `Interest`). The walk
+   * stops at the first node with subscribers instead of collecting every match.
+   */
   hasMatch(topic: string): boolean {
-    return this.#collect(topic).length > 0;
+    const segments = topic.split('.');
+    this.#stamp = this.#stamp >= 0x3fffffff ? 1 : this.#stamp + 1;
+    return this.#any(this.#root, segments, 0);
   }
 
   /** Removes every subscription (each pattern's `pattern-removed` fires afterwards). */
@@ -184,6 +189,40 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
     if (child !== undefined) this.#visit(child, segments, at + 1, out);
     if (node.star !== undefined) this.#visit(node.star, segments, at + 1, out);
     if (node.hash !== undefined) this.#expandHash(node.hash, segments, at, out);
+  }
+
+  /** `#visit` that stops at the first node with subscribers. */
+  #any(node: TrieNode<S>, segments: string[], at: number): boolean {
+    if (at === segments.length) {
+      return (
+        node.hasBindings() || (node.hash !== undefined && this.#anyHash(node.hash, segments, at))
+      );
+    }
+    const child = node.literalChild(segments[at]!);
+    if (child !== undefined && this.#any(child, segments, at + 1)) return true;
+    if (node.star !== undefined && this.#any(node.star, segments, at + 1)) return true;
+    return node.hash !== undefined && this.#anyHash(node.hash, segments, at);
+  }
+
+  /** `#expandHash` that stops at the first node with subscribers. */
+  #anyHash(node: TrieNode<S>, segments: string[], start: number): boolean {
+    let end = segments.length;
+    if (node.stamp === this.#stamp) {
+      if (start >= node.lowestStart) return false;
+      end = node.lowestStart - 1;
+    }
+    node.stamp = this.#stamp;
+    node.lowestStart = start;
+    for (let at = start; at <= end; at++) {
+      if (at === segments.length) {
+        if (node.hasBindings()) return true;
+        continue;
+      }
+      const child = node.literalChild(segments[at]!);
+      if (child !== undefined && this.#any(child, segments, at + 1)) return true;
+      if (node.star !== undefined && this.#any(node.star, segments, at + 1)) return true;
+    }
+    return false;
   }
 
   /**

@@ -55,8 +55,22 @@ export class TopicTable {
   readonly #options: TopicTableOptions;
   #prunedCount = 0;
   #retainedBytes = 0;
-  /** Whether someone still subscribes to a topic; the engine's interest replaces it. */
+  /**
+   * Whether someone still subscribes to a topic; the engine's interest replaces it (see
+   * `useInterest`).
+   */
   isTopicInUse: (topic: string) => boolean;
+  /** `isTopicInUse` announces every change that can make a topic unused (`interestChanged`). */
+  #changesAnnounced = false;
+  /** Counts such changes (and checks that threw, which must be retried). */
+  #changes = 0;
+  /** `#changes` when the sweep under way started its pass over the lingering topics. */
+  #passFrom = 0;
+  /**
+   * `#changes` as of which every lingering topic was found in use; while nothing changed
+   * since, the sweep has nothing to find and does not ask again.
+   */
+  #inUseAsOf = -1;
 
   constructor(options: TopicTableOptions) {
     this.#options = options;
@@ -125,14 +139,41 @@ export class TopicTable {
     }
   }
 
-  /** Re-checks a few lingering topics and prunes those no longer in use. */
+  /**
+   * Takes the topics in use from `isTopicInUse`, which calls `interestChanged` whenever a
+   * topic it matched may stop being matched (an interest's `pattern-removed`).
+   */
+  useInterest(isTopicInUse: (topic: string) => boolean): void {
+    this.isTopicInUse = isTopicInUse;
+    this.#changesAnnounced = true;
+    this.interestChanged();
+  }
+
+  /** A topic in use may no longer be: the sweep asks about every lingering topic again. */
+  interestChanged(): void {
+    this.#changes++;
+  }
+
+  /**
+   * Re-checks a few lingering topics and prunes those no longer in use. With an interest
+   * that announces its changes, once a pass over every lingering topic found them in use
+   * nothing is asked again until the next change: a topic starts lingering only after a
+   * check found it in use. With a hub-wide `#` subscriber every topic lingers, and asking
+   * two of them per append cost ~2.5% of the hub's CPU at 10,000 publishers.
+   */
   sweep(steps = SWEEP_STEPS): void {
+    if (this.#inUseAsOf === this.#changes) return;
     for (let i = 0; i < steps && this.#lingering.size > 0; i++) {
-      this.#sweep ??= this.#lingering.keys();
+      if (this.#sweep === undefined) {
+        this.#sweep = this.#lingering.keys();
+        this.#passFrom = this.#changes;
+      }
       const next = this.#sweep.next();
       if (next.done) {
         // Start over on the next call; Map iterators see later insertions, so nothing is missed.
         this.#sweep = undefined;
+        if (this.#changesAnnounced) this.#inUseAsOf = this.#passFrom;
+        if (this.#inUseAsOf === this.#changes) return;
         continue;
       }
       if (!this.#inUse(next.value)) this.#release(next.value);
@@ -164,6 +205,8 @@ export class TopicTable {
       return this.isTopicInUse(topic);
     } catch (error) {
       this.#options.onError(error);
+      // Treated as in use for now, and asked again.
+      this.#changes++;
       return true;
     }
   }

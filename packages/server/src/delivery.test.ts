@@ -1,6 +1,7 @@
 import { WSClient } from '@switchboard/client';
 import type { EventFrame } from '@switchboard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HubSocket } from './hub-socket.ts';
 import { rawSocketOf } from './raw-socket.ts';
 import type { WSRouterOptions } from './router-options.ts';
 import { destroyTcp, seededRandom, trackedWebSocket } from './test-support/tracked-socket.ts';
@@ -45,12 +46,22 @@ function collectIndex(target: WSClient): number[] {
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-describe('resume after reconnect', () => {
+/**
+ * The protocol's resume, over each transport: the hub loses the connection (a destroyed TCP
+ * socket under a WebSocket; a session dropped by the hub on the HTTP fallback, which the
+ * client cannot reopen and so reconnects and resumes from its position as over WebSocket).
+ */
+describe.each(['websocket', 'sse'] as const)('resume after reconnect (%s)', (transport) => {
+  const on = (options: ConstructorParameters<typeof WSClient>[0]) =>
+    client({ ...options, transport });
+  const lose = (socket: HubSocket) =>
+    transport === 'websocket' ? destroyTcp(socket) : socket.terminate();
+
   it('chaos: 10,000 events arrive exactly once, in order, across 20+ destroyed subscriber sockets', async () => {
     const { server } = await hub();
     const tracked = trackedWebSocket();
-    const subscriber = client({ url: server.url, WebSocket: tracked.WebSocket });
-    const publisher = client({ url: server.url });
+    const subscriber = on({ url: server.url, WebSocket: tracked.WebSocket });
+    const publisher = on({ url: server.url });
     await Promise.all([subscriber.connect(), publisher.connect()]);
     await subscriber.subscribe(['chaos.*']);
     const seen = collect(subscriber);
@@ -63,7 +74,7 @@ describe('resume after reconnect', () => {
         await new Promise((resolve) => subscriber.once('connected', resolve));
       const hubSide = server.getConnection(subscriber.connectionId ?? '')?.socket;
       if (!hubSide) return;
-      destroyTcp(hubSide);
+      lose(hubSide);
       kills += 1;
     };
     const total = 10_000;
@@ -80,12 +91,12 @@ describe('resume after reconnect', () => {
     await expect.poll(() => seen.length, { timeout: 20_000 }).toBe(total);
     expect(kills).toBeGreaterThanOrEqual(20);
     expect(seen).toEqual(range(total));
-    expect(tracked.sockets.length).toBeGreaterThan(20);
+    if (transport === 'websocket') expect(tracked.sockets.length).toBeGreaterThan(20);
   });
 
   it('a publisher whose socket dies between send and ack leaves every event in the log exactly once', async () => {
     const { server, router } = await hub();
-    const publisher = client({ url: server.url });
+    const publisher = on({ url: server.url });
     await publisher.connect();
     let kills = 0;
     // Kill the publisher right after the hub appended, before the ack is written.
@@ -93,7 +104,7 @@ describe('resume after reconnect', () => {
       if ((entry.data as number) % 97 === 13 && kills < 10) {
         kills += 1;
         const socket = server.getConnection(publisher.connectionId ?? '')?.socket;
-        if (socket) destroyTcp(socket);
+        if (socket) lose(socket);
       }
     });
     const total = 1_000;
@@ -110,7 +121,7 @@ describe('resume after reconnect', () => {
 
   it('reports recovered: false and resync-required when history no longer covers the gap', async () => {
     const { server, router } = await hub({ history: { historySize: 20 } });
-    const subscriber = client({ url: server.url });
+    const subscriber = on({ url: server.url });
     await subscriber.connect();
     await subscriber.subscribe(['gap.#']);
     const seen = collect(subscriber);
@@ -123,7 +134,7 @@ describe('resume after reconnect', () => {
     const resync = new Promise((resolve) => subscriber.once('resync-required', resolve));
     // Disconnect it and publish more than the history holds meanwhile.
     const down = new Promise((resolve) => subscriber.once('disconnected', resolve));
-    destroyTcp(server.getConnection(subscriber.connectionId ?? '')!.socket);
+    lose(server.getConnection(subscriber.connectionId ?? '')!.socket);
     await down;
     for (let i = 0; i < 50; i++) await router.publish('gap.a', i);
     expect(await resync).toMatchObject({ reason: 'history-exhausted', patterns: ['gap.#'] });
@@ -139,7 +150,7 @@ describe('resume after reconnect', () => {
   it('reports epoch-changed when the hub restarted with a new log', async () => {
     const first = await hub();
     const port = first.server.port;
-    const subscriber = client({ url: first.server.url });
+    const subscriber = on({ url: first.server.url });
     await subscriber.connect();
     await subscriber.subscribe(['e.#']);
     await first.router.publish('e.x', 1);
@@ -161,13 +172,13 @@ describe('resume after reconnect', () => {
     await router.publish('task.1.progress', 10);
     await router.publish('task.1.progress', 50);
     await router.publish('task.2.done', 'ok');
-    const late = client({ url: server.url });
+    const late = on({ url: server.url });
     await late.connect();
     const seen = collect(late);
     const outcomes = await late.subscribe(['task.1.#'], { since: 'last' });
     expect(outcomes[0]).toMatchObject({ recovered: true, replayed: 1 });
     await expect.poll(() => seen).toEqual([50]);
-    const all = client({ url: server.url });
+    const all = on({ url: server.url });
     await all.connect();
     const allSeen = collect(all);
     await all.subscribe(['task.#'], { since: 1 });

@@ -1,6 +1,7 @@
+import { encodeFrame } from '@switchboard/protocol';
 import type { LogEntry } from '@switchboard/router';
 import { describe, expect, it } from 'vitest';
-import { eventOf, serializeEvent } from './event-serializer.ts';
+import { eventOf, serializeEvent, serializePublishAck } from './event-serializer.ts';
 
 function entry(overrides: Partial<LogEntry> = {}): LogEntry {
   return {
@@ -34,6 +35,33 @@ describe('serializeEvent', () => {
         const text = serializeEvent(e, replay);
         expect(text).toBe(JSON.stringify(eventOf(e, replay)));
         expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(eventOf(e, replay))));
+      }
+    }
+  });
+});
+
+describe('serializePublishAck', () => {
+  it('equals encodeFrame of the ack object, for awkward ids, both duplicate values and a changing epoch', () => {
+    for (const e of [
+      ...awkward,
+      entry({ epoch: 'e-2' }),
+      entry(),
+      entry({ offset: 9_007_199_254_740_991 }),
+    ]) {
+      for (const id of [e.id, 'p', 'id "quoted" \\ \n \u2028 🚀']) {
+        for (const duplicate of [false, true]) {
+          const text = serializePublishAck(id, e, duplicate);
+          const frame = {
+            type: 'ack' as const,
+            id,
+            ok: true as const,
+            offset: e.offset,
+            sequenceNumber: e.sequenceNumber,
+            epoch: e.epoch,
+            duplicate,
+          };
+          expect(text).toBe(encodeFrame(frame));
+        }
       }
     }
   });

@@ -29,3 +29,24 @@ export function serializeEvent(entry: LogEntry, replay: boolean): string {
     (replay ? ',"replay":true}' : '}')
   );
 }
+
+// A hub's acks carry one epoch: its field is serialized once, not per publish.
+let lastEpoch: string | undefined;
+let lastEpochField = '';
+
+/**
+ * The `ack` of an appended publish as JSON text, equal to `encodeFrame` of
+ * `{ type: 'ack', id, ok: true, offset, sequenceNumber, epoch, duplicate }` without building
+ * the frame object (and its spread) and walking it generically: one per acked publish.
+ */
+export function serializePublishAck(id: string, entry: LogEntry, duplicate: boolean): string {
+  if (entry.epoch !== lastEpoch) {
+    lastEpochField = `,"epoch":${JSON.stringify(entry.epoch)}`;
+    lastEpoch = entry.epoch;
+  }
+  return (
+    `{"type":"ack","id":${JSON.stringify(id)},"ok":true,"offset":${JSON.stringify(entry.offset)}` +
+    `,"sequenceNumber":${JSON.stringify(entry.sequenceNumber)}${lastEpochField}` +
+    (duplicate ? ',"duplicate":true}' : ',"duplicate":false}')
+  );
+}

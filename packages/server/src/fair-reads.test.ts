@@ -109,14 +109,20 @@ describe('FairReads', () => {
   function fakeSocket() {
     return {
       paused: false,
+      pauses: 0,
+      resumes: 0,
       pause() {
         this.paused = true;
+        this.pauses += 1;
       },
       resume() {
         this.paused = false;
+        this.resumes += 1;
       },
     };
   }
+  /** After what ws emits for one socket read: the next read is a later callback. */
+  const afterRead = () => new Promise<void>((resolve) => queueMicrotask(resolve));
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   function setUp(frames: number) {
@@ -156,10 +162,98 @@ describe('FairReads', () => {
     const { connection, socket, handled, message } = setUp(64);
     message('a');
     connection.reads.pause();
-    expect(socket.paused).toBe(true);
+    // Lazily: the socket pauses when the client turns out to have sent more.
+    expect(socket.paused).toBe(false);
     message('b');
+    expect(socket.paused).toBe(true);
     message('c');
     expect(handled).toEqual(['a', 'b', 'c']);
+  });
+
+  it('never pauses the socket of a client that sends nothing more while the throttle holds it', async () => {
+    // A closed-loop publisher: one publish per read, the next only after its ack. Pausing and
+    // resuming its socket on every publish while the writes are behind bought nothing.
+    const { connection, socket, handled, message } = setUp(64);
+    for (let round = 0; round < 3; round++) {
+      message(`p${round}`);
+      connection.reads.pause();
+      expect(connection.reads.isPaused).toBe(true);
+      await afterRead();
+      await nextTurn();
+      connection.reads.resume();
+      expect(connection.reads.isPaused).toBe(false);
+      await nextTurn();
+    }
+    expect(handled).toEqual(['p0', 'p1', 'p2']);
+    expect([socket.pauses, socket.resumes]).toEqual([0, 0]);
+  });
+
+  it('never pauses the socket of a client whose read ends with the frame that spends its budget', async () => {
+    const { socket, handled, message } = setUp(2);
+    message('a');
+    message('b');
+    await nextTurn();
+    message('c');
+    await nextTurn();
+    expect(handled).toEqual(['a', 'b', 'c']);
+    expect([socket.pauses, socket.resumes]).toEqual([0, 0]);
+  });
+
+  it('pauses the socket once a frame beyond the budget arrives, and keeps it and the rest for the next turn', async () => {
+    const { socket, handled, message } = setUp(2);
+    for (const text of ['a', 'b', 'c', 'd', 'e']) message(text);
+    expect(handled).toEqual(['a', 'b']);
+    expect([socket.paused, socket.pauses]).toEqual([true, 1]);
+    await nextTurn();
+    expect(handled).toEqual(['a', 'b', 'c', 'd']);
+    expect(socket.paused).toBe(true);
+    await nextTurn();
+    expect(handled).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect([socket.paused, socket.pauses, socket.resumes]).toEqual([false, 1, 1]);
+  });
+
+  it('keeps a later read of a client the throttle holds until it lets go, and pauses its socket then', async () => {
+    const { connection, socket, handled, message } = setUp(64);
+    message('a');
+    connection.reads.pause();
+    await afterRead();
+    // The socket was still read: the client sent more while the writes are behind.
+    message('b');
+    message('c');
+    expect(handled).toEqual(['a']);
+    expect(socket.paused).toBe(true);
+    await nextTurn();
+    expect(handled).toEqual(['a']);
+    connection.reads.resume();
+    expect(socket.paused).toBe(true);
+    await nextTurn();
+    expect(handled).toEqual(['a', 'b', 'c']);
+    expect([socket.paused, socket.pauses, socket.resumes]).toEqual([false, 1, 1]);
+  });
+
+  it('shares turns between two flooding clients as before: each gets its budget per turn', async () => {
+    const handled: string[] = [];
+    const reads = new FairReads<{ reads: ConnectionReads; name: string }>(
+      { frames: 2, bytes: 1 << 20 },
+      (c, data) => handled.push(`${c.name}${data}`),
+    );
+    const clients = ['x', 'y'].map((name) => {
+      const socket = fakeSocket();
+      const connection = { name } as { reads: ConnectionReads; name: string };
+      Object.assign(connection, { reads: reads.track(connection, socket as unknown as WebSocket) });
+      return { connection, socket };
+    });
+    for (const { connection } of clients) {
+      for (let i = 0; i < 5; i++) reads.receive(connection, Buffer.from(String(i)), false);
+    }
+    expect(handled).toEqual(['x0', 'x1', 'y0', 'y1']);
+    await nextTurn();
+    expect(handled.slice(4)).toEqual(['x2', 'x3', 'y2', 'y3']);
+    await nextTurn();
+    expect(handled.slice(8)).toEqual(['x4', 'y4']);
+    for (const { socket } of clients) {
+      expect([socket.paused, socket.pauses, socket.resumes]).toEqual([false, 1, 1]);
+    }
   });
 
   it('handles what waits when the connection closes, in order', () => {

@@ -1,5 +1,5 @@
-import type WebSocket from 'ws';
 import type { RawData } from 'ws';
+import type { HubSocket } from './hub-socket.ts';
 import { rawSize } from './inbound-stages.ts';
 
 /** How much of one connection's input the hub handles per turn of the event loop. */
@@ -40,13 +40,24 @@ export class ConnectionReads implements Pausable {
   frames = 0;
   bytes = 0;
   holds = 0;
+  /**
+   * The socket is paused. Holds pause it lazily: only once a frame arrives that the hold
+   * keeps from being handled now (see FairReads), so a hold that ends before the client sends
+   * more costs no pause and no resume.
+   */
+  socketPaused = false;
+  /**
+   * Set when the throttle holds it, until the current socket read has been emitted: frames of
+   * the same read are still handled at once (as before the pause), those of a later read wait.
+   */
+  sameRead = false;
   /** Waiting in the scheduler for the next turn. */
   waiting = false;
   /** Messages ws emitted while the connection was held, in order: data, isBinary, ... */
   backlog: (RawData | boolean)[] | undefined;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: Pick<HubSocket, 'pause' | 'resume'>,
     private readonly scheduler: ReadHolds,
   ) {}
 
@@ -82,12 +93,25 @@ export interface ReadTarget {
  * first on the next turn; at most one socket read waits per connection, as views of that read's
  * buffer. `raw-socket.test.ts` pins that `ws` emits no more than the rest of the current read
  * once the socket is paused.
+ *
+ * The socket is paused lazily: a hold (the budget spent, or the throttle) only marks the
+ * connection, and its socket is paused when a frame arrives that the hold concerns, i.e. when
+ * the client actually sent more than its share meanwhile. Which frames are handled at once and
+ * which wait for a later turn is the same as with an eager pause; only the pause is skipped
+ * when nothing came. Most holds end that way: a read that ends with the frame that spends
+ * the budget, and above all a closed-loop publisher the throttle holds while the writes are
+ * behind, which sends nothing until its ack (eager pausing cost a pause and a resume, each a
+ * few stream calls and a `readStop`/`readStart`, per publish). A frame the lazy pause lets in
+ * (a later socket read, before the pause) waits like the rest of the read that is emitted
+ * after it: still at most one socket read per connection.
  */
 export class FairReads<C extends ReadTarget> implements ReadHolds {
   #turn = 0;
   #turnScheduled = false;
   #waiting: ConnectionReads[] = [];
   readonly #owners = new WeakMap<ConnectionReads, C>();
+  /** Connections the throttle held during the current socket read (see `sameRead`). */
+  #heldThisRead: ConnectionReads[] = [];
 
   constructor(
     readonly budget: ReadBudget,
@@ -95,7 +119,7 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
   ) {}
 
   /** The read state of a new connection. */
-  track(connection: C, socket: WebSocket): ConnectionReads {
+  track(connection: C, socket: Pick<HubSocket, 'pause' | 'resume'>): ConnectionReads {
     const reads = new ConnectionReads(socket, this);
     this.#owners.set(reads, connection);
     return reads;
@@ -104,29 +128,43 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
   /** A message `ws` emitted for `connection`: handled now, or after what waits before it. */
   receive(connection: C, data: RawData, isBinary: boolean): void {
     const reads = connection.reads;
-    // Held by the throttle alone, ws still hands over what it had already read (the paused
-    // socket reads nothing new): it is handled now, as one burst, like before the pause.
-    if ((reads.holds & BUDGET) !== 0 || reads.backlog !== undefined) {
-      if (reads.backlog === undefined) reads.backlog = [data, isBinary];
-      else reads.backlog.push(data, isBinary);
+    if (reads.holds === 0 && reads.backlog === undefined) {
+      this.#handleOne(connection, reads, data, isBinary);
       return;
     }
-    this.#handleOne(connection, reads, data, isBinary);
+    // Held, and the client sent more: now its socket is paused (see the class comment).
+    if (!reads.socketPaused) {
+      reads.socketPaused = true;
+      reads.socket.pause();
+    }
+    // Held by the throttle alone, ws still hands over the rest of the read it was handling
+    // (the paused socket reads nothing new): it is handled now, as one burst, as before.
+    if ((reads.holds & BUDGET) === 0 && reads.backlog === undefined && reads.sameRead) {
+      this.#handleOne(connection, reads, data, isBinary);
+      return;
+    }
+    if (reads.backlog === undefined) reads.backlog = [data, isBinary];
+    else reads.backlog.push(data, isBinary);
   }
 
-  /** Stops reading `reads` until `release` with the same reason. */
+  /** Stops reading `reads` until `release` with the same reason (the socket pauses lazily). */
   hold(reads: ConnectionReads, reason: number): void {
     if ((reads.holds & reason) !== 0) return;
-    if (reads.holds === 0) reads.socket.pause();
     reads.holds |= reason;
+    if (reason !== THROTTLE || reads.socketPaused) return;
+    // Frames of the read being handled still go through; the end of the read is the end of
+    // this callback, so a microtask (run before the next read is emitted) marks it.
+    reads.sameRead = true;
+    this.#heldThisRead.push(reads);
+    if (this.#heldThisRead.length === 1) queueMicrotask(this.#readDone);
   }
 
   release(reads: ConnectionReads, reason: number): void {
     if ((reads.holds & reason) === 0) return;
     reads.holds &= ~reason;
     if (reads.holds !== 0) return;
-    if (reads.backlog === undefined) reads.socket.resume();
-    else this.#wait(reads);
+    if (reads.backlog !== undefined) this.#wait(reads);
+    else this.#resume(reads);
   }
 
   /**
@@ -142,6 +180,18 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
     for (let i = 0; i < backlog.length; i += 2) {
       this.handle(connection, backlog[i] as RawData, backlog[i + 1] as boolean);
     }
+  }
+
+  readonly #readDone = (): void => {
+    const held = this.#heldThisRead;
+    this.#heldThisRead = [];
+    for (const reads of held) reads.sameRead = false;
+  };
+
+  #resume(reads: ConnectionReads): void {
+    if (!reads.socketPaused) return;
+    reads.socketPaused = false;
+    reads.socket.resume();
   }
 
   #handleOne(connection: C, reads: ConnectionReads, data: RawData, isBinary: boolean): void {
@@ -210,6 +260,6 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
       }
       reads.backlog = undefined;
     }
-    if (reads.holds === 0) reads.socket.resume();
+    if (reads.holds === 0) this.#resume(reads);
   }
 }

@@ -7,7 +7,9 @@ export const DEFAULT_MAX_PAUSE_MS = 50;
 /**
  * Backpressure from the hub's writes to its reads. While the flush scheduler is behind
  * (a fan-out did not fit in one slice), every connection that sends a frame stops being
- * read after it; all of them resume once the writes have caught up. Publishers then wait in
+ * read after it; all of them resume once the writes have caught up. (FairReads pauses the
+ * socket lazily, once the client sends more: a closed-loop publisher held until its ack,
+ * the usual case, costs no pause and resume at all.) Publishers then wait in
  * their own TCP buffers instead of the hub queueing work it cannot write: under overload the
  * hub keeps delivering at its full rate rather than spending itself on events it would
  * only drop. Connections that only receive are never paused. No connection stays unread

@@ -1,12 +1,10 @@
-import type { Socket } from 'node:net';
 import { encodeFrame } from '@switchboard/protocol';
-import WebSocket from 'ws';
 import type { Flushable, FlushScheduler } from './flush-scheduler.ts';
 import type { FrameDeflater } from './frame-deflate.ts';
 import { encodeTextFrame } from './frame-encoder.ts';
 import type { SlabChunk } from './frame-slab.ts';
+import { type HubSocket, outputOf, type RawOutput, SOCKET_OPEN } from './hub-socket.ts';
 import { type DroppedRange, type OutboundLimits, OutboundQueue } from './outbound-queue.ts';
-import { rawSocketOf } from './raw-socket.ts';
 import { ReplayGate } from './replay-gate.ts';
 import type { ReplayStream } from './replay-stream.ts';
 
@@ -58,7 +56,7 @@ export class OutboundWriter implements Flushable {
   /** Replays in order: one at a time (ReplayGate), each bounded by the router's `maxReplay`. */
   #replays: ReplayStream[] | undefined;
   readonly #highWater: number;
-  readonly #raw: Socket | undefined;
+  readonly #raw: RawOutput | undefined;
   #droppedRange: DroppedRange | undefined;
   #epoch = '';
   #waitingForDrain = false;
@@ -70,7 +68,7 @@ export class OutboundWriter implements Flushable {
   readonly #replyChargeCap: number;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: HubSocket,
     private readonly limits: OutboundLimits,
     private readonly scheduler: FlushScheduler,
     private readonly owner: WriterOwner,
@@ -83,7 +81,7 @@ export class OutboundWriter implements Flushable {
      */
     private readonly deflater?: FrameDeflater,
   ) {
-    this.#raw = rawSocketOf(socket);
+    this.#raw = outputOf(socket);
     this.#replyChargeCap = Math.max(1, Math.floor(replyQueueBytes / 4));
     this.#highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.queueBytes >> 1));
   }
@@ -131,7 +129,7 @@ export class OutboundWriter implements Flushable {
       this.#droppedRange === undefined &&
       this.#recovering === 0 &&
       this.deflater === undefined &&
-      this.socket.readyState === WebSocket.OPEN
+      this.socket.readyState === SOCKET_OPEN
     ) {
       this.#run = chunk;
       this.#runFrom = index;
@@ -172,7 +170,7 @@ export class OutboundWriter implements Flushable {
 
   /** Queues a replay; its events go out ahead of everything in the live queue. */
   replay(stream: ReplayStream): void {
-    if (this.socket.readyState !== WebSocket.OPEN || stream.remaining === 0) return;
+    if (this.socket.readyState !== SOCKET_OPEN || stream.remaining === 0) return;
     this.#replays ??= [];
     this.#replays.push(stream);
     this.scheduler.schedule(this);
@@ -197,7 +195,7 @@ export class OutboundWriter implements Flushable {
    */
   flush(force = false): void {
     const raw = this.#raw;
-    if (this.socket.readyState !== WebSocket.OPEN || raw === undefined || raw.destroyed) {
+    if (this.socket.readyState !== SOCKET_OPEN || raw === undefined || raw.destroyed) {
       this.release();
       return;
     }
@@ -318,7 +316,7 @@ export class OutboundWriter implements Flushable {
   }
 
   #enqueue(frame: Buffer, offset: number, topic: string | undefined): boolean {
-    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.socket.readyState !== SOCKET_OPEN) return false;
     this.#queue ??= new OutboundQueue(this.#replyChargeCap);
     this.#queue.push(frame, offset, topic);
     if (offset > 0) {
@@ -365,7 +363,7 @@ export class OutboundWriter implements Flushable {
     }
   }
 
-  #awaitDrain(raw: Socket): void {
+  #awaitDrain(raw: RawOutput): void {
     if (this.#waitingForDrain) return;
     this.#waitingForDrain = true;
     raw.once('drain', () => {

@@ -21,6 +21,8 @@ export interface RouterStats {
 export interface RouterOutput {
   /** Queues live event `index` of `chunk` (the fan-out hot path). */
   deliver(chunk: SlabChunk, index: number, epoch: string): void;
+  /** Queues an already-serialized frame (a publish's ack); false when the socket is gone. */
+  sendRaw(text: string): boolean;
   /** Queues replayed history ahead of live events. */
   replay(stream: ReplayStream): void;
   /** Live events wait while a recovery is in flight. */
