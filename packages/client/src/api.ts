@@ -1,4 +1,5 @@
-import type { AuthFrame, ClientFrame, HelloFrame } from '@switchboard/protocol';
+import type { AuthFrame, ClientFrame, HelloFrame } from '@switchboard/protocol/wire';
+import type { FetchLike } from './sse-socket.ts';
 import type { Since } from './subscriptions.ts';
 import type { WebSocketImplementation } from './websocket.ts';
 
@@ -131,4 +132,6 @@ export interface Platform {
    * permessage-deflate offer.
    */
   headers: boolean;
+  /** The HTTP fallback's fetch, given `keepProcessAlive`; undefined where there is none. */
+  fetch: ((keepProcessAlive: boolean) => FetchLike) | undefined;
 }

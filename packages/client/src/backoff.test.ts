@@ -49,6 +49,8 @@ describe('reconnect schedule (fake clock)', () => {
     const client = new WSClient({
       url: 'ws://hub.invalid',
       WebSocket: ScriptedSocket,
+      // The schedule of one transport: no HTTP fallback attempt between WebSocket attempts.
+      transport: 'websocket',
       reconnectIntervalMs: 1000,
       maxReconnectIntervalMs: 5000,
       ...extra,

@@ -1,4 +1,9 @@
-import type { ChunkFrame, EndFrame, ServerFrame, SwitchboardError } from '@switchboard/protocol';
+import type {
+  ChunkFrame,
+  EndFrame,
+  ServerFrame,
+  SwitchboardError,
+} from '@switchboard/protocol/wire';
 import type { RequestStream } from './api.ts';
 import { type Deferred, deferred } from './async.ts';
 import type { SessionPart } from './session-part.ts';
@@ -27,12 +32,17 @@ export class CallStream<T> implements RequestStream<T> {
   #consumed = 0;
   readonly #batch: number;
 
+  readonly #host: StreamHost;
+  readonly #onDone: () => void;
+
   constructor(
     readonly id: string,
     window: number,
-    private readonly host: StreamHost,
-    private readonly onDone: () => void,
+    host: StreamHost,
+    onDone: () => void,
   ) {
+    this.#host = host;
+    this.#onDone = onDone;
     this.#batch = Math.max(1, Math.floor(window / 2));
   }
 
@@ -67,7 +77,7 @@ export class CallStream<T> implements RequestStream<T> {
     this.#failure = undefined;
     if (this.#finished) return;
     this.#finish();
-    this.host.cancel(this.id);
+    this.#host.cancel(this.id);
   }
 
   /** One chunk of the answer. */
@@ -87,7 +97,7 @@ export class CallStream<T> implements RequestStream<T> {
   end(): void {
     if (this.#finished) return;
     this.#finish();
-    this.host.release(this.id);
+    this.#host.release(this.id);
     this.#waiter?.resolve({ value: undefined, done: true });
     this.#waiter = undefined;
   }
@@ -104,7 +114,7 @@ export class CallStream<T> implements RequestStream<T> {
 
   #finish(): void {
     this.#finished = true;
-    this.onDone();
+    this.#onDone();
   }
 
   #consumedOne(): void {
@@ -113,7 +123,7 @@ export class CallStream<T> implements RequestStream<T> {
     if (this.#consumed < this.#batch) return;
     const credit = this.#consumed;
     this.#consumed = 0;
-    this.host.credit(this.id, credit);
+    this.#host.credit(this.id, credit);
   }
 }
 

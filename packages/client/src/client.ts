@@ -10,7 +10,7 @@ import {
   type SubscribeFrame,
   type SubscriptionOutcome,
   SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type {
   HandleOptions,
   Handler,
@@ -42,24 +42,24 @@ const DEFAULT_CREDIT = 16;
  * (connect, reconnect, disconnect) is in `lifecycle.ts`; this file holds the messaging API.
  */
 export class ClientCore extends ClientLifecycle {
-  private readonly handlers: Handlers;
-  private readonly streams = new CallStreams();
+  readonly #handlers: Handlers;
+  readonly #streams = new CallStreams();
 
   constructor(options: ClientOptions, platform: Platform) {
     super(options, platform);
     const mode = () =>
       this.state === 'connected' ? 'online' : this.state === 'closed' ? 'closed' : 'offline';
-    this.handlers = new Handlers(this.dispatcher, {
+    this.#handlers = new Handlers(this.dispatcher, {
       state: mode,
       nextId: this.nextId,
       messageTimeoutMs: () => this.options.messageTimeoutMs,
       report: (error) => this.emit('error', error),
     });
     const served = new ServedCalls({
-      handlerOf: (method) => this.handlers.handlerOf(method),
+      handlerOf: (method) => this.#handlers.handlerOf(method),
       write: (frame) => this.dispatcher.writeNow(frame),
     });
-    this.parts.push(this.handlers, served, this.streams);
+    this.parts.push(this.#handlers, served, this.#streams);
   }
 
   /** The patterns this client is subscribed to, or will subscribe to when it connects. */
@@ -126,13 +126,13 @@ export class ClientCore extends ClientLifecycle {
     const timeoutMs = checkCallOptions('request', options, this.options.messageTimeoutMs);
     const { signal } = options;
     if (signal?.aborted) throw cancelled(signal.reason);
-    const frame = this.prepare(
+    const frame = this.#prepare(
       { type: 'request', method, data, ...timeoutField(timeoutMs) },
       true,
     ) as RequestFrame;
-    const reply = this.callOnce(frame, timeoutMs);
+    const reply = this.#callOnce(frame, timeoutMs);
     if (signal === undefined) return ((await reply) as { data?: unknown }).data as T;
-    const onAbort = () => this.abandon(frame.id, cancelled(signal.reason));
+    const onAbort = () => this.#abandon(frame.id, cancelled(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       return ((await reply) as { data?: unknown }).data as T;
@@ -158,13 +158,13 @@ export class ClientCore extends ClientLifecycle {
       throw new TypeError('requestStream: option "credit" must be an integer from 1 to 65536');
     }
     const { signal } = options;
-    const frame = this.prepare(
+    const frame = this.#prepare(
       { type: 'request', method, data, credit, ...timeoutField(timeoutMs) },
       true,
     ) as RequestFrame;
-    const stream = this.streams.open<T>(frame.id, credit, {
+    const stream = this.#streams.open<T>(frame.id, credit, {
       credit: (id, more) => this.dispatcher.writeNow({ type: 'credit', id, credit: more }),
-      cancel: (id) => this.abandon(id, cancelled(signal?.reason)),
+      cancel: (id) => this.#abandon(id, cancelled(signal?.reason)),
       release: (id) => this.dispatcher.abandon(id, cancelled(undefined)),
     });
     if (signal?.aborted) {
@@ -173,10 +173,10 @@ export class ClientCore extends ClientLifecycle {
     }
     const onAbort = () => {
       stream.fail(cancelled(signal?.reason));
-      this.abandon(frame.id, cancelled(signal?.reason));
+      this.#abandon(frame.id, cancelled(signal?.reason));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.callOnce(frame, timeoutMs).then(
+    this.#callOnce(frame, timeoutMs).then(
       (reply) => {
         signal?.removeEventListener('abort', onAbort);
         stream.push((reply as { data?: unknown }).data as T);
@@ -196,7 +196,7 @@ export class ClientCore extends ClientLifecycle {
    * reconnect. Needs `serve` rights on the hub (the JWT claim `sw.srv`).
    */
   handle(method: string, handler: Handler, options?: HandleOptions): HandlerRegistration {
-    return this.handlers.handle(method, handler, options);
+    return this.#handlers.handle(method, handler, options);
   }
 
   /**
@@ -204,14 +204,14 @@ export class ClientCore extends ClientLifecycle {
    * (the request carries it), so a timeout here sends no cancel; the hub's own TIMEOUT, racing
    * this one, is dropped quietly.
    */
-  private callOnce(frame: RequestFrame, timeoutMs: number): Promise<ReplyFrame> {
+  #callOnce(frame: RequestFrame, timeoutMs: number): Promise<ReplyFrame> {
     return this.dispatcher.expect(frame, timeoutMs, false, undefined, () =>
       this.dispatcher.ignoreLate(frame.id),
     );
   }
 
   /** Gives up a request: rejects it, and cancels it at the hub when it was sent. */
-  private abandon(id: string, error: SwitchboardError): void {
+  #abandon(id: string, error: SwitchboardError): void {
     if (this.dispatcher.abandon(id, error) === 'sent') {
       this.dispatcher.writeNow({ type: 'cancel', id });
     }
@@ -235,7 +235,7 @@ export class ClientCore extends ClientLifecycle {
         const message = `A ${type} frame is not answered: send it with send()`;
         throw new SwitchboardError(ErrorCode.INVALID_MESSAGE, message);
       }
-      prepared = this.prepare(frame, true) as ClientFrame & { id: string };
+      prepared = this.#prepare(frame, true) as ClientFrame & { id: string };
     } catch (error) {
       return Promise.reject(error);
     }
@@ -253,7 +253,7 @@ export class ClientCore extends ClientLifecycle {
    * closed), which is also emitted as `error`. Throws on an invalid frame.
    */
   send(frame: OutgoingFrame): boolean {
-    const prepared = this.prepare(frame, false);
+    const prepared = this.#prepare(frame, false);
     let reply: PendingReply | undefined;
     if (prepared.type === 'unsubscribe') this.subscriber.forget(prepared.topics);
     if (prepared.type === 'subscribe') {
@@ -270,7 +270,7 @@ export class ClientCore extends ClientLifecycle {
     return this.dispatcher.dispatch({ frame: prepared, reply });
   }
   /** Validates a raw frame and gives it an id when it needs one. */
-  private prepare(frame: OutgoingFrame, needsId: boolean): ClientFrame {
+  #prepare(frame: OutgoingFrame, needsId: boolean): ClientFrame {
     const type = (frame as { type?: unknown } | null)?.type;
     if (type === 'hello' || type === 'auth') {
       throw new SwitchboardError(ErrorCode.INVALID_MESSAGE, `The client sends "${type}" itself`);

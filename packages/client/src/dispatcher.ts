@@ -4,7 +4,7 @@ import {
   type ErrorFrame,
   encodeFrame,
   SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import { deferred } from './async.ts';
 import { Outbox, type OutboxItem } from './outbox.ts';
 import { PendingReplies, type ReplyFrame } from './pending.ts';
@@ -29,38 +29,40 @@ export interface DispatcherHost {
 const REMEMBERED_ABANDONED = 1_024;
 
 export class Dispatcher {
-  private readonly pending = new PendingReplies();
-  private readonly outbox: Outbox;
+  readonly #pending = new PendingReplies();
+  readonly #outbox: Outbox;
   /** Oldest first; see `ignoreLate`. */
-  private readonly abandoned = new Set<string>();
+  readonly #abandoned = new Set<string>();
 
-  constructor(
-    private readonly host: DispatcherHost,
-    private readonly queueSize: number,
-  ) {
-    this.outbox = new Outbox(queueSize);
+  readonly #host: DispatcherHost;
+  readonly #queueSize: number;
+
+  constructor(host: DispatcherHost, queueSize: number) {
+    this.#host = host;
+    this.#queueSize = queueSize;
+    this.#outbox = new Outbox(queueSize);
   }
 
   /** Sends now, queues while offline, or rejects (client closed, queue full). */
   dispatch(item: OutboxItem): boolean {
-    const mode = this.host.mode();
+    const mode = this.#host.mode();
     if (mode === 'online') {
       this.write(item);
       return true;
     }
-    if (mode === 'offline' && this.outbox.enqueue(item)) return true;
+    if (mode === 'offline' && this.#outbox.enqueue(item)) return true;
     const error =
       mode === 'closed'
         ? notConnected()
         : new SwitchboardError(
             ErrorCode.QUEUE_FULL,
-            `The offline queue is full (${this.queueSize} frames)`,
-            { details: { offlineQueueSize: this.queueSize } },
+            `The offline queue is full (${this.#queueSize} frames)`,
+            { details: { offlineQueueSize: this.#queueSize } },
           );
     item.reply?.reject(error);
     // A full queue is worth an event even when a caller gets the rejection: it means the
     // application produces faster than the hub is reachable.
-    if (error.code === ErrorCode.QUEUE_FULL || item.reply === undefined) this.host.report(error);
+    if (error.code === ErrorCode.QUEUE_FULL || item.reply === undefined) this.#host.report(error);
     return false;
   }
 
@@ -77,7 +79,7 @@ export class Dispatcher {
     onReply?: (reply: ReplyFrame) => void,
     onTimeout?: () => void,
   ): Promise<ReplyFrame> {
-    if (this.pending.has(frame.id)) {
+    if (this.#pending.has(frame.id)) {
       return Promise.reject(
         new SwitchboardError(
           ErrorCode.INVALID_MESSAGE,
@@ -133,13 +135,13 @@ export class Dispatcher {
    * frame was on the wire (the hub may be working on it), `queued` when it never left.
    */
   abandon(id: string, error: SwitchboardError): 'sent' | 'queued' | undefined {
-    const sent = this.pending.forget(id);
+    const sent = this.#pending.forget(id);
     if (sent !== undefined) {
       this.ignoreLate(id);
       sent.reject(error);
       return 'sent';
     }
-    const queued = this.outbox.remove(id);
+    const queued = this.#outbox.remove(id);
     if (queued === undefined) return undefined;
     queued.reply?.reject(error);
     return 'queued';
@@ -148,17 +150,17 @@ export class Dispatcher {
   /** Writes to the socket now (the caller checked that the client is online). */
   write(item: OutboxItem): void {
     const text = encodeFrame(item.frame);
-    const error = this.payloadRefusal(text, item.frame.type);
+    const error = this.#payloadRefusal(text, item.frame.type);
     if (error !== undefined) {
       // Sending it would make the hub close the socket, and every retry would do it again.
       if (item.reply !== undefined) item.reply.reject(error);
-      else this.host.report(error);
+      else this.#host.report(error);
       return;
     }
-    const sent = this.host.write(text);
+    const sent = this.#host.write(text);
     // A tracked frame that could not be written is settled by the close that must follow.
-    if (item.reply !== undefined) this.pending.track(item.reply);
-    else if (!sent) this.outbox.enqueue(item);
+    if (item.reply !== undefined) this.#pending.track(item.reply);
+    else if (!sent) this.#outbox.enqueue(item);
   }
 
   /**
@@ -167,13 +169,13 @@ export class Dispatcher {
    */
   writeNow(frame: ClientFrame): SwitchboardError | undefined {
     const text = encodeFrame(frame);
-    const error = this.payloadRefusal(text, frame.type);
-    if (error === undefined) this.host.write(text);
+    const error = this.#payloadRefusal(text, frame.type);
+    if (error === undefined) this.#host.write(text);
     return error;
   }
 
-  private payloadRefusal(text: string, type: string): SwitchboardError | undefined {
-    const maxPayload = this.host.maxPayload();
+  #payloadRefusal(text: string, type: string): SwitchboardError | undefined {
+    const maxPayload = this.#host.maxPayload();
     if (maxPayload === 0 || !tooLarge(text, maxPayload)) return undefined;
     return new SwitchboardError(
       ErrorCode.PAYLOAD_TOO_LARGE,
@@ -187,32 +189,32 @@ export class Dispatcher {
    * its own timeout racing the hub's), so a late error is no news for the `error` event.
    */
   ignoreLate(id: string): void {
-    this.abandoned.add(id);
-    if (this.abandoned.size > REMEMBERED_ABANDONED) {
-      const oldest = this.abandoned.values().next().value;
-      if (oldest !== undefined) this.abandoned.delete(oldest);
+    this.#abandoned.add(id);
+    if (this.#abandoned.size > REMEMBERED_ABANDONED) {
+      const oldest = this.#abandoned.values().next().value;
+      if (oldest !== undefined) this.#abandoned.delete(oldest);
     }
   }
 
   /** Settles the caller waiting for this reply; false when nobody waits for it. */
   settle(frame: ReplyFrame | ErrorFrame): boolean {
-    if (this.pending.settle(frame)) return true;
-    return frame.id !== undefined && this.abandoned.delete(frame.id);
+    if (this.#pending.settle(frame)) return true;
+    return frame.id !== undefined && this.#abandoned.delete(frame.id);
   }
 
   /** The socket dropped and the client will reconnect: keep what can be retried. */
   dropped(error: SwitchboardError): void {
-    this.outbox.retry(this.pending.drop(error));
+    this.#outbox.retry(this.#pending.drop(error));
   }
 
   /** Connected again: what was in flight goes first, then the offline queue, in order. */
   flush(): void {
-    for (const item of this.outbox.drain()) this.write(item);
+    for (const item of this.#outbox.drain()) this.write(item);
   }
 
   rejectAll(error: SwitchboardError): void {
-    this.pending.rejectAll(error);
-    this.outbox.rejectAll(error);
+    this.#pending.rejectAll(error);
+    this.#outbox.rejectAll(error);
   }
 }
 

@@ -3,7 +3,7 @@ import {
   ErrorCode,
   SwitchboardError,
   TERMINAL_CLOSE_CODES,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 
 /** Error codes of a handshake refusal after which retrying cannot help. */
 const TERMINAL_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([

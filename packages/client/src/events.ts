@@ -7,7 +7,7 @@ import type {
   SwitchboardError,
   UnsubscribedFrame,
   WelcomeFrame,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 
 export interface DisconnectedEvent {
   /** WebSocket close code; 4005 when the client's heartbeat gave up. */

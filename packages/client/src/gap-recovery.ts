@@ -2,11 +2,11 @@ import {
   type DroppedFrame,
   ErrorCode,
   type EventFrame,
-  HistoryResponse,
+  parseHistoryResponse,
   type StreamPosition,
   type SubscriptionOutcome,
   SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type { ResyncRequiredEvent } from './events.ts';
 
 /** What the gap recovery needs from its client. */
@@ -28,43 +28,47 @@ const MAX_HELD_EVENTS = 100_000;
  * order. A gap history no longer covers ends in `resync`, never a silent partial replay.
  */
 export class GapRecovery {
-  private readonly gaps: DroppedFrame[] = [];
-  private held: EventFrame[] = [];
-  private fetching = false;
+  readonly #gaps: DroppedFrame[] = [];
+  #held: EventFrame[] = [];
+  #fetching = false;
   /** Bumped on reconnect so answers for an old connection are ignored. */
-  private generation = 0;
+  #generation = 0;
 
-  constructor(private readonly host: GapRecoveryHost) {}
+  readonly #host: GapRecoveryHost;
+
+  constructor(host: GapRecoveryHost) {
+    this.#host = host;
+  }
 
   get active(): boolean {
-    return this.fetching;
+    return this.#fetching;
   }
 
   /** A live event: held while a gap is being fetched, delivered otherwise. */
   onEvent(event: EventFrame): void {
-    if (!this.fetching) {
-      this.host.deliver(event);
+    if (!this.#fetching) {
+      this.#host.deliver(event);
       return;
     }
-    if (this.held.length >= MAX_HELD_EVENTS) {
-      const first = this.gaps[0];
-      this.abandon();
+    if (this.#held.length >= MAX_HELD_EVENTS) {
+      const first = this.#gaps[0];
+      this.#abandon();
       if (first) {
-        this.host.resync({
+        this.#host.resync({
           reason: 'history-exhausted',
           fromOffset: first.fromOffset,
           toOffset: event.offset,
         });
       }
-      this.host.deliver(event);
+      this.#host.deliver(event);
       return;
     }
-    this.held.push(event);
+    this.#held.push(event);
   }
 
   onDropped(frame: DroppedFrame): void {
-    this.gaps.push(frame);
-    if (!this.fetching) this.next();
+    this.#gaps.push(frame);
+    if (!this.#fetching) this.#next();
   }
 
   /**
@@ -72,73 +76,73 @@ export class GapRecovery {
    * before the gap and the resubscribe replays all of it: forget the recovery.
    */
   reset(): void {
-    this.generation += 1;
-    this.gaps.length = 0;
-    this.held = [];
-    this.fetching = false;
+    this.#generation += 1;
+    this.#gaps.length = 0;
+    this.#held = [];
+    this.#fetching = false;
   }
 
-  private next(): void {
+  #next(): void {
     // Live events that came before the next gap go out first, so offsets stay in order.
-    const gap = this.gaps.shift();
+    const gap = this.#gaps.shift();
     const limit = gap === undefined ? Number.POSITIVE_INFINITY : gap.fromOffset;
     let release = 0;
-    while (release < this.held.length && this.held[release]!.offset < limit) release += 1;
-    const ready = this.held.splice(0, release);
-    if (gap === undefined) this.fetching = false;
-    for (const event of ready) this.host.deliver(event);
+    while (release < this.#held.length && this.#held[release]!.offset < limit) release += 1;
+    const ready = this.#held.splice(0, release);
+    if (gap === undefined) this.#fetching = false;
+    for (const event of ready) this.#host.deliver(event);
     if (gap === undefined) return;
-    this.fetching = true;
-    this.fetchPage(gap, gap.fromOffset - 1);
+    this.#fetching = true;
+    this.#fetchPage(gap, gap.fromOffset - 1);
   }
 
   /** Fetches the gap page by page; each page's events are delivered before the next. */
-  private fetchPage(gap: DroppedFrame, after: number): void {
-    const generation = this.generation;
-    this.host
+  #fetchPage(gap: DroppedFrame, after: number): void {
+    const generation = this.#generation;
+    this.#host
       .fetchHistory({ epoch: gap.epoch, after, until: gap.toOffset })
       .then((data) => {
-        if (generation !== this.generation) return;
-        const parsed = HistoryResponse.safeParse(data);
-        if (!parsed.success) {
+        if (generation !== this.#generation) return;
+        const history = parseHistoryResponse(data);
+        if (history === undefined) {
           throw new SwitchboardError(ErrorCode.INVALID_MESSAGE, 'Malformed $history response');
         }
-        if (!parsed.data.complete || parsed.data.epoch !== gap.epoch) {
-          this.host.resync({
+        if (!history.complete || history.epoch !== gap.epoch) {
+          this.#host.resync({
             reason: 'history-exhausted',
             fromOffset: gap.fromOffset,
             toOffset: gap.toOffset,
           });
         } else {
-          for (const event of parsed.data.events) this.host.deliver(event);
-          const last = parsed.data.events.at(-1);
-          if (parsed.data.truncated && last !== undefined) {
-            this.fetchPage(gap, last.offset);
+          for (const event of history.events) this.#host.deliver(event);
+          const last = history.events.at(-1);
+          if (history.truncated && last !== undefined) {
+            this.#fetchPage(gap, last.offset);
             return;
           }
         }
-        this.next();
+        this.#next();
       })
       .catch((error: unknown) => {
-        if (generation !== this.generation) return;
+        if (generation !== this.#generation) return;
         if (error instanceof SwitchboardError && error.code === ErrorCode.CONNECTION_CLOSED) {
           // The resubscribe after the reconnect replays from the position before the gap.
           this.reset();
           return;
         }
-        this.host.resync({
+        this.#host.resync({
           reason: 'history-exhausted',
           fromOffset: gap.fromOffset,
           toOffset: gap.toOffset,
         });
-        this.next();
+        this.#next();
       });
   }
 
-  private abandon(): void {
-    const held = this.held;
+  #abandon(): void {
+    const held = this.#held;
     this.reset();
-    for (const event of held) this.host.deliver(event);
+    for (const event of held) this.#host.deliver(event);
   }
 }
 

@@ -1,11 +1,11 @@
 import {
   ErrorCode,
   type HandleFrame,
-  ServedMethod,
   type ServerFrame,
   SwitchboardError,
+  servedMethodProblem,
   type UnhandleFrame,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type { HandleOptions, Handler, HandlerRegistration } from './api.ts';
 import { type Deferred, deferred } from './async.ts';
 import { type Dispatcher, notConnected } from './dispatcher.ts';
@@ -24,19 +24,22 @@ class Registration implements HandlerRegistration {
   #ready: Deferred<void> | undefined = deferred<void>();
   readonly ready: Promise<void>;
 
+  readonly #owner: Handlers;
+
   constructor(
     readonly method: string,
     readonly group: string | undefined,
     readonly handler: Handler,
-    private readonly owner: Handlers,
+    owner: Handlers,
   ) {
+    this.#owner = owner;
     this.ready = this.#ready!.promise;
     // `ready` is the caller's to await; unawaited, a refusal still reaches `error` events.
     this.ready.catch(() => {});
   }
 
   close(): Promise<void> {
-    return this.owner.close(this);
+    return this.#owner.close(this);
   }
 
   /** The hub registered it (first time, or again after a reconnect). */
@@ -71,15 +74,17 @@ const REFUSALS: ReadonlySet<ErrorCode> = new Set([
 export class Handlers implements SessionPart {
   readonly #registrations = new Map<string, Registration>();
 
-  constructor(
-    private readonly dispatcher: Dispatcher,
-    private readonly host: HandlersHost,
-  ) {}
+  readonly #dispatcher: Dispatcher;
+  readonly #host: HandlersHost;
+
+  constructor(dispatcher: Dispatcher, host: HandlersHost) {
+    this.#dispatcher = dispatcher;
+    this.#host = host;
+  }
 
   handle(method: string, handler: Handler, options: HandleOptions = {}): HandlerRegistration {
-    const parsed = ServedMethod.safeParse(method);
-    if (!parsed.success) {
-      const reason = parsed.error.issues[0]?.message ?? 'invalid';
+    const reason = servedMethodProblem(method);
+    if (reason !== undefined) {
       throw new SwitchboardError(
         ErrorCode.INVALID_MESSAGE,
         `Cannot handle "${String(method)}": ${reason}`,
@@ -104,7 +109,7 @@ export class Handlers implements SessionPart {
         { details: { method } },
       );
     }
-    const state = this.host.state();
+    const state = this.#host.state();
     if (state === 'closed') throw notConnected();
     const registration = new Registration(method, group, handler, this);
     this.#registrations.set(method, registration);
@@ -121,14 +126,14 @@ export class Handlers implements SessionPart {
     if (this.#registrations.get(registration.method) !== registration) return;
     this.#registrations.delete(registration.method);
     registration.failed(new SwitchboardError(ErrorCode.CANCELLED, 'The registration was closed'));
-    if (this.host.state() !== 'online') return;
+    if (this.#host.state() !== 'online') return;
     const frame: UnhandleFrame = {
       type: 'unhandle',
-      id: this.host.nextId(),
+      id: this.#host.nextId(),
       method: registration.method,
     };
     // A new connection does not get the registration back.
-    return this.dispatcher.withdraw(frame, this.host.messageTimeoutMs());
+    return this.#dispatcher.withdraw(frame, this.#host.messageTimeoutMs());
   }
 
   restore(): void {
@@ -149,15 +154,15 @@ export class Handlers implements SessionPart {
     const { method, group } = registration;
     const frame: HandleFrame = {
       type: 'handle',
-      id: this.host.nextId(),
+      id: this.#host.nextId(),
       method,
       ...(group === undefined ? {} : { group }),
     };
-    this.dispatcher.write({
+    this.#dispatcher.write({
       frame,
       reply: {
         frame,
-        timeoutMs: this.host.messageTimeoutMs(),
+        timeoutMs: this.#host.messageTimeoutMs(),
         resolve: () => registration.confirmed(),
         reject: (error) => {
           // Dropped or closed: sent again on the next welcome, if there is one.
@@ -169,7 +174,7 @@ export class Handlers implements SessionPart {
             this.#registrations.delete(method);
           }
           // A timeout keeps it: the hub may have registered it, and the next welcome resends it.
-          if (!registration.failed(error)) this.host.report(error);
+          if (!registration.failed(error)) this.#host.report(error);
         },
         // Sent again on the next welcome.
         onDrop: () => false,

@@ -7,53 +7,57 @@ import { unref } from './async.ts';
  * for two intervals.
  */
 export class Heartbeat {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private lastSeen = 0;
-  private lastPing = 0;
-  private lastTick = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastSeen = 0;
+  #lastPing = 0;
+  #lastTick = 0;
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly ping: () => void,
-    private readonly dead: () => void,
-  ) {}
+  readonly #intervalMs: number;
+  readonly #ping: () => void;
+  readonly #dead: () => void;
+
+  constructor(intervalMs: number, ping: () => void, dead: () => void) {
+    this.#intervalMs = intervalMs;
+    this.#ping = ping;
+    this.#dead = dead;
+  }
 
   start(): void {
     const now = Date.now();
-    this.lastSeen = now;
-    this.lastPing = now;
-    this.lastTick = now;
+    this.#lastSeen = now;
+    this.#lastPing = now;
+    this.#lastTick = now;
     // Ticking at half the interval bounds detection to between 2 and 2.5 intervals.
-    const period = Math.max(1, Math.floor(this.intervalMs / 2));
-    this.timer = unref(setInterval(() => this.tick(), period));
+    const period = Math.max(1, Math.floor(this.#intervalMs / 2));
+    this.#timer = unref(setInterval(() => this.#tick(), period));
   }
 
   /** Records that a frame arrived. Called for every frame, so it only stores a number. */
   touch(): void {
-    this.lastSeen = Date.now();
+    this.#lastSeen = Date.now();
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
-  private tick(): void {
+  #tick(): void {
     const now = Date.now();
     // A late tick means this process stalled (busy loop, suspended tab): frames may be
     // waiting unread in the socket, so do not blame the hub for the gap.
-    if (now - this.lastTick > this.intervalMs) {
-      this.lastSeen = Math.max(this.lastSeen, now - this.intervalMs);
+    if (now - this.#lastTick > this.#intervalMs) {
+      this.#lastSeen = Math.max(this.#lastSeen, now - this.#intervalMs);
     }
-    this.lastTick = now;
-    if (now - this.lastSeen >= 2 * this.intervalMs) {
+    this.#lastTick = now;
+    if (now - this.#lastSeen >= 2 * this.#intervalMs) {
       this.stop();
-      this.dead();
+      this.#dead();
       return;
     }
-    if (now - this.lastPing >= this.intervalMs) {
-      this.lastPing = now;
-      this.ping();
+    if (now - this.#lastPing >= this.#intervalMs) {
+      this.#lastPing = now;
+      this.#ping();
     }
   }
 }

@@ -1,4 +1,4 @@
-import { CloseCode } from '@switchboard/protocol';
+import { CloseCode } from '@switchboard/protocol/wire';
 import type { CloseInfo } from './connection.ts';
 
 /**
@@ -11,27 +11,31 @@ import type { CloseInfo } from './connection.ts';
  * keeps its URL until it is lost.
  */
 export class HubUrls {
-  private index = 0;
+  #index = 0;
 
-  constructor(private readonly urls: readonly string[]) {}
+  readonly #urls: readonly string[];
+
+  constructor(urls: readonly string[]) {
+    this.#urls = urls;
+  }
 
   /** The URL of the current (or next) attempt. */
   get current(): string {
-    return this.urls[this.index]!;
+    return this.#urls[this.#index]!;
   }
 
   get size(): number {
-    return this.urls.length;
+    return this.#urls.length;
   }
 
   /** The attempt at the current URL failed, or its connection was lost: move on. */
   advance(): void {
-    this.index = (this.index + 1) % this.urls.length;
+    this.#index = (this.#index + 1) % this.#urls.length;
   }
 
   /** Back to the first URL, for a client connected again after `disconnect()`. */
   reset(): void {
-    this.index = 0;
+    this.#index = 0;
   }
 }
 

@@ -9,7 +9,7 @@ import {
   type SwitchboardError,
   TypedEmitter,
   type WelcomeFrame,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type { ClientState, Platform } from './api.ts';
 import { type Deferred, deferred, unrefUnless } from './async.ts';
 import { backoffDelay } from './backoff.ts';
@@ -24,7 +24,7 @@ import { type ClientOptions, type ResolvedOptions, resolveOptions } from './opti
 import type { SessionPart } from './session-part.ts';
 import { Subscriber } from './subscriber.ts';
 import { TokenRefresher } from './token-refresh.ts';
-import type { WebSocketConstructor } from './websocket.ts';
+import { chooseTransports, type TransportChoice } from './transport-choice.ts';
 
 /**
  * The client's lifecycle: connect, reconnect with backoff, shut down, and routing of
@@ -33,42 +33,39 @@ import type { WebSocketConstructor } from './websocket.ts';
  */
 export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   protected readonly options: ResolvedOptions;
-  private readonly webSocket: WebSocketConstructor;
+  readonly #transports: TransportChoice;
   protected readonly nextId = idSequence();
   protected readonly dispatcher: Dispatcher;
   protected readonly subscriber: Subscriber;
   /** Handlers, served calls and streams: restored and ended with the session. */
   protected readonly parts: SessionPart[] = [];
-  private current: ClientState = 'idle';
-  private connection: Connection | undefined;
-  private welcome: WelcomeFrame | undefined;
-  private lastPrincipal: { id: string } | null = null;
+  #current: ClientState = 'idle';
+  #connection: Connection | undefined;
+  #welcome: WelcomeFrame | undefined;
+  #lastPrincipal: { id: string } | null = null;
   /** The last event processed, sent on resubscribe so the hub can replay the gap. */
-  private position: StreamPosition | undefined;
-  private retries = 0;
+  #position: StreamPosition | undefined;
+  #retries = 0;
   /** URLs tried by the first connect so far: it tries each once before it rejects. */
-  private firstTries = 0;
-  private readonly hubs: HubUrls;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastFailure: SwitchboardError | undefined;
-  private waiters: Deferred<void>[] = [];
-  private readonly recovery: GapRecovery;
-  private readonly refresher: TokenRefresher;
+  #firstTries = 0;
+  readonly #hubs: HubUrls;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastFailure: SwitchboardError | undefined;
+  #waiters: Deferred<void>[] = [];
+  readonly #recovery: GapRecovery;
+  readonly #refresher: TokenRefresher;
 
   constructor(options: ClientOptions, platform: Platform) {
     super();
     this.options = resolveOptions(options);
-    this.hubs = new HubUrls(this.options.urls);
-    const implementation = this.options.WebSocket ?? platform.defaultWebSocket;
-    if (implementation === undefined) {
-      throw new TypeError(
-        'WSClient: this environment has no global WebSocket; pass the "WebSocket" option',
-      );
-    }
+    this.#hubs = new HubUrls(this.options.urls);
+    this.#transports = chooseTransports(this.options, platform);
     const { tokenTransport, WebSocket } = this.options;
-    if (tokenTransport === 'header' && WebSocket === undefined && !platform.headers) {
+    const canSendHeaders =
+      platform.headers || WebSocket !== undefined || this.options.transport === 'sse';
+    if (tokenTransport === 'header' && !canSendHeaders) {
       throw new TypeError(
-        'WSClient: option "tokenTransport" is "header" but browsers cannot set WebSocket headers; use "hello" or "query"',
+        'WSClient: option "tokenTransport" is "header" but browsers cannot set WebSocket headers; use "hello" or "query" (or transport "sse")',
       );
     }
     if (this.options.perMessageDeflate === false && WebSocket === undefined && !platform.headers) {
@@ -76,16 +73,14 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         'WSClient: option "perMessageDeflate" is false but browsers always offer permessage-deflate; leave it unset',
       );
     }
-    // Checked to be a function; its shape is the WebSocket API (see websocket.ts).
-    this.webSocket = implementation as unknown as WebSocketConstructor;
     const mode = () =>
-      this.current === 'connected' ? 'online' : this.current === 'closed' ? 'closed' : 'offline';
+      this.#current === 'connected' ? 'online' : this.#current === 'closed' ? 'closed' : 'offline';
     const report = (error: SwitchboardError) => this.emit('error', error);
     this.dispatcher = new Dispatcher(
       {
         mode,
-        write: (text) => this.connection?.send(text) ?? false,
-        maxPayload: () => this.welcome?.maxPayload ?? 0,
+        write: (text) => this.#connection?.send(text) ?? false,
+        maxPayload: () => this.#welcome?.maxPayload ?? 0,
         report,
       },
       this.options.offlineQueueSize,
@@ -95,9 +90,9 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
       nextId: this.nextId,
       messageTimeoutMs: () => this.options.messageTimeoutMs,
       report,
-      outcomes: (outcomes, resubscribe, start) => this.onOutcomes(outcomes, resubscribe, start),
+      outcomes: (outcomes, resubscribe, start) => this.#onOutcomes(outcomes, resubscribe, start),
     });
-    this.recovery = new GapRecovery({
+    this.#recovery = new GapRecovery({
       fetchHistory: (data) =>
         this.dispatcher
           .expect(
@@ -106,21 +101,21 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
             false,
           )
           .then((reply) => (reply.type === 'response' ? reply.data : undefined)),
-      deliver: (event) => this.deliver(event),
+      deliver: (event) => this.#deliver(event),
       resync: (detail) =>
         this.emit('resync-required', {
           ...detail,
           patterns: [...this.subscriber.patterns()],
-          position: this.position,
+          position: this.#position,
         }),
     });
-    this.refresher = this.createRefresher();
+    this.#refresher = this.#createRefresher();
   }
 
-  private createRefresher(): TokenRefresher {
+  #createRefresher(): TokenRefresher {
     return new TokenRefresher({
       token: () => this.options.token,
-      online: () => this.current === 'connected',
+      online: () => this.#current === 'connected',
       nextId: this.nextId,
       send: (frame) => this.dispatcher.expect(frame, this.options.messageTimeoutMs, false),
       refreshed: (expiresAt) => this.emit('token-refreshed', { expiresAt }),
@@ -132,48 +127,48 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   }
 
   get state(): ClientState {
-    return this.current;
+    return this.#current;
   }
 
   get isConnected(): boolean {
-    return this.current === 'connected';
+    return this.#current === 'connected';
   }
 
   /** The hub URL of the current connection or, while not connected, of the next attempt. */
   get url(): string {
-    return this.hubs.current;
+    return this.#hubs.current;
   }
 
   /** The hub's id for the current connection; undefined while not connected. */
   get connectionId(): string | undefined {
-    return this.current === 'connected' ? this.welcome?.connectionId : undefined;
+    return this.#current === 'connected' ? this.#welcome?.connectionId : undefined;
   }
 
   /** The principal of the last welcome; null before it and for anonymous connections. */
   get principal(): { id: string } | null {
-    return this.lastPrincipal;
+    return this.#lastPrincipal;
   }
 
   /** Resolves on the hub's welcome; rejects with the refusal (a SwitchboardError). */
   connect(): Promise<void> {
-    if (this.current === 'connected') return Promise.resolve();
+    if (this.#current === 'connected') return Promise.resolve();
     const waiter = deferred<void>();
-    this.waiters.push(waiter);
-    if (this.current === 'idle' || this.current === 'closed') {
-      this.retries = 0;
-      this.firstTries = 0;
-      this.current = 'connecting';
-      this.attempt(true);
+    this.#waiters.push(waiter);
+    if (this.#current === 'idle' || this.#current === 'closed') {
+      this.#retries = 0;
+      this.#firstTries = 0;
+      this.#current = 'connecting';
+      this.#attempt(true);
     }
     return waiter.promise;
   }
 
   /** Stops reconnecting, rejects everything pending with CONNECTION_CLOSED, closes. */
   async disconnect(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    const wasConnected = this.current === 'connected';
-    if (this.current !== 'closed') this.shutdown(connectionClosed('The client disconnected'));
+    const connection = this.#connection;
+    this.#connection = undefined;
+    const wasConnected = this.#current === 'connected';
+    if (this.#current !== 'closed') this.#shutdown(connectionClosed('The client disconnected'));
     if (connection !== undefined) await connection.close(CloseCode.NORMAL, 'client disconnect');
     if (wasConnected) {
       const reason = 'client disconnect';
@@ -182,73 +177,89 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     }
   }
 
-  private attempt(initial: boolean): void {
+  #attempt(initial: boolean): void {
     const connection: Connection = new Connection(
-      { ...connectionParams(this.options, this.webSocket), url: this.hubs.current },
+      { ...connectionParams(this.options, this.#transports.current), url: this.#hubs.current },
       {
         welcome: (welcome) => {
-          if (this.connection === connection) this.onWelcome(welcome);
+          if (this.#connection === connection) this.#onWelcome(welcome);
         },
-        refused: (error, terminal) => {
-          if (this.connection === connection) this.onRefused(error, terminal, initial);
+        refused: (error, terminal, reachedHub) => {
+          if (this.#connection !== connection) return;
+          // A WebSocket that could not even open: the HTTP fallback, at once (`'auto'`).
+          if (!reachedHub && this.#transports.unreachable()) this.#attempt(initial);
+          else this.#onRefused(error, terminal, initial);
         },
         frame: (frame) => {
-          if (this.connection === connection) this.onFrame(frame);
+          if (this.#connection === connection) this.#onFrame(frame);
         },
         invalid: (error) => {
-          if (this.connection === connection) this.emit('error', error);
+          if (this.#connection === connection) this.emit('error', error);
         },
         closed: (info) => {
-          if (this.connection === connection) this.onClosed(info);
+          if (this.#connection === connection) this.#onClosed(info);
         },
       },
     );
-    this.connection = connection;
+    this.#connection = connection;
     connection.open();
   }
 
-  private onWelcome(welcome: WelcomeFrame): void {
-    this.refresher.reset();
-    this.welcome = welcome;
-    this.lastPrincipal = welcome.principal;
-    this.retries = 0;
-    this.lastFailure = undefined;
-    this.current = 'connected';
+  #onWelcome(welcome: WelcomeFrame): void {
+    this.#refresher.reset();
+    this.#welcome = welcome;
+    this.#lastPrincipal = welcome.principal;
+    this.#retries = 0;
+    this.#lastFailure = undefined;
+    this.#current = 'connected';
+    this.#transports.connected(this.#hubs.current, () => this.#moveToWebSocket());
     // Resubscribe first, then what was in flight, then the offline queue: the hub handles
     // one connection's frames in order, so queued publishes see the subscriptions.
-    this.subscriber.resubscribe(this.position);
+    this.subscriber.resubscribe(this.#position);
     for (const part of this.parts) part.restore();
     this.dispatcher.flush();
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
     this.emit('connected', welcome);
     if (welcome.principal !== null) this.emit('authenticated', welcome.principal);
     for (const waiter of waiters) waiter.resolve();
   }
 
-  private onRefused(error: SwitchboardError, terminal: boolean, initial: boolean): void {
-    this.connection = undefined;
-    this.lastFailure = error;
-    this.hubs.advance();
-    if (initial && !terminal && ++this.firstTries < this.hubs.size) {
+  #onRefused(error: SwitchboardError, terminal: boolean, initial: boolean): void {
+    this.#connection = undefined;
+    this.#lastFailure = error;
+    this.#hubs.advance();
+    if (initial && !terminal && ++this.#firstTries < this.#hubs.size) {
       // Another node of the hub may answer: the first connect tries each URL once.
-      this.attempt(true);
+      this.#attempt(true);
     } else if (initial) {
       // A first connect that fails is the caller's to retry: no loop behind its back.
-      this.shutdown(connectionClosed(`Could not connect: ${error.message}`, error), error);
+      this.#shutdown(connectionClosed(`Could not connect: ${error.message}`, error), error);
     } else if (terminal) {
-      this.shutdown(connectionClosed(`Reconnect refused: ${error.message}`, error));
+      this.#shutdown(connectionClosed(`Reconnect refused: ${error.message}`, error));
       this.emit('error', error);
-      this.emit('reconnect-failed', { attempts: this.retries, error });
+      this.emit('reconnect-failed', { attempts: this.#retries, error });
     } else {
-      this.scheduleReconnect();
+      this.#scheduleReconnect();
     }
   }
 
-  private onClosed(info: CloseInfo): void {
-    this.connection = undefined;
-    this.recovery.reset();
-    this.refresher.reset();
+  /** A probe WebSocket opened while on the HTTP fallback: reconnect over WebSocket now. */
+  #moveToWebSocket(): void {
+    const connection = this.#connection;
+    if (this.#current !== 'connected' || connection === undefined) return;
+    this.#connection = undefined;
+    const reason = 'moving to WebSocket';
+    void connection.close(CloseCode.GOING_AWAY, reason);
+    this.#onClosed({ code: CloseCode.GOING_AWAY, reason, disconnect: undefined }, true);
+  }
+
+  /** `transportMove`: the same hub over another transport, at once. */
+  #onClosed(info: CloseInfo, transportMove = false): void {
+    this.#transports.stopProbing();
+    this.#connection = undefined;
+    this.#recovery.reset();
+    this.#refresher.reset();
     const failure = closeFailure(info.code, info.reason);
     // An expired token comes back only from a token function: a fixed string would be refused.
     const expiredForGood =
@@ -259,64 +270,66 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
     const error = connectionClosed(failure.error.message, failure.error);
     const event = { code: info.code, reason: info.reason, willReconnect, error: failure.error };
     if (!willReconnect) {
-      this.shutdown(error);
+      this.#shutdown(error);
       this.emit('disconnected', event);
       if (retry) this.emit('reconnect-failed', { attempts: 0, error: failure.error });
       return;
     }
-    this.lastFailure = failure.error;
+    this.#lastFailure = failure.error;
     this.dispatcher.dropped(error);
     this.subscriber.dropped(error);
     for (const part of this.parts) part.ended(error, false);
-    this.current = 'reconnecting';
+    this.#current = 'reconnecting';
     // Nodes of one hub share the log: the next one resumes where this one left off.
-    const atOnce = movesOnAtOnce(info, this.hubs);
-    this.hubs.advance();
+    const atOnce = transportMove || movesOnAtOnce(info, this.#hubs);
+    if (!transportMove) this.#hubs.advance();
     this.emit('disconnected', event);
     // A listener may have called disconnect() meanwhile.
-    if (this.current === 'reconnecting' && !this.connection) this.scheduleReconnect(atOnce);
+    if (this.#current === 'reconnecting' && !this.#connection) this.#scheduleReconnect(atOnce);
   }
 
   /** `atOnce`: the node said it is going away and another URL is left, so no backoff. */
-  private scheduleReconnect(atOnce = false): void {
-    if (this.retries >= this.options.maxReconnectAttempts) {
-      const attempts = this.retries;
+  #scheduleReconnect(atOnce = false): void {
+    if (this.#retries >= this.options.maxReconnectAttempts) {
+      const attempts = this.#retries;
       const message = `Gave up reconnecting after ${attempts} attempts`;
-      this.shutdown(connectionClosed(message, this.lastFailure));
-      this.emit('reconnect-failed', { attempts, error: this.lastFailure });
+      this.#shutdown(connectionClosed(message, this.#lastFailure));
+      this.emit('reconnect-failed', { attempts, error: this.#lastFailure });
       return;
     }
-    const delayMs = atOnce ? 0 : backoffDelay(this.retries, this.options);
-    this.retries += 1;
-    this.current = 'reconnecting';
+    const delayMs = atOnce ? 0 : backoffDelay(this.#retries, this.options);
+    this.#retries += 1;
+    this.#current = 'reconnecting';
     // Ref'd by default: a process whose only work is this client must survive a hub restart.
-    this.reconnectTimer = unrefUnless(
+    this.#reconnectTimer = unrefUnless(
       this.options.keepProcessAlive,
       setTimeout(() => {
-        this.reconnectTimer = undefined;
-        if (this.current === 'reconnecting' && this.connection === undefined) this.attempt(false);
+        this.#reconnectTimer = undefined;
+        if (this.#current === 'reconnecting' && this.#connection === undefined)
+          this.#attempt(false);
       }, delayMs),
     );
-    this.emit('reconnecting', { attempt: this.retries, delayMs, url: this.hubs.current });
+    this.emit('reconnecting', { attempt: this.#retries, delayMs, url: this.#hubs.current });
   }
 
   /** The client gives up: state `closed`, every waiting caller rejected. */
-  private shutdown(error: SwitchboardError, connectError: SwitchboardError = error): void {
-    this.current = 'closed';
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    const connection = this.connection;
-    this.connection = undefined;
+  #shutdown(error: SwitchboardError, connectError: SwitchboardError = error): void {
+    this.#current = 'closed';
+    this.#transports.stopProbing();
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    const connection = this.#connection;
+    this.#connection = undefined;
     void connection?.close();
     this.dispatcher.rejectAll(error);
     this.subscriber.rejectAll(error);
     for (const part of this.parts) part.ended(error, true);
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
     for (const waiter of waiters) waiter.reject(connectError);
   }
 
-  private onFrame(frame: ServerFrame): void {
+  #onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'ack':
       case 'response':
@@ -327,20 +340,20 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
         this.emit('pong', frame);
         break;
       case 'message':
-        this.onMessage(frame.data);
+        this.#onMessage(frame.data);
         break;
       case 'error':
         if (!this.dispatcher.settle(frame)) this.emit('error', errorFromFrame(frame));
         break;
       case 'event':
-        this.onEvent(frame);
+        this.#onEvent(frame);
         break;
       case 'dropped':
         this.emit('dropped', frame);
-        this.recovery.onDropped(frame);
+        this.#recovery.onDropped(frame);
         break;
       case 'refresh-required':
-        this.refresher.onRefreshRequired(frame);
+        this.#refresher.onRefreshRequired(frame);
         break;
       case 'unsubscribed': {
         const { type: _type, ...info } = frame;
@@ -359,19 +372,19 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
   }
 
   /** An application message from `server.sendMessage` or `server.broadcast`. */
-  private onMessage(message: unknown): void {
+  #onMessage(message: unknown): void {
     this.emit('message', message);
     const type = (message as { type?: unknown } | null)?.type;
     if (typeof type === 'string' && !Array.isArray(message)) this.emit(`message:${type}`, message);
   }
 
-  private onEvent(frame: EventFrame): void {
-    this.recovery.onEvent(frame);
+  #onEvent(frame: EventFrame): void {
+    this.#recovery.onEvent(frame);
   }
 
   /** Hands an event to the application once, tracking the position for resume. */
-  private deliver(frame: EventFrame): void {
-    const position = this.position;
+  #deliver(frame: EventFrame): void {
+    const position = this.#position;
     if (isAlreadyDelivered(frame, position)) return;
     if (position !== undefined && position.epoch !== frame.epoch) {
       // The hub's log was reset under a live connection (e.g. a Redis without persistence
@@ -380,22 +393,22 @@ export abstract class ClientLifecycle extends TypedEmitter<ClientEvents> {
       this.emit('resync-required', { reason: 'epoch-changed', patterns, position });
     }
     if (position?.epoch !== frame.epoch || frame.offset > position.offset) {
-      this.position = { epoch: frame.epoch, offset: frame.offset };
+      this.#position = { epoch: frame.epoch, offset: frame.offset };
     }
     this.emit('event', frame);
     this.emit(`event:${frame.topic}`, frame);
   }
 
-  private onOutcomes(
+  #onOutcomes(
     subscriptions: SubscriptionOutcome[],
     resubscribe: boolean,
     start: StreamPosition | undefined,
   ): void {
-    const position = this.position;
+    const position = this.#position;
     // Without a position in this epoch, the stream starts where the subscription did, so a
     // reconnect before the first event still replays what was missed.
     if (start !== undefined && (position === undefined || position.epoch !== start.epoch)) {
-      this.position = start;
+      this.#position = start;
     }
     this.emit('subscribed', { subscriptions, resubscribe });
     const resync = unrecovered(subscriptions, position, start);

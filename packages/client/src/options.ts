@@ -8,11 +8,17 @@ import {
   checkType,
   MAX_TIMER_MS,
   withDefaults,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type { WebSocketImplementation } from './websocket.ts';
 
 /** Where the token travels. */
 export type TokenTransport = 'hello' | 'query' | 'header';
+
+/**
+ * How the client reaches the hub: WebSocket only, the HTTP fallback only (server-sent events
+ * down, POST up), or WebSocket first and the fallback when WebSocket cannot be opened.
+ */
+export type Transport = 'auto' | 'websocket' | 'sse';
 
 /** A token, or a function asked for a fresh one before every connection attempt. */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -119,6 +125,21 @@ export interface ClientOptions {
    * @default true (as `ws`)
    */
   perMessageDeflate?: boolean;
+  /**
+   * `'auto'` connects over WebSocket and, when a WebSocket cannot even be opened (a proxy or
+   * firewall that blocks upgrades), over the hub's HTTP fallback at once (its `sse` option:
+   * the same protocol over server-sent events and POST); from there it tries WebSocket again
+   * every `upgradeIntervalMs` and moves back when one opens, resuming every subscription where
+   * it left off. `'websocket'` or `'sse'` force one. The fallback uses `fetch` (Node's own
+   * HTTP in Node) and ignores `perMessageDeflate`.
+   * @default 'auto'
+   */
+  transport?: Transport;
+  /**
+   * While on the HTTP fallback with `transport: 'auto'`, how often to try a WebSocket again.
+   * @default 30000
+   */
+  upgradeIntervalMs?: number;
 }
 
 /** Kept in step with package.json; sent in `hello`. */
@@ -136,6 +157,8 @@ export const DEFAULT_CLIENT_OPTIONS = {
   offlineQueueSize: 1000,
   clientName: '@switchboard/client',
   keepProcessAlive: true,
+  transport: 'auto',
+  upgradeIntervalMs: 30_000,
 } as const satisfies Partial<ClientOptions>;
 
 type Defaulted = keyof typeof DEFAULT_CLIENT_OPTIONS;
@@ -158,7 +181,8 @@ const RENAMED: Readonly<Record<string, keyof ClientOptions>> = {
 };
 
 const OWNER = 'WSClient';
-const TRANSPORTS: readonly TokenTransport[] = ['hello', 'query', 'header'];
+const TOKEN_TRANSPORTS: readonly TokenTransport[] = ['hello', 'query', 'header'];
+const TRANSPORTS: readonly Transport[] = ['auto', 'websocket', 'sse'];
 const URL_PROTOCOLS = new Set(['ws:', 'wss:', 'http:', 'https:']);
 const KNOWN_OPTIONS = [
   'url',
@@ -180,6 +204,8 @@ const KNOWN_OPTIONS = [
   'clientName',
   'keepProcessAlive',
   'perMessageDeflate',
+  'transport',
+  'upgradeIntervalMs',
 ] as const satisfies readonly (keyof ClientOptions)[];
 
 /**
@@ -272,7 +298,9 @@ function validate(o: ClientOptions): void {
       throw new TypeError('WSClient: option "token" must be a non-empty string or a function');
     }
   }
-  checkOneOf(OWNER, 'tokenTransport', o.tokenTransport, TRANSPORTS);
+  checkOneOf(OWNER, 'tokenTransport', o.tokenTransport, TOKEN_TRANSPORTS);
+  checkOneOf(OWNER, 'transport', o.transport, TRANSPORTS);
+  checkDuration(OWNER, 'upgradeIntervalMs', o.upgradeIntervalMs);
   if (o.tokenTransport !== undefined && o.tokenTransport !== 'hello' && o.token === undefined) {
     throw new TypeError(
       `WSClient: option "tokenTransport" is "${o.tokenTransport}" but no "token" is set`,

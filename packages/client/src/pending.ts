@@ -7,7 +7,7 @@ import {
   type PongFrame,
   type ResponseFrame,
   SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import { unref } from './async.ts';
 
 /** The server frames that answer a client frame by its id. */
@@ -31,34 +31,34 @@ export interface PendingReply {
 
 /** Frames written to the current socket and not yet answered, in the order they were sent. */
 export class PendingReplies {
-  private readonly byId = new Map<
+  readonly #byId = new Map<
     string,
     { reply: PendingReply; timer: ReturnType<typeof setTimeout> | undefined }
   >();
 
   get size(): number {
-    return this.byId.size;
+    return this.#byId.size;
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.#byId.has(id);
   }
 
   /** Starts waiting for the reply to a frame that was just written. */
   track(reply: PendingReply): void {
     const id = reply.frame.id;
     const timer = Number.isFinite(reply.timeoutMs)
-      ? unref(setTimeout(() => this.expire(id), reply.timeoutMs))
+      ? unref(setTimeout(() => this.#expire(id), reply.timeoutMs))
       : undefined;
-    this.byId.set(id, { reply, timer });
+    this.#byId.set(id, { reply, timer });
   }
 
   /** Settles the frame this reply answers; false when nothing waits for it. */
   settle(frame: ReplyFrame | ErrorFrame): boolean {
     if (frame.id === undefined) return false;
-    const entry = this.byId.get(frame.id);
+    const entry = this.#byId.get(frame.id);
     if (entry === undefined) return false;
-    this.byId.delete(frame.id);
+    this.#byId.delete(frame.id);
     clearTimeout(entry.timer);
     if (frame.type === 'error') entry.reply.reject(errorFromFrame(frame));
     else entry.reply.resolve(frame);
@@ -67,17 +67,17 @@ export class PendingReplies {
 
   /** Stops waiting for the reply to `id` without settling it; undefined when none waits. */
   forget(id: string): PendingReply | undefined {
-    const entry = this.byId.get(id);
+    const entry = this.#byId.get(id);
     if (entry === undefined) return undefined;
-    this.byId.delete(id);
+    this.#byId.delete(id);
     clearTimeout(entry.timer);
     return entry.reply;
   }
 
   /** The socket dropped: settles what cannot be retried, returns the rest in send order. */
   drop(error: SwitchboardError): PendingReply[] {
-    const entries = [...this.byId.values()];
-    this.byId.clear();
+    const entries = [...this.#byId.values()];
+    this.#byId.clear();
     const retry: PendingReply[] = [];
     for (const { reply, timer } of entries) {
       clearTimeout(timer);
@@ -87,18 +87,18 @@ export class PendingReplies {
   }
 
   rejectAll(error: SwitchboardError): void {
-    const entries = [...this.byId.values()];
-    this.byId.clear();
+    const entries = [...this.#byId.values()];
+    this.#byId.clear();
     for (const { reply, timer } of entries) {
       clearTimeout(timer);
       reply.reject(error);
     }
   }
 
-  private expire(id: string): void {
-    const entry = this.byId.get(id);
+  #expire(id: string): void {
+    const entry = this.#byId.get(id);
     if (entry === undefined) return;
-    this.byId.delete(id);
+    this.#byId.delete(id);
     const { frame, timeoutMs } = entry.reply;
     entry.reply.reject(
       new SwitchboardError(

@@ -1,4 +1,4 @@
-import { ErrorCode, MAX_TIMER_MS, SwitchboardError } from '@switchboard/protocol';
+import { ErrorCode, MAX_TIMER_MS, SwitchboardError } from '@switchboard/protocol/wire';
 import type { RequestOptions } from './api.ts';
 
 /** Checks the options of `request` and `requestStream`; returns the timeout in ms. */

@@ -4,7 +4,7 @@ import {
   type InvokeFrame,
   type ServerFrame,
   SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type { Handler, HandlerContext } from './api.ts';
 import type { SessionPart } from './session-part.ts';
 
@@ -68,7 +68,11 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
 export class ServedCalls implements SessionPart {
   readonly #calls = new Map<string, ServedCall>();
 
-  constructor(private readonly host: ServedCallsHost) {}
+  readonly #host: ServedCallsHost;
+
+  constructor(host: ServedCallsHost) {
+    this.#host = host;
+  }
 
   get size(): number {
     return this.#calls.size;
@@ -107,11 +111,11 @@ export class ServedCalls implements SessionPart {
   }
 
   #invoke(frame: InvokeFrame): void {
-    const handler = this.host.handlerOf(frame.method);
+    const handler = this.#host.handlerOf(frame.method);
     if (handler === undefined) {
       // Unhandled while the hub was invoking it: the caller may try again elsewhere.
       const message = `This client no longer serves "${frame.method}"`;
-      this.host.write({ type: 'fail', call: frame.call, code: ErrorCode.NO_RESPONDERS, message });
+      this.#host.write({ type: 'fail', call: frame.call, code: ErrorCode.NO_RESPONDERS, message });
       return;
     }
     const call = new ServedCall(frame.call, frame.credit ?? 0);
@@ -189,7 +193,7 @@ export class ServedCalls implements SessionPart {
 
   /** False when the frame could not go; then the call is aborted (and failed when possible). */
   #send(call: ServedCall, frame: ClientFrame): boolean {
-    const refusal = this.host.write(frame);
+    const refusal = this.#host.write(frame);
     if (refusal === undefined) return true;
     const message = `The answer to call "${call.id}" is larger than the hub's maxPayload`;
     const error = new SwitchboardError(
@@ -197,7 +201,7 @@ export class ServedCalls implements SessionPart {
       message,
       refusal.details ? { details: refusal.details } : {},
     );
-    this.host.write({ type: 'fail', call: call.id, code: error.code, message });
+    this.#host.write({ type: 'fail', call: call.id, code: error.code, message });
     call.abort(error);
     this.#calls.delete(call.id);
     return false;

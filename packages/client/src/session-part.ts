@@ -1,4 +1,4 @@
-import type { ServerFrame, SwitchboardError } from '@switchboard/protocol';
+import type { ServerFrame, SwitchboardError } from '@switchboard/protocol/wire';
 
 /**
  * A part of the client's session besides its subscriptions (handlers, calls it serves,

@@ -1,6 +1,6 @@
 /** Everything both entries (Node and browser) export besides their own WSClient. */
-export type { EventFrame, SubscriptionOutcome } from '@switchboard/protocol';
-export { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol';
+export type { EventFrame, SubscriptionOutcome } from '@switchboard/protocol/wire';
+export { ErrorCode, SwitchboardError, TypedEmitter } from '@switchboard/protocol/wire';
 export type {
   ClientState,
   HandleOptions,

@@ -7,7 +7,7 @@ import {
   type SubscriptionOutcome,
   SwitchboardError,
   type UnsubscribeFrame,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import { type Dispatcher, notConnected } from './dispatcher.ts';
 import type { ReplyFrame } from './pending.ts';
 import { type Since, SubscriptionRegistry } from './subscriptions.ts';
@@ -29,15 +29,18 @@ export interface SubscriberHost {
 
 /** Turns subscribe and unsubscribe calls into frames, and restores them after reconnects. */
 export class Subscriber {
-  private readonly registry = new SubscriptionRegistry();
+  readonly #registry = new SubscriptionRegistry();
 
-  constructor(
-    private readonly dispatcher: Dispatcher,
-    private readonly host: SubscriberHost,
-  ) {}
+  readonly #dispatcher: Dispatcher;
+  readonly #host: SubscriberHost;
+
+  constructor(dispatcher: Dispatcher, host: SubscriberHost) {
+    this.#dispatcher = dispatcher;
+    this.#host = host;
+  }
 
   patterns(): Set<string> {
-    return this.registry.patterns();
+    return this.#registry.patterns();
   }
 
   subscribe(topics: string | string[], since: Since | undefined): Promise<SubscriptionOutcome[]> {
@@ -49,19 +52,19 @@ export class Subscriber {
       );
     }
     if (patterns.length === 0) return Promise.resolve([]);
-    const state = this.host.state();
+    const state = this.#host.state();
     if (state === 'closed') throw notConnected();
     // Offline, the wish is enough: the resubscribe on the next welcome carries it.
-    const outcomes = this.registry.add(patterns, since);
+    const outcomes = this.#registry.add(patterns, since);
     if (state === 'online') {
       for (const topics of chunks(patterns)) {
         const frame: SubscribeFrame & { id: string } = {
           type: 'subscribe',
-          id: this.host.nextId(),
+          id: this.#host.nextId(),
           topics,
         };
         if (since !== undefined) frame.since = since;
-        this.send(frame, false);
+        this.#send(frame, false);
       }
     }
     return outcomes;
@@ -71,85 +74,85 @@ export class Subscriber {
     const patterns = toPatterns(topics);
     if (patterns.length === 0) return;
     this.forget(patterns);
-    if (this.host.state() !== 'online') return;
+    if (this.#host.state() !== 'online') return;
     await Promise.all(
       chunks(patterns).map((topics) => {
         const frame: UnsubscribeFrame & { id: string } = {
           type: 'unsubscribe',
-          id: this.host.nextId(),
+          id: this.#host.nextId(),
           topics,
         };
         // The resubscribe after a reconnect leaves these patterns out.
-        return this.dispatcher.withdraw(frame, this.host.messageTimeoutMs());
+        return this.#dispatcher.withdraw(frame, this.#host.messageTimeoutMs());
       }),
     );
   }
 
   /** On every welcome, before anything else is sent. */
   resubscribe(position: StreamPosition | undefined): void {
-    const nextId = () => this.host.nextId();
-    for (const frame of this.registry.resubscribeFrames(position, nextId)) {
-      this.send(frame as SubscribeFrame & { id: string }, true);
+    const nextId = () => this.#host.nextId();
+    for (const frame of this.#registry.resubscribeFrames(position, nextId)) {
+      this.#send(frame as SubscribeFrame & { id: string }, true);
     }
   }
 
   /** A raw subscribe frame was acked: restore its patterns after reconnects too. */
   adopt(frame: SubscribeFrame, reply: ReplyFrame): void {
     const outcomes = reply.type === 'ack' ? reply.subscriptions : undefined;
-    this.registry.confirm(frame.topics, outcomes, true);
+    this.#registry.confirm(frame.topics, outcomes, true);
   }
 
   /** Unsubscribe bookkeeping. Offline, no frame in flight can answer calls waiting on them. */
   forget(patterns: readonly string[]): void {
     const offline =
-      this.host.state() === 'online'
+      this.#host.state() === 'online'
         ? undefined
         : new SwitchboardError(
             ErrorCode.NOT_CONNECTED,
             'Unsubscribed before the hub confirmed the subscription',
           );
-    this.registry.remove(patterns, offline);
+    this.#registry.remove(patterns, offline);
   }
 
   /** The hub ended these subscriptions (`unsubscribed`): never resubscribe them. */
   ended(patterns: readonly string[], error: SwitchboardError): void {
-    this.registry.remove(patterns, error);
+    this.#registry.remove(patterns, error);
   }
 
   /** The socket dropped and the client will reconnect. */
   dropped(error: SwitchboardError): void {
-    this.registry.rejectOrphans(error);
+    this.#registry.rejectOrphans(error);
   }
 
   rejectAll(error: SwitchboardError): void {
-    this.registry.rejectAll(error);
+    this.#registry.rejectAll(error);
   }
 
-  private send(frame: SubscribeFrame & { id: string }, resubscribe: boolean): void {
+  #send(frame: SubscribeFrame & { id: string }, resubscribe: boolean): void {
     const patterns = frame.topics;
-    this.dispatcher.write({
+    this.#dispatcher.write({
       frame,
       reply: {
         frame,
-        timeoutMs: this.host.messageTimeoutMs(),
+        timeoutMs: this.#host.messageTimeoutMs(),
         resolve: (ack) => {
           const outcomes = ack.type === 'ack' ? ack.subscriptions : undefined;
-          this.registry.confirm(patterns, outcomes);
+          this.#registry.confirm(patterns, outcomes);
           const start =
             ack.type === 'ack' && ack.epoch !== undefined && ack.offset !== undefined
               ? { epoch: ack.epoch, offset: ack.offset }
               : undefined;
-          if (outcomes) this.host.outcomes(outcomes, resubscribe, start);
+          if (outcomes) this.#host.outcomes(outcomes, resubscribe, start);
         },
         reject: (error) => {
           if (error.code === ErrorCode.CONNECTION_CLOSED) {
-            this.registry.fail(patterns, error);
+            this.#registry.fail(patterns, error);
             return;
           }
-          if (error.code === ErrorCode.TIMEOUT) this.registry.fail(patterns, error);
-          else this.registry.refuse(patterns, error);
+          if (error.code === ErrorCode.TIMEOUT) this.#registry.fail(patterns, error);
+          else this.#registry.refuse(patterns, error);
           // Nobody awaits a resubscribe.
-          if (resubscribe) this.host.report(error);
+          if (resubscribe) this.#host.report(error);
         },
         // Covered by the resubscribe after the reconnect.
         onDrop: () => false,

@@ -4,7 +4,7 @@ import {
   type SubscribeFrame,
   type SubscriptionOutcome,
   type SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 
 export type Since = number | 'last';
 
@@ -29,23 +29,23 @@ interface Call {
  * first. That is how in-flight and offline subscribes are "covered by the resubscribe".
  */
 export class SubscriptionRegistry {
-  private readonly wanted = new Map<string, Wanted>();
-  private readonly calls = new Set<Call>();
+  readonly #wanted = new Map<string, Wanted>();
+  readonly #calls = new Set<Call>();
 
   patterns(): Set<string> {
-    return new Set(this.wanted.keys());
+    return new Set(this.#wanted.keys());
   }
 
   /** Records the wish; the promise settles when the hub has answered for every pattern. */
   add(patterns: readonly string[], since: Since | undefined): Promise<SubscriptionOutcome[]> {
     for (const pattern of patterns) {
-      const current = this.wanted.get(pattern);
-      if (since !== undefined) this.wanted.set(pattern, { since, confirmed: false });
+      const current = this.#wanted.get(pattern);
+      if (since !== undefined) this.#wanted.set(pattern, { since, confirmed: false });
       else if (current === undefined)
-        this.wanted.set(pattern, { since: undefined, confirmed: false });
+        this.#wanted.set(pattern, { since: undefined, confirmed: false });
     }
     return new Promise((resolve, reject) => {
-      this.calls.add({ patterns, outcomes: new Map(), resolve, reject });
+      this.#calls.add({ patterns, outcomes: new Map(), resolve, reject });
     });
   }
 
@@ -60,12 +60,12 @@ export class SubscriptionRegistry {
   ): void {
     const byPattern = new Map(outcomes?.map((outcome) => [outcome.pattern, outcome]));
     for (const pattern of framePatterns) {
-      const entry = this.wanted.get(pattern);
+      const entry = this.#wanted.get(pattern);
       if (entry !== undefined) {
         entry.confirmed = true;
         entry.since = undefined;
       } else if (adopt) {
-        this.wanted.set(pattern, { since: undefined, confirmed: true });
+        this.#wanted.set(pattern, { since: undefined, confirmed: true });
       }
       const outcome = byPattern.get(pattern) ?? {
         pattern,
@@ -73,13 +73,13 @@ export class SubscriptionRegistry {
         recovered: false,
         replayed: 0,
       };
-      for (const call of this.calls) {
+      for (const call of this.#calls) {
         if (call.patterns.includes(pattern)) call.outcomes.set(pattern, outcome);
       }
     }
-    for (const call of this.calls) {
+    for (const call of this.#calls) {
       if (call.outcomes.size === call.patterns.length) {
-        this.calls.delete(call);
+        this.#calls.delete(call);
         call.resolve(call.patterns.map((pattern) => call.outcomes.get(pattern)!));
       }
     }
@@ -87,15 +87,15 @@ export class SubscriptionRegistry {
 
   /** The hub refused a subscribe frame (FORBIDDEN, INVALID_PATTERN...): forget its patterns. */
   refuse(framePatterns: readonly string[], error: SwitchboardError): void {
-    for (const pattern of framePatterns) this.wanted.delete(pattern);
+    for (const pattern of framePatterns) this.#wanted.delete(pattern);
     this.fail(framePatterns, error);
   }
 
   /** Rejects the calls waiting on these patterns (e.g. TIMEOUT) but keeps the patterns. */
   fail(framePatterns: readonly string[], error: SwitchboardError): void {
-    for (const call of this.calls) {
+    for (const call of this.#calls) {
       if (call.patterns.some((pattern) => framePatterns.includes(pattern))) {
-        this.calls.delete(call);
+        this.#calls.delete(call);
         call.reject(error);
       }
     }
@@ -103,26 +103,26 @@ export class SubscriptionRegistry {
 
   /** Unsubscribe. `rejectWaiting` is given when no frame in flight can answer those calls. */
   remove(patterns: readonly string[], rejectWaiting?: SwitchboardError): void {
-    for (const pattern of patterns) this.wanted.delete(pattern);
+    for (const pattern of patterns) this.#wanted.delete(pattern);
     if (rejectWaiting !== undefined) this.fail(patterns, rejectWaiting);
   }
 
   /** After a drop: calls waiting on a pattern that will not be resubscribed can never settle. */
   rejectOrphans(error: SwitchboardError): void {
-    for (const call of this.calls) {
+    for (const call of this.#calls) {
       const orphan = call.patterns.some(
-        (pattern) => !call.outcomes.has(pattern) && !this.wanted.has(pattern),
+        (pattern) => !call.outcomes.has(pattern) && !this.#wanted.has(pattern),
       );
       if (orphan) {
-        this.calls.delete(call);
+        this.#calls.delete(call);
         call.reject(error);
       }
     }
   }
 
   rejectAll(error: SwitchboardError): void {
-    const calls = [...this.calls];
-    this.calls.clear();
+    const calls = [...this.#calls];
+    this.#calls.clear();
     for (const call of calls) call.reject(error);
   }
 
@@ -136,7 +136,7 @@ export class SubscriptionRegistry {
       string,
       { since: Since | undefined; resume: boolean; topics: string[] }
     >();
-    for (const [pattern, entry] of this.wanted) {
+    for (const [pattern, entry] of this.#wanted) {
       const resume = entry.confirmed && position !== undefined;
       const key = resume ? 'resume' : `since:${entry.since ?? ''}`;
       let group = groups.get(key);

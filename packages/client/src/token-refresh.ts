@@ -3,7 +3,7 @@ import {
   ErrorCode,
   type RefreshRequiredFrame,
   SwitchboardError,
-} from '@switchboard/protocol';
+} from '@switchboard/protocol/wire';
 import type { TokenSource } from './options.ts';
 import type { ReplyFrame } from './pending.ts';
 
@@ -27,43 +27,47 @@ export interface TokenRefreshHost {
  */
 export class TokenRefresher {
   /** Bumped on every welcome and drop: a refresh belongs to the connection that asked. */
-  private generation = 0;
-  private running = false;
+  #generation = 0;
+  #running = false;
 
-  constructor(private readonly host: TokenRefreshHost) {}
+  readonly #host: TokenRefreshHost;
+
+  constructor(host: TokenRefreshHost) {
+    this.#host = host;
+  }
 
   reset(): void {
-    this.generation += 1;
-    this.running = false;
+    this.#generation += 1;
+    this.#running = false;
   }
 
   onRefreshRequired(frame: RefreshRequiredFrame): void {
     // The hub asks once per credential; a second notice while one runs is answered by it.
-    if (this.running) return;
-    this.running = true;
-    const generation = this.generation;
-    const current = () => generation === this.generation;
-    this.refresh()
+    if (this.#running) return;
+    this.#running = true;
+    const generation = this.#generation;
+    const current = () => generation === this.#generation;
+    this.#refresh()
       .then((expiresAt) => {
-        if (current()) this.host.refreshed(expiresAt);
+        if (current()) this.#host.refreshed(expiresAt);
       })
       .catch((error: unknown) => {
-        if (current()) this.host.failed(asFailure(error), frame.expiresAt);
+        if (current()) this.#host.failed(asFailure(error), frame.expiresAt);
       })
       .finally(() => {
-        if (current()) this.running = false;
+        if (current()) this.#running = false;
       });
   }
 
-  private async refresh(): Promise<number | undefined> {
-    const source = this.host.token();
+  async #refresh(): Promise<number | undefined> {
+    const source = this.#host.token();
     if (typeof source !== 'function') {
       throw new SwitchboardError(
         ErrorCode.AUTHENTICATION_FAILED,
         'The hub asked for a fresh token, but option "token" is not a function; the connection closes when the token expires',
       );
     }
-    const generation = this.generation;
+    const generation = this.#generation;
     let token: unknown;
     try {
       token = await source();
@@ -82,8 +86,8 @@ export class TokenRefresher {
       );
     }
     // Dropped meanwhile: the reconnect has fetched its own token.
-    if (generation !== this.generation || !this.host.online()) return undefined;
-    const reply = await this.host.send({ type: 'auth', id: this.host.nextId(), token });
+    if (generation !== this.#generation || !this.#host.online()) return undefined;
+    const reply = await this.#host.send({ type: 'auth', id: this.#host.nextId(), token });
     return reply.type === 'ack' ? reply.expiresAt : undefined;
   }
 }

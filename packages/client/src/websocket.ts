@@ -32,3 +32,5 @@ export type WebSocketImplementation = new (url: string, protocols?: string | str
 
 export const CONNECTING = 0;
 export const OPEN = 1;
+export const CLOSING = 2;
+export const CLOSED = 3;

@@ -24,18 +24,30 @@ import { type EngineTestConfig, engineOptions } from './factory.ts';
  */
 export class SharedLog {
   readonly #backend: MemoryEngine;
-  readonly #interests = new Set<Interest>();
+  /** Each held interest, with what stops forwarding its removals. */
+  readonly #interests = new Map<Interest, () => void>();
+  readonly #removed = new Set<(pattern: string) => void>();
   #nodes = 0;
 
   constructor(config: EngineTestConfig) {
     this.#backend = new MemoryEngine(engineOptions(config));
-    // The backend keeps what any node's subscribers hold.
+    // The backend keeps what any node's subscribers hold, and hears when that shrinks.
     const interests = this.#interests;
+    const removed = this.#removed;
     this.#backend.setInterest({
-      hasMatch: (topic) => [...interests].some((interest) => interest.hasMatch(topic)),
-      patterns: () => [...interests].flatMap((interest) => [...interest.patterns()]),
-      listen: () => () => {},
+      hasMatch: (topic) => [...interests.keys()].some((interest) => interest.hasMatch(topic)),
+      patterns: () => [...interests.keys()].flatMap((interest) => [...interest.patterns()]),
+      listen: (event, listener) => {
+        if (event !== 'pattern-removed') return () => {};
+        const fn = listener as (pattern: string) => void;
+        removed.add(fn);
+        return () => removed.delete(fn);
+      },
     });
+  }
+
+  #patternRemoved(pattern: string): void {
+    for (const listener of this.#removed) listener(pattern);
   }
 
   /** A new node on this log, not opened. */
@@ -46,8 +58,18 @@ export class SharedLog {
 
   holdInterest(interest: Interest | undefined, held: boolean): void {
     if (interest === undefined) return;
-    if (held) this.#interests.add(interest);
-    else this.#interests.delete(interest);
+    if (held) {
+      if (this.#interests.has(interest)) return;
+      const stop = interest.listen('pattern-removed', (pattern) => this.#patternRemoved(pattern));
+      this.#interests.set(interest, stop);
+      return;
+    }
+    const stop = this.#interests.get(interest);
+    if (stop === undefined) return;
+    stop();
+    this.#interests.delete(interest);
+    // A node's whole interest went away: every pattern it held may now be unmatched.
+    for (const pattern of interest.patterns()) this.#patternRemoved(pattern);
   }
 
   async release(): Promise<void> {

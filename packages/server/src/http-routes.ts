@@ -4,6 +4,8 @@ import { ErrorCode } from '@switchboard/protocol';
 type Route = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 export interface HttpRoutes {
+  /** The HTTP fallback's stream and POSTs (the `sse` option); true when it answered. */
+  sse: Route | undefined;
   /** `/health`, `/stats`, `/metrics` (the `httpEndpoints` option); true when it answered. */
   endpoints: Route | undefined;
   /** The `httpHandler` option: more routes, asked after the endpoints. */
@@ -13,12 +15,13 @@ export interface HttpRoutes {
 }
 
 /**
- * Plain HTTP requests on the HTTP server the hub created: its endpoints first, then the
+ * Plain HTTP requests on the HTTP server the hub created: the HTTP fallback and its endpoints first, then the
  * caller's routes, then a JSON 404. A route that throws answers 500 and is reported.
  */
 export function routeHttpRequests(http: HttpServer, routes: HttpRoutes): void {
   http.on('request', (request, response) => {
-    let answered = routes.endpoints?.(request, response) === true;
+    let answered =
+      routes.sse?.(request, response) === true || routes.endpoints?.(request, response) === true;
     try {
       answered ||= routes.extra?.(request, response) === true;
     } catch (error) {

@@ -43,6 +43,8 @@ export type { RouterStats } from './router-link.ts';
 export type { WSRouterOptions } from './router-options.ts';
 export { WS_ROUTER_DEFAULTS } from './router-options.ts';
 export type { WSServerEvents } from './server-events.ts';
+export type { SseOptions } from './sse-options.ts';
+export { SSE_DEFAULTS } from './sse-options.ts';
 export { refreshLeadMs } from './token-expiry.ts';
 export type {
   MessageDroppedInfo,

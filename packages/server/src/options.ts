@@ -25,6 +25,8 @@ import type { MetricsOptions } from './metrics-options.ts';
 import { checkOrigins } from './origin-policy.ts';
 import type { Principal } from './principal.ts';
 import { checkRateLimitOptions, type RateLimitOptions } from './rate-limit-options.ts';
+import type { ResolvedSseOptions } from './sse-options.ts';
+import { resolveSseOptions, type SseOptions } from './sse-options.ts';
 
 /** What `authenticate` learns about the connection besides the token. */
 export interface AuthenticationMetadata {
@@ -195,6 +197,12 @@ export interface WSServerOptions {
    * connection that sends compressed frames. @default false
    */
   perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /**
+   * The HTTP fallback for networks that block WebSocket: an event stream plus POSTs on the
+   * same port, with the same protocol, ACLs, limits and resume (see `SseOptions` and the
+   * README, "HTTP fallback"). `false` turns it off. @default true
+   */
+  sse?: boolean | SseOptions;
 }
 
 export const WS_SERVER_DEFAULTS = {
@@ -224,12 +232,18 @@ type Widened<T> = T extends number ? number : T extends boolean ? boolean : stri
 /** The options after defaults, under their canonical names only. */
 export type ResolvedServerOptions = Omit<
   WSServerOptions,
-  keyof typeof WS_SERVER_DEFAULTS | 'authTimeout' | 'heartbeatInterval' | 'perMessageDeflate'
+  | keyof typeof WS_SERVER_DEFAULTS
+  | 'authTimeout'
+  | 'heartbeatInterval'
+  | 'perMessageDeflate'
+  | 'sse'
 > & {
   -readonly [K in keyof typeof WS_SERVER_DEFAULTS]: Widened<(typeof WS_SERVER_DEFAULTS)[K]>;
 } & {
   /** Undefined when compression is off. */
   perMessageDeflate: DeflateSettings | undefined;
+  /** Undefined when the HTTP fallback is off. */
+  sse: ResolvedSseOptions | undefined;
 };
 
 const OWNER = 'WSServer';
@@ -261,6 +275,7 @@ const KNOWN_OPTIONS = [
   'metrics',
   'logger',
   'perMessageDeflate',
+  'sse',
 ] as const satisfies readonly (keyof WSServerOptions)[];
 // An option added to WSServerOptions but not to KNOWN_OPTIONS fails to compile here.
 type Unlisted = Exclude<keyof WSServerOptions, (typeof KNOWN_OPTIONS)[number]>;
@@ -332,6 +347,7 @@ export function resolveServerOptions(options: WSServerOptions): ResolvedServerOp
   const canonical: Record<string, unknown> = {
     ...options,
     perMessageDeflate: resolveDeflateOptions(OWNER, options.perMessageDeflate),
+    sse: resolveSseOptions(OWNER, options.sse, options.path),
   };
   for (const [name, alias] of ALIASES) {
     canonical[name] = aliased<number>(OWNER, options, name, alias);

@@ -1,11 +1,11 @@
 import { CloseCode, encodeFrame, type ServerFrame } from '@switchboard/protocol';
-import WebSocket from 'ws';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { ConnectionReads, FairReads } from './fair-reads.ts';
 import type { FlushScheduler } from './flush-scheduler.ts';
 import type { FrameDeflater } from './frame-deflate.ts';
 import type { FrameContext } from './frame-stage.ts';
 import type { HandshakeState } from './handshake.ts';
+import { type HubSocket, SOCKET_OPEN } from './hub-socket.ts';
 import type { OutboundLimits } from './outbound-queue.ts';
 import { OutboundWriter, type WriterOwner } from './outbound-writer.ts';
 import type { Principal } from './principal.ts';
@@ -70,7 +70,8 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
 
   constructor(
     readonly id: string,
-    readonly socket: WebSocket,
+    /** A `ws` socket, or an SseSocket for a client on the HTTP fallback. */
+    readonly socket: HubSocket,
     readonly remoteAddress: string | undefined,
     context: ConnectionContext,
   ) {
@@ -88,7 +89,7 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   }
 
   get isOpen(): boolean {
-    return this.state === 'open' && this.socket.readyState === WebSocket.OPEN;
+    return this.state === 'open' && this.socket.readyState === SOCKET_OPEN;
   }
 
   send(frame: ServerFrame): boolean {

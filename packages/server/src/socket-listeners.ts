@@ -1,9 +1,9 @@
-import type WebSocket from 'ws';
 import type { RawData } from 'ws';
+import type { HubSocket } from './hub-socket.ts';
 import type { ServerConnection } from './server-connection.ts';
 
 const CONNECTION = Symbol('switchboard.connection');
-type SocketWithConnection = WebSocket & { [CONNECTION]: ServerConnection };
+type SocketWithConnection = HubSocket & { [CONNECTION]: ServerConnection };
 
 /** @internal What the server does with the events of its sockets. */
 export interface SocketHandlers {
@@ -14,21 +14,21 @@ export interface SocketHandlers {
 
 /**
  * @internal
- * One set of `ws` listeners shared by every socket of a server (no closures per connection):
+ * One set of socket listeners (ws's events, which an SseSocket emits too) shared by every socket of a server (no closures per connection):
  * `this` is the socket, and the socket knows its connection.
  */
 export function createSocketListeners(handlers: SocketHandlers) {
   const listeners = {
-    message(this: WebSocket, data: RawData, isBinary: boolean): void {
+    message(this: HubSocket, data: RawData, isBinary: boolean): void {
       handlers.message((this as SocketWithConnection)[CONNECTION], data, isBinary);
     },
-    pong(this: WebSocket): void {
+    pong(this: HubSocket): void {
       (this as SocketWithConnection)[CONNECTION].alive = true;
     },
-    close(this: WebSocket, code: number, reason: Buffer): void {
+    close(this: HubSocket, code: number, reason: Buffer): void {
       handlers.close((this as SocketWithConnection)[CONNECTION], code, reason.toString());
     },
-    error(this: WebSocket, error: Error): void {
+    error(this: HubSocket, error: Error): void {
       handlers.error((this as SocketWithConnection)[CONNECTION], error);
     },
   };

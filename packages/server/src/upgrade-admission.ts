@@ -104,6 +104,21 @@ export class UpgradeAdmission {
     this.#http += 1;
   }
 
+  /**
+   * The connection carries an SSE session's stream: like an upgraded one, it no longer counts
+   * as pending or as a plain HTTP client (the session counts among the open connections) but
+   * still counts for its address until it closes.
+   */
+  streaming(socket: Duplex): void {
+    const ticket = this.#tickets.get(socket);
+    if (ticket === undefined) return;
+    this.opened(socket);
+    if (ticket.http) {
+      ticket.http = false;
+      this.#http -= 1;
+    }
+  }
+
   /** Destroys every connection that has not upgraded (at shutdown). */
   destroyPending(): void {
     for (const socket of this.#waiting) socket.destroy();

@@ -8,7 +8,7 @@ import { acceptableOffers } from './deflate-offers.ts';
 import { wsDeflateOption } from './deflate-options.ts';
 import type { ResolvedServerOptions } from './options.ts';
 import { OriginPolicy } from './origin-policy.ts';
-import { UpgradeAdmission } from './upgrade-admission.ts';
+import { type Refusal, UpgradeAdmission } from './upgrade-admission.ts';
 
 /** @internal What the upgrade needs from its server. */
 export interface UpgradeHost {
@@ -110,6 +110,42 @@ export class Upgrade {
       host.accept(ws, request);
     });
   };
+
+  /**
+   * Admits an HTTP request of the SSE transport (sse-endpoint.ts) as an upgrade is admitted:
+   * the origin always; for a stream (`stream`), the shutdown and, when it opens a session
+   * (`opens`), the connection limits; its TCP connection then counts as an open one. The
+   * refusal, counted and logged, when it may not proceed.
+   */
+  admitHttp(request: IncomingMessage, stream: boolean, opens: boolean): Refusal | undefined {
+    const refusal = this.#httpRefusal(request, stream, opens);
+    if (refusal !== undefined)
+      this.host.refused(refusal.status, request.socket.remoteAddress, refusal.body);
+    return refusal;
+  }
+
+  #httpRefusal(request: IncomingMessage, stream: boolean, opens: boolean): Refusal | undefined {
+    if (stream && opens && this.host.isShuttingDown) {
+      return { status: 503, text: 'Service Unavailable', body: 'Shutting down' };
+    }
+    if (!this.#origins.allows(request.headers.origin)) {
+      return { status: 403, text: 'Forbidden', body: 'Origin not allowed' };
+    }
+    if (!stream) return undefined;
+    const socket = request.socket;
+    this.#admission.track(socket, socket.remoteAddress);
+    if (opens) {
+      const refusal = this.#admission.check(socket);
+      if (refusal !== undefined) return refusal;
+    }
+    this.#admission.streaming(socket);
+    return undefined;
+  }
+
+  /** Whether a browser page of `origin` may read the hub's answers (CORS). */
+  allowsOrigin(origin: string | undefined): boolean {
+    return this.#origins.allows(origin);
+  }
 
   #refuse(
     request: IncomingMessage,

@@ -8,7 +8,6 @@ import {
 import type { AddressInfo } from 'node:net';
 import { CloseCode, SwitchboardError } from '@switchboard/protocol';
 import type { Registry } from 'prom-client';
-import type WebSocket from 'ws';
 import { clientIdOf, encodeAppMessage } from './app-message.ts';
 import { authorizationStage } from './authorization-stage.ts';
 import type { ClientInfo } from './client-info.ts';
@@ -28,6 +27,7 @@ import { hubUrl, listenHttp } from './http-listen.ts';
 import { routeHttpRequests } from './http-routes.ts';
 import { HubEmitter } from './hub-emitter.ts';
 import { healthReport, statsReport } from './hub-reports.ts';
+import { type HubSocket, limitMessages } from './hub-socket.ts';
 import { InboundPipeline } from './inbound-pipeline.ts';
 import { InboundThrottle } from './inbound-throttle.ts';
 import { KpiSampler } from './kpi-snapshot.ts';
@@ -43,13 +43,13 @@ import {
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
 import { preAuthMessageLimit } from './pre-auth-budget.ts';
 import { disconnectRateLimited, RateLimitStage } from './rate-limit-stage.ts';
-import { setMessageLimit } from './raw-socket.ts';
 import type { AttachRequest, FrameHandler, ServerLink } from './router-link.ts';
 import { settleSubscriptionLimit } from './router-options.ts';
 import { ServerConnection } from './server-connection.ts';
 import type { WSServerEvents } from './server-events.ts';
 import { drainConnections } from './shutdown-drain.ts';
 import { createSocketListeners } from './socket-listeners.ts';
+import { SseEndpoint } from './sse-endpoint.ts';
 import { Upgrade } from './upgrade.ts';
 
 /**
@@ -78,6 +78,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #credentials: Credentials;
   readonly #pipeline: InboundPipeline;
   readonly #upgrade: Upgrade;
+  /** The HTTP fallback (server-sent events and POST); undefined with `sse: false`. */
+  readonly #sse: SseEndpoint | undefined;
   readonly #heartbeat: Heartbeat;
   readonly #reads: FairReads<ServerConnection>;
   readonly #bus: ClusterBus;
@@ -122,7 +124,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       authenticated: (connection) => {
         this.#credentials.opened(connection);
         // The pre-authentication cap on message size ends with the handshake.
-        setMessageLimit(connection.socket, this.options.maxPayload * 2);
+        limitMessages(connection.socket, this.options.maxPayload * 2);
         this.counters.handshakes += 1;
         this.emit('authenticated', connection.info());
       },
@@ -185,6 +187,16 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         this.#handler ? this.#handler.publish(topic, data) : Promise.resolve(),
       error: (error) => this.#emitError(error),
     });
+    const sse = this.options.sse;
+    this.#sse =
+      sse === undefined
+        ? undefined
+        : new SseEndpoint({
+            options: sse,
+            admit: (request, stream, opens) => this.#upgrade.admitHttp(request, stream, opens),
+            allowsOrigin: (origin) => this.#upgrade.allowsOrigin(origin),
+            accept: (socket, request) => this.#accept(socket, request),
+          });
     this.#http.on('upgrade', this.#upgrade.handle);
     const metrics = resolveMetricsOptions(options.metrics);
     if (metrics !== undefined) {
@@ -203,10 +215,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       this.#http.on('connection', this.#upgrade.connection);
       this.#http.on('request', this.#upgrade.request);
     }
-    if (this.#ownsHttp && (this.options.httpEndpoints || this.options.httpHandler)) {
+    if (this.#ownsHttp && (this.options.httpEndpoints || this.options.httpHandler || this.#sse)) {
       routeHttpRequests(this.#http, {
+        sse: this.#sse === undefined ? undefined : (req, res) => this.#sse!.handle(req, res),
         endpoints: this.options.httpEndpoints
-          ? (req, res) => this.handleHttpRequest(req, res)
+          ? (req, res) => handleHttpEndpoint(this, req, res)
           : undefined,
         extra: this.options.httpHandler,
         error: (error) => this.#emitError(error),
@@ -352,11 +365,13 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   }
 
   /**
-   * Serves `/health`, `/stats` and (with `metrics`) `/metrics` on a server you own; returns
-   * false for other requests.
+   * Serves the HTTP fallback (`sse`), `/health`, `/stats` and (with `metrics`) `/metrics` on
+   * a server you own; returns false for other requests.
    */
   handleHttpRequest(request: IncomingMessage, response: ServerResponse): boolean {
-    return handleHttpEndpoint(this, request, response);
+    return (
+      this.#sse?.handle(request, response) === true || handleHttpEndpoint(this, request, response)
+    );
   }
 
   /** The prom-client registry of the hub's metrics; undefined unless `metrics` is on. */
@@ -414,7 +429,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     await this.#bus.start((command) => runClusterCommand(this, command));
   }
 
-  #accept(ws: WebSocket, request: IncomingMessage): void {
+  #accept(ws: HubSocket, request: IncomingMessage): void {
     const connection = new ServerConnection(randomUUID(), ws, request.socket.remoteAddress, {
       limits: this.#outboundLimits,
       scheduler: this.#scheduler,
@@ -427,7 +442,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
         : {}),
     });
     // Until welcome, ws buffers no message beyond twice the pre-authentication limit.
-    setMessageLimit(ws, preAuthMessageLimit(this.options) * 2);
+    limitMessages(ws, preAuthMessageLimit(this.options) * 2);
     this.#connections.set(connection.id, connection);
     this.counters.opened += 1;
     this.#socketListeners.listen(connection);
@@ -493,6 +508,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     await this.#bus.stop().catch((error: unknown) => this.#emitError(error));
     this.#http.off('upgrade', this.#upgrade.handle);
     await this.#upgrade.close();
+    this.#sse?.destroy();
     await httpClosed;
   }
 }

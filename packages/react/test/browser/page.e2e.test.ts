@@ -5,7 +5,7 @@ import { startHub, type TestHub } from '../hub.ts';
 import { servePage } from './serve-page.ts';
 
 /**
- * The hooks in a real browser: a page built with esbuild renders them under StrictMode with
+ * The hooks in a real browser: a page built with Vite renders them under StrictMode with
  * a client the provider owns, against a real hub. The hub counts the subscribe frames it
  * receives: one per pattern, whatever StrictMode does, and one more after a restart.
  *
@@ -107,5 +107,51 @@ describeBrowser('@switchboard/react in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#latest')?.textContent === 'four');
     expect(await texts('#events li')).toEqual(['one', 'two', 'three', 'four']);
     expect(problems).toEqual([]);
+  });
+
+  it('falls back to SSE and POST when the browser cannot open a WebSocket, then moves back', async () => {
+    await page?.close();
+    await expect.poll(() => hub.server.getConnectedClients().length, { timeout: 10_000 }).toBe(0);
+    page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    // A network that refuses upgrades: every WebSocket goes to a port nobody listens on
+    // while `blockWebSocket` is set.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const flags = window as unknown as { blockWebSocket: boolean };
+      flags.blockWebSocket = true;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(flags.blockWebSocket ? 'ws://127.0.0.1:1' : url, protocols);
+        }
+      };
+    });
+    const transports = () =>
+      hub.server
+        .getConnectedClients()
+        .map((c) => hub.server.getConnection(c.id)?.socket.constructor.name);
+    await page.goto(`${site.url}?hub=${encodeURIComponent(hub.url)}&upgrade=200`);
+    await waitForState('connected');
+    await expect.poll(transports, { timeout: 10_000 }).toEqual(['SseSocket']);
+    const before = (await texts('#events li')).length;
+    await hub.router.publish('demo.sse', { text: 'over sse' });
+    await page.waitForFunction(() => document.querySelector('#latest')?.textContent === 'over sse');
+    await page.click('#ask');
+    await page.waitForFunction(() => document.querySelector('#answer')?.textContent === '42');
+
+    await page.evaluate(() => {
+      (window as unknown as { blockWebSocket: boolean }).blockWebSocket = false;
+    });
+    await expect.poll(transports, { timeout: 10_000 }).toEqual(['WebSocket']);
+    await waitForState('connected');
+    await hub.router.publish('demo.ws', { text: 'over websocket' });
+    await page.waitForFunction(
+      () => document.querySelector('#latest')?.textContent === 'over websocket',
+    );
+    // Nothing lost or repeated across the move.
+    expect((await texts('#events li')).slice(before)).toEqual(['over sse', 'over websocket']);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 });

@@ -13,7 +13,10 @@ import {
   useTopic,
 } from '../../src/index.ts';
 
-const hub = new URLSearchParams(location.search).get('hub') ?? '';
+const query = new URLSearchParams(location.search);
+const hub = query.get('hub') ?? '';
+/** `?upgrade=<ms>`: how often, on the HTTP fallback, the client tries WebSocket again. */
+const upgradeIntervalMs = Number(query.get('upgrade') ?? 30_000);
 /** Read by the test: effects run twice per mount when StrictMode is really on. */
 const probe = { effectRuns: 0 };
 (window as unknown as { probe: typeof probe }).probe = probe;
@@ -86,6 +89,7 @@ createRoot(root).render(
         token: 'dashboard',
         reconnectIntervalMs: 100,
         maxReconnectIntervalMs: 400,
+        upgradeIntervalMs,
       }}
     >
       <EffectProbe />

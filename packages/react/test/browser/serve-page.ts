@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Rolldown } from 'vite';
 
 const HTML = `<!doctype html>
 <html lang="en">
@@ -10,26 +10,35 @@ const HTML = `<!doctype html>
 </html>`;
 
 /**
- * Bundles `page.tsx` (or another page next to it) for the browser with esbuild (the client's `browser` entry, React's
- * development build so that StrictMode double-invokes effects) and serves it on a free
- * loopback port. esbuild rather than Vite: one call, no plugin, already in the repo.
+ * Builds `page.tsx` (or another page next to it) for the browser with Vite, as a dashboard
+ * would be built (the client's `browser` entry through the `browser` export condition, React's
+ * development build so that StrictMode double-invokes effects), and serves it on a free
+ * loopback port.
  */
 export async function servePage(
   entry = './page.tsx',
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    conditions: ['source'],
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"development"' },
-    sourcemap: 'inline',
-    write: false,
+  const input = fileURLToPath(new URL(entry, import.meta.url));
+  const output = await build({
+    configFile: false,
     logLevel: 'silent',
+    mode: 'development',
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
+    define: { 'process.env.NODE_ENV': '"development"' },
+    build: {
+      write: false,
+      minify: false,
+      sourcemap: 'inline',
+      rollupOptions: { input, output: { format: 'es', entryFileNames: 'page.js' } },
+    },
   });
-  const script = result.outputFiles[0]!.text;
+  const bundles = (Array.isArray(output) ? output : [output]) as Rolldown.RolldownOutput[];
+  const chunk = bundles[0]!.output.find(
+    (file): file is Rolldown.OutputChunk => file.type === 'chunk' && file.isEntry,
+  );
+  if (chunk === undefined) throw new Error(`Vite built no entry chunk for ${entry}`);
+  const script = chunk.code;
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/') {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
+import type { HubSocket } from '../hub-socket.ts';
 import { rawSocketOf } from '../raw-socket.ts';
 
 /**
@@ -26,8 +27,8 @@ export function trackedWebSocket(): {
 }
 
 /** Destroys the hub side of a client's TCP connection, as a network failure would. */
-export function destroyTcp(socket: WebSocket): void {
-  rawSocketOf(socket)?.destroy();
+export function destroyTcp(socket: WebSocket | HubSocket): void {
+  rawSocketOf(socket as WebSocket)?.destroy();
 }
 
 /** A small seeded PRNG (mulberry32) so chaos runs can be replayed. */
