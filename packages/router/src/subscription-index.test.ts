@@ -142,8 +142,8 @@ describe('SubscriptionIndex', () => {
     const looked = vi.spyOn(TrieNode.prototype, 'hasBindings');
     try {
       expect(index.hasMatch('agent.7.status')).toBe(true);
-      // The literal path comes first: its own node answers.
-      expect(looked).toHaveBeenCalledTimes(1);
+      // The pattern without wildcards answers from its own lookup, before any walk.
+      expect(looked).toHaveBeenCalledTimes(0);
       looked.mockClear();
       expect(index.hasMatch('agent.7.idle')).toBe(true);
       expect(looked.mock.calls.length).toBeLessThanOrEqual(3);
@@ -214,6 +214,8 @@ describe('SubscriptionIndex add/remove consistency', () => {
               pairs.filter((x) => referenceMatches(x.pattern, topic)).map((x) => x.subscriber),
             );
             expect(index.match(topic)).toEqual(expected);
+            expect(index.matchCount(topic)).toBe(expected.size);
+            expect(index.hasMatch(topic)).toBe(expected.size > 0);
           }
           // Removing everything prunes the trie back to its root.
           for (const { pattern, subscriber } of pairs) {

@@ -1,6 +1,11 @@
 import { assertPattern, normalizePattern, TypedEmitter } from '@switchboard/protocol';
 import type { Interest, InterestEvents } from './engine.ts';
-import { TrieNode } from './trie-node.ts';
+import { HASH, STAR, TrieNode } from './trie-node.ts';
+
+/** A pattern without wildcards matches one topic, itself (wildcards are whole segments). */
+function isExact(pattern: string): boolean {
+  return !pattern.includes(STAR) && !pattern.includes(HASH);
+}
 
 /**
  * Subscriptions in a trie over pattern segments, as RabbitMQ, NATS and Mosquitto route:
@@ -9,13 +14,18 @@ import { TrieNode } from './trie-node.ts';
  * that match it, not on how many subscriptions exist.
  *
  * Patterns are stored with runs of `#` collapsed (`a.#.#` lives on the `a.#` node, under
- * its own spelling), so a `#` node never has a `#` child.
+ * its own spelling), so a `#` node never has a `#` child. Patterns without wildcards (a
+ * per-agent `agent.7.status`) are kept apart, by topic: a match looks them up once with the
+ * whole topic instead of walking down their segments, and the trie holds only patterns with
+ * wildcards.
  *
  * It is also the `Interest` a server hands its engine: `pattern-added` fires when a pattern
  * string gets its first subscriber, `pattern-removed` after its last one left.
  */
 export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implements Interest {
   #root = new TrieNode<S>();
+  /** Patterns without wildcards, each on a node of its own outside the trie. */
+  readonly #exact = new Map<string, TrieNode<S>>();
   #size = 0;
   #patternCount = 0;
   #nodeCount = 1;
@@ -31,7 +41,10 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
     return this.#patternCount;
   }
 
-  /** Trie nodes allocated, root included: shows that removals prune what they leave empty. */
+  /**
+   * Nodes allocated (trie nodes, root included, and those of patterns without wildcards):
+   * shows that removals prune what they leave empty.
+   */
   get nodeCount(): number {
     return this.#nodeCount;
   }
@@ -43,15 +56,7 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
   add(pattern: string, subscriber: S): boolean {
     assertPattern(pattern);
     const normalized = normalizePattern(pattern);
-    let node = this.#root;
-    for (const segment of normalized.split('.')) {
-      let next = node.child(segment);
-      if (next === undefined) {
-        next = node.addChild(segment);
-        this.#nodeCount++;
-      }
-      node = next;
-    }
+    const node = isExact(normalized) ? this.#exactNode(normalized) : this.#trieNode(normalized);
     node.pattern ??= normalized;
     const set = node.binding(pattern, true)!;
     if (!set.add(subscriber)) return false;
@@ -68,6 +73,19 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
    * was not bound (an invalid pattern never is).
    */
   remove(pattern: string, subscriber: S): boolean {
+    if (isExact(pattern)) {
+      const node = this.#exact.get(pattern);
+      const set = node?.binding(pattern, false);
+      if (set === undefined || !set.delete(subscriber)) return false;
+      this.#size--;
+      if (set.size === 0) {
+        this.#patternCount--;
+        this.#exact.delete(pattern);
+        this.#nodeCount--;
+        this.emit('pattern-removed', pattern);
+      }
+      return true;
+    }
     const segments = normalizePattern(pattern).split('.');
     const path = this.#path(segments);
     if (path === undefined) return false;
@@ -86,12 +104,15 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
 
   /** True when `subscriber` is bound to exactly this pattern string. */
   has(pattern: string, subscriber: S): boolean {
+    if (isExact(pattern))
+      return this.#exact.get(pattern)?.binding(pattern, false)?.has(subscriber) ?? false;
     const node = this.#path(normalizePattern(pattern).split('.'))?.at(-1);
     return node?.binding(pattern, false)?.has(subscriber) ?? false;
   }
 
   /** Every distinct pattern string with at least one subscriber. */
   *patterns(): IterableIterator<string> {
+    yield* this.#exact.keys();
     const stack: TrieNode<S>[] = [this.#root];
     while (stack.length > 0) {
       const node = stack.pop()!;
@@ -133,6 +154,8 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
    * stops at the first node with subscribers instead of collecting every match.
    */
   hasMatch(topic: string): boolean {
+    if (this.#exact.has(topic)) return true;
+    if (this.#root.isEmpty()) return false;
     const segments = topic.split('.');
     this.#stamp = this.#stamp >= 0x3fffffff ? 1 : this.#stamp + 1;
     return this.#any(this.#root, segments, 0);
@@ -142,10 +165,34 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
   clear(): void {
     const removed = this.listenerCount('pattern-removed') > 0 ? [...this.patterns()] : [];
     this.#root = new TrieNode<S>();
+    this.#exact.clear();
     this.#size = 0;
     this.#patternCount = 0;
     this.#nodeCount = 1;
     for (const pattern of removed) this.emit('pattern-removed', pattern);
+  }
+
+  #exactNode(pattern: string): TrieNode<S> {
+    let node = this.#exact.get(pattern);
+    if (node === undefined) {
+      node = new TrieNode<S>();
+      this.#exact.set(pattern, node);
+      this.#nodeCount++;
+    }
+    return node;
+  }
+
+  #trieNode(normalized: string): TrieNode<S> {
+    let node = this.#root;
+    for (const segment of normalized.split('.')) {
+      let next = node.child(segment);
+      if (next === undefined) {
+        next = node.addChild(segment);
+        this.#nodeCount++;
+      }
+      node = next;
+    }
+    return node;
   }
 
   #path(segments: string[]): TrieNode<S>[] | undefined {
@@ -171,6 +218,9 @@ export class SubscriptionIndex<S> extends TypedEmitter<InterestEvents> implement
   /** Nodes holding subscribers whose pattern matches `topic`, each node at most once. */
   #collect(topic: string): TrieNode<S>[] {
     const out: TrieNode<S>[] = [];
+    const exact = this.#exact.get(topic);
+    if (exact !== undefined) out.push(exact);
+    if (this.#root.isEmpty()) return out;
     const segments = topic.split('.');
     // 0 is never a live stamp; wrap long before 2^53.
     this.#stamp = this.#stamp >= 0x3fffffff ? 1 : this.#stamp + 1;
