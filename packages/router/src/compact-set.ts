@@ -1,7 +1,9 @@
 /**
  * A set that holds its first member inline and only allocates a `Set` for the second.
  * Most trie nodes of a hub with per-agent and per-task topics have exactly one subscriber;
- * at a million subscriptions a `Set` each would cost about 150 MB and a second of GC.
+ * at a million subscriptions a `Set` each would cost about 150 MB and a second of GC. Most
+ * connections hold one pattern, so the server keeps each connection's patterns in one too
+ * (an empty `Set` and its table are about 200 bytes). Iterates in insertion order, as a `Set`.
  */
 export class CompactSet<S> {
   #first: S | undefined = undefined;
@@ -55,6 +57,12 @@ export class CompactSet<S> {
       this.#rest = undefined;
     }
     return true;
+  }
+
+  clear(): void {
+    this.#first = undefined;
+    this.#rest = undefined;
+    this.#size = 0;
   }
 
   /**

@@ -55,6 +55,8 @@ export class ConnectionReads implements Pausable {
   waiting = false;
   /** Messages ws emitted while the connection was held, in order: data, isBinary, ... */
   backlog: (RawData | boolean)[] | undefined;
+  /** The connection these reads are of (FairReads' `C`), until it closed. */
+  owner: unknown;
 
   constructor(
     readonly socket: Pick<HubSocket, 'pause' | 'resume'>,
@@ -109,7 +111,6 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
   #turn = 0;
   #turnScheduled = false;
   #waiting: ConnectionReads[] = [];
-  readonly #owners = new WeakMap<ConnectionReads, C>();
   /** Connections the throttle held during the current socket read (see `sameRead`). */
   #heldThisRead: ConnectionReads[] = [];
 
@@ -121,7 +122,7 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
   /** The read state of a new connection. */
   track(connection: C, socket: Pick<HubSocket, 'pause' | 'resume'>): ConnectionReads {
     const reads = new ConnectionReads(socket, this);
-    this.#owners.set(reads, connection);
+    reads.owner = connection;
     return reads;
   }
 
@@ -173,7 +174,7 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
    */
   close(connection: C): void {
     const reads = connection.reads;
-    this.#owners.delete(reads);
+    reads.owner = undefined;
     const backlog = reads.backlog;
     reads.backlog = undefined;
     if (backlog === undefined) return;
@@ -234,7 +235,7 @@ export class FairReads<C extends ReadTarget> implements ReadHolds {
       reads.waiting = false;
       // A new turn: the budget no longer holds it, whatever else does.
       reads.holds &= ~BUDGET;
-      const connection = this.#owners.get(reads);
+      const connection = reads.owner as C | undefined;
       // Closed meanwhile (close() handled its backlog). A throttled connection's backlog is
       // handled too: those frames were read before the pause; the socket stays paused.
       if (connection === undefined) continue;

@@ -11,6 +11,28 @@ import type { ReplayStream } from './replay-stream.ts';
 /** Most bytes handed to the kernel per flush before waiting for `drain`. */
 const SOCKET_HIGH_WATER = 256 * 1024;
 
+/**
+ * @internal
+ * What every writer of a server shares, in one object rather than five fields per connection:
+ * the live queue's bounds, the flush scheduler, the reply bound and what follows from them.
+ */
+export class WriterSettings {
+  /** Most bytes handed to the socket before waiting for `drain`. */
+  readonly highWater: number;
+  /** One reply counts at most this much against `replyQueueBytes` (see `queuedReplyBytes`). */
+  readonly replyChargeCap: number;
+
+  constructor(
+    readonly limits: OutboundLimits,
+    readonly scheduler: FlushScheduler,
+    /** Bytes of replies and server sends that may wait in the hub (WSServer `replyQueueBytes`). */
+    readonly replyQueueBytes: number = Number.POSITIVE_INFINITY,
+  ) {
+    this.replyChargeCap = Math.max(1, Math.floor(replyQueueBytes / 4));
+    this.highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.queueBytes >> 1));
+  }
+}
+
 /** @internal What a writer tells the connection it writes for. */
 export interface WriterOwner {
   /** The `drop-oldest` policy dropped this event. */
@@ -55,25 +77,20 @@ export class OutboundWriter implements Flushable {
   #queue: OutboundQueue | undefined;
   /** Replays in order: one at a time (ReplayGate), each bounded by the router's `maxReplay`. */
   #replays: ReplayStream[] | undefined;
-  readonly #highWater: number;
   readonly #raw: RawOutput | undefined;
   #droppedRange: DroppedRange | undefined;
   #epoch = '';
   #waitingForDrain = false;
-  /** Replays of this connection, one at a time (see ReplayGate). */
-  readonly #replayGate = new ReplayGate(
-    () => this.#recovering === 0 && this.#replays === undefined,
-  );
-
-  readonly #replyChargeCap: number;
+  /**
+   * Replays of this connection, one at a time (see ReplayGate); made by the first subscribe
+   * that replays, so a connection that only ever subscribes to live events keeps none.
+   */
+  #replayGate: ReplayGate | undefined;
 
   constructor(
     readonly socket: HubSocket,
-    private readonly limits: OutboundLimits,
-    private readonly scheduler: FlushScheduler,
+    private readonly settings: WriterSettings,
     private readonly owner: WriterOwner,
-    /** Bytes of replies and server sends that may wait in the hub (WSServer `replyQueueBytes`). */
-    private readonly replyQueueBytes: number = Number.POSITIVE_INFINITY,
     /**
      * Set when the connection negotiated permessage-deflate: every frame is written as it
      * compresses it, and live events go through the queue (their compressed frames are not
@@ -82,8 +99,6 @@ export class OutboundWriter implements Flushable {
     private readonly deflater?: FrameDeflater,
   ) {
     this.#raw = outputOf(socket);
-    this.#replyChargeCap = Math.max(1, Math.floor(replyQueueBytes / 4));
-    this.#highWater = Math.min(SOCKET_HIGH_WATER, Math.max(16 * 1024, limits.queueBytes >> 1));
   }
 
   /** Queued bytes plus what the socket still buffers. */
@@ -134,9 +149,9 @@ export class OutboundWriter implements Flushable {
       this.#run = chunk;
       this.#runFrom = index;
       this.#runTo = index + 1;
-      this.#runRoom = this.limits.queueBytes - (this.#raw?.writableLength ?? 0);
+      this.#runRoom = this.settings.limits.queueBytes - (this.#raw?.writableLength ?? 0);
       this.#checkRun(chunk);
-      this.scheduler.schedule(this);
+      this.settings.scheduler.schedule(this);
       return;
     }
     if (this.#run !== undefined) this.#queueRun();
@@ -156,7 +171,7 @@ export class OutboundWriter implements Flushable {
 
   /** Bytes of subscribe and unsubscribe frames waiting behind a replay (see `inReplayOrder`). */
   get waitingReplayBytes(): number {
-    return this.#replayGate.waitingBytes;
+    return this.#replayGate?.waitingBytes ?? 0;
   }
 
   /**
@@ -165,6 +180,14 @@ export class OutboundWriter implements Flushable {
    * it never runs) when its `size()` would take the frames waiting past `budget` bytes.
    */
   inReplayOrder(start: () => void, size: () => number, budget: number, replay: boolean): boolean {
+    if (this.#replayGate === undefined && !replay) {
+      // What an empty gate does with it.
+      start();
+      return true;
+    }
+    this.#replayGate ??= new ReplayGate(
+      () => this.#recovering === 0 && this.#replays === undefined,
+    );
     return this.#replayGate.enter(start, size, budget, replay);
   }
 
@@ -173,7 +196,7 @@ export class OutboundWriter implements Flushable {
     if (this.socket.readyState !== SOCKET_OPEN || stream.remaining === 0) return;
     this.#replays ??= [];
     this.#replays.push(stream);
-    this.scheduler.schedule(this);
+    this.settings.scheduler.schedule(this);
   }
 
   /** Starts a recovery: live events wait until every recovery finished. */
@@ -184,8 +207,8 @@ export class OutboundWriter implements Flushable {
   /** Ends one recovery; once none is left, the live queue flows again. */
   finishRecovery(): void {
     this.#recovering -= 1;
-    if (this.#recovering === 0) this.scheduler.schedule(this);
-    this.#replayGate.check();
+    if (this.#recovering === 0) this.settings.scheduler.schedule(this);
+    this.#replayGate?.check();
   }
 
   /**
@@ -208,7 +231,8 @@ export class OutboundWriter implements Flushable {
         this.#queue === undefined &&
         this.#replays === undefined &&
         this.#droppedRange === undefined &&
-        (force || raw.writableLength + run.bytes(this.#runFrom, this.#runTo) <= this.#highWater)
+        (force ||
+          raw.writableLength + run.bytes(this.#runFrom, this.#runTo) <= this.settings.highWater)
       ) {
         const view = run.span(this.#runFrom, this.#runTo);
         this.messagesOut += this.#runTo - this.#runFrom;
@@ -221,16 +245,16 @@ export class OutboundWriter implements Flushable {
     if (this.#queue?.length === 0) this.#queue = undefined;
     const hasLive = liveFlows && (this.#queue !== undefined || this.#droppedRange !== undefined);
     if (this.#replays === undefined && !hasLive) return;
-    if (!force && raw.writableLength >= this.#highWater) {
+    if (!force && raw.writableLength >= this.settings.highWater) {
       this.#queue?.detach();
       this.#awaitDrain(raw);
       return;
     }
     const frames: Buffer[] = [];
-    let budget = force ? Number.POSITIVE_INFINITY : this.#highWater - raw.writableLength;
+    let budget = force ? Number.POSITIVE_INFINITY : this.settings.highWater - raw.writableLength;
     if (this.#replays !== undefined) {
       budget = this.#takeReplays(frames, budget);
-      if (this.#replays === undefined) this.#replayGate.check();
+      if (this.#replays === undefined) this.#replayGate?.check();
     }
     // Replay buffers carry many events each and were counted as they were framed.
     const firstLive = frames.length;
@@ -255,8 +279,9 @@ export class OutboundWriter implements Flushable {
     if (!more) return;
     // The budget ran out: continue once the socket drained, or next turn if it has room.
     this.#queue?.detach();
-    if (raw.writableLength >= this.#highWater || raw.writableNeedDrain) this.#awaitDrain(raw);
-    else this.scheduler.schedule(this);
+    if (raw.writableLength >= this.settings.highWater || raw.writableNeedDrain)
+      this.#awaitDrain(raw);
+    else this.settings.scheduler.schedule(this);
   }
 
   /** Forgets everything queued; called once the socket closed. */
@@ -265,7 +290,7 @@ export class OutboundWriter implements Flushable {
     this.#queue = undefined;
     this.#replays = undefined;
     this.#droppedRange = undefined;
-    this.#replayGate.clear();
+    this.#replayGate?.clear();
   }
 
   /** The frame of a message the hub sends, compressed when the connection negotiated it. */
@@ -296,7 +321,7 @@ export class OutboundWriter implements Flushable {
   /** Past a bound, the run becomes a queue and the slow-consumer policy applies. */
   #checkRun(run: SlabChunk): void {
     if (
-      this.#runTo - this.#runFrom > this.limits.queueSize ||
+      this.#runTo - this.#runFrom > this.settings.limits.queueSize ||
       run.bytes(this.#runFrom, this.#runTo) > this.#runRoom
     ) {
       this.#queueRun();
@@ -309,7 +334,7 @@ export class OutboundWriter implements Flushable {
     const run = this.#run;
     if (run === undefined) return;
     this.#run = undefined;
-    this.#queue ??= new OutboundQueue(this.#replyChargeCap);
+    this.#queue ??= new OutboundQueue(this.settings.replyChargeCap);
     for (let i = this.#runFrom; i < this.#runTo; i++) {
       this.#queue.push(run.frame(i), run.offsets[i]!, run.topics[i]!);
     }
@@ -317,31 +342,32 @@ export class OutboundWriter implements Flushable {
 
   #enqueue(frame: Buffer, offset: number, topic: string | undefined): boolean {
     if (this.socket.readyState !== SOCKET_OPEN) return false;
-    this.#queue ??= new OutboundQueue(this.#replyChargeCap);
+    this.#queue ??= new OutboundQueue(this.settings.replyChargeCap);
     this.#queue.push(frame, offset, topic);
     if (offset > 0) {
       if (this.#isOverLimit()) this.#overflow();
-    } else if (this.queuedReplyBytes > this.replyQueueBytes) {
+    } else if (this.queuedReplyBytes > this.settings.replyQueueBytes) {
       // A reply the client never sees would be a lie (an ack that never arrives); closing is
       // honest: the client reconnects and retries what was not acknowledged, with the same ids.
       this.#queue = undefined;
       this.owner.slowConsumer('replies');
       return false;
     }
-    this.scheduler.schedule(this);
+    this.settings.scheduler.schedule(this);
     return true;
   }
 
   /** Live backlog only: replies (replyQueueBytes) and replays (ReplayGate) are bounded apart. */
   #isOverLimit(): boolean {
     return (
-      (this.#queue?.events ?? 0) > this.limits.queueSize ||
-      (this.#queue?.eventBytes ?? 0) + (this.#raw?.writableLength ?? 0) > this.limits.queueBytes
+      (this.#queue?.events ?? 0) > this.settings.limits.queueSize ||
+      (this.#queue?.eventBytes ?? 0) + (this.#raw?.writableLength ?? 0) >
+        this.settings.limits.queueBytes
     );
   }
 
   #overflow(): void {
-    if (this.limits.slowConsumerPolicy === 'disconnect') {
+    if (this.settings.limits.slowConsumerPolicy === 'disconnect') {
       this.#queue = undefined;
       this.owner.slowConsumer('events');
       return;
@@ -368,7 +394,7 @@ export class OutboundWriter implements Flushable {
     this.#waitingForDrain = true;
     raw.once('drain', () => {
       this.#waitingForDrain = false;
-      this.scheduler.schedule(this);
+      this.settings.scheduler.schedule(this);
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { ServerFrame } from '@switchboard/protocol';
-import type { Engine, EngineHealthSummary, LogEntry } from '@switchboard/router';
+import type { CompactSet, Engine, EngineHealthSummary, LogEntry } from '@switchboard/router';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { SlabChunk } from './frame-slab.ts';
 import type { CallTrafficFrame, RoutedFrame } from './frame-stage.ts';
@@ -44,7 +44,7 @@ export interface RouterConnection {
   /** Scope of publish-id deduplication (see ServerConnection). */
   readonly dedupeScope: string;
   /** Patterns this connection subscribes to; the router keeps them and the index in step. */
-  readonly subscriptions: Set<string>;
+  readonly subscriptions: CompactSet<string>;
   /** The router's fan-out round that last visited this connection (dedupes patterns). */
   fanOutMark: number;
   readonly output: RouterOutput;

@@ -1,13 +1,12 @@
 import { CloseCode, encodeFrame, type ServerFrame } from '@switchboard/protocol';
+import { CompactSet } from '@switchboard/router';
 import type { ClientInfo, ConnectionState } from './client-info.ts';
 import type { ConnectionReads, FairReads } from './fair-reads.ts';
-import type { FlushScheduler } from './flush-scheduler.ts';
 import type { FrameDeflater } from './frame-deflate.ts';
 import type { FrameContext } from './frame-stage.ts';
 import type { HandshakeState } from './handshake.ts';
 import { type HubSocket, SOCKET_OPEN } from './hub-socket.ts';
-import type { OutboundLimits } from './outbound-queue.ts';
-import { OutboundWriter, type WriterOwner } from './outbound-writer.ts';
+import { OutboundWriter, type WriterOwner, type WriterSettings } from './outbound-writer.ts';
 import type { Principal } from './principal.ts';
 import type { RouterConnection } from './router-link.ts';
 
@@ -19,17 +18,19 @@ export type DropListener = (connection: ServerConnection, topic: string, offset:
 
 /** @internal What a connection gets from its server. */
 export interface ConnectionContext {
-  /** Bounds of the live queue (the router's, handed over when it attached). */
-  readonly limits: OutboundLimits;
-  readonly scheduler: FlushScheduler;
+  /** Bounds of the live queue (the router's, handed over when it attached) and the rest its writer shares. */
+  readonly writer: WriterSettings;
   readonly reads: FairReads<ServerConnection>;
-  /** WSServer `replyQueueBytes`. */
-  readonly replyQueueBytes: number;
   readonly onDrop: DropListener;
   /** An `error` frame is being sent to this connection (counted and logged by the server). */
   readonly onRefusal: (connection: ServerConnection, code: string, message: string) => void;
   /** The hub's compressor, when this connection negotiated permessage-deflate. */
   readonly deflater?: FrameDeflater;
+  /**
+   * A WebSocket the upgrade admitted: it counts for its address until it closes, and the
+   * server tells the upgrade when it did (an SSE session's stream is counted by its socket).
+   */
+  readonly upgraded: boolean;
 }
 
 const SLOW_CONSUMER_REASONS = {
@@ -55,7 +56,8 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   /** Set by heartbeat: false until the peer shows a sign of life in the current interval. */
   alive = true;
   /** Patterns this connection subscribes to; the router keeps the index. */
-  readonly subscriptions = new Set<string>();
+  /** Most connections hold one pattern: it is kept inline (see CompactSet). */
+  readonly subscriptions = new CompactSet<string>();
   readonly connectedAt = Date.now();
   messagesIn = 0;
   /** The router's fan-out round that last visited this connection (dedupes patterns). */
@@ -67,6 +69,8 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   readonly reads: ConnectionReads;
   readonly #onDrop: DropListener;
   readonly #onRefusal: ConnectionContext['onRefusal'];
+  /** See ConnectionContext `upgraded`. */
+  readonly upgraded: boolean;
 
   constructor(
     readonly id: string,
@@ -77,14 +81,8 @@ export class ServerConnection implements RouterConnection, FrameContext, WriterO
   ) {
     this.#onDrop = context.onDrop;
     this.#onRefusal = context.onRefusal;
-    this.output = new OutboundWriter(
-      socket,
-      context.limits,
-      context.scheduler,
-      this,
-      context.replyQueueBytes,
-      context.deflater,
-    );
+    this.upgraded = context.upgraded;
+    this.output = new OutboundWriter(socket, context.writer, this, context.deflater);
     this.reads = context.reads.track(this, socket);
   }
 

@@ -42,12 +42,24 @@ export class UpgradeAdmission {
   readonly #perIp = new Map<string, number>();
   readonly #tickets = new WeakMap<Duplex, Ticket>();
   readonly #waiting = new Set<Duplex>();
+  /**
+   * One `close` listener and one timeout callback for every socket (`this` is the socket):
+   * an idle connection keeps no closure, `once` wrapper or timer of its own.
+   */
+  readonly #onClose: (this: Duplex) => void;
+  readonly #onTimeout = (socket: Duplex) => socket.destroy();
 
   constructor(
     private readonly options: AdmissionOptions,
     /** WebSockets open now (upgraded, not closed). */
     private readonly openCount: () => number,
-  ) {}
+  ) {
+    const admission = this;
+    this.#onClose = function (this: Duplex) {
+      const ticket = admission.#tickets.get(this);
+      if (ticket !== undefined) admission.#release(this, ticket);
+    };
+  }
 
   /** Connections counted that have not finished their upgrade. */
   get pending(): number {
@@ -67,9 +79,9 @@ export class UpgradeAdmission {
     const limit = overLimit
       ? Math.min(REFUSAL_WINDOW_MS, this.options.upgradeTimeoutMs)
       : this.options.upgradeTimeoutMs;
-    ticket.timer = setTimeout(() => socket.destroy(), limit);
+    ticket.timer = setTimeout(this.#onTimeout, limit, socket);
     ticket.timer.unref?.();
-    socket.once('close', () => this.#release(socket, ticket));
+    socket.on('close', this.#onClose);
   }
 
   /** The refusal for an upgrade request on `socket` (already tracked), if a limit is reached. */
@@ -79,12 +91,30 @@ export class UpgradeAdmission {
     return ticket === undefined ? undefined : this.#refusal(ticket.ip, 1);
   }
 
+  /**
+   * A WebSocket upgrade finished: the connection counts as open from now on, and for its
+   * address until the hub calls `left` when it closes. The admission lets go of the socket
+   * (no ticket, no listener), so an open connection costs it nothing but the address count.
+   */
+  upgraded(socket: Duplex): void {
+    const ticket = this.#tickets.get(socket);
+    if (ticket === undefined || !ticket.pending) return;
+    this.opened(socket);
+    this.#tickets.delete(socket);
+    socket.removeListener('close', this.#onClose);
+  }
+
+  /** A connection handed over by `upgraded` closed. */
+  left(remoteAddress: string | undefined): void {
+    this.#leave(remoteAddress ?? '');
+  }
+
   /** The upgrade finished: the connection is open and counts as such from now on. */
   opened(socket: Duplex): void {
     const ticket = this.#tickets.get(socket);
     if (ticket === undefined || !ticket.pending) return;
     ticket.pending = false;
-    clearTimeout(ticket.timer);
+    this.#stopClock(ticket);
     this.#pending -= 1;
     this.#waiting.delete(socket);
   }
@@ -99,7 +129,7 @@ export class UpgradeAdmission {
     if (ticket === undefined || !ticket.pending) return;
     ticket.pending = false;
     ticket.http = true;
-    clearTimeout(ticket.timer);
+    this.#stopClock(ticket);
     this.#pending -= 1;
     this.#http += 1;
   }
@@ -142,10 +172,16 @@ export class UpgradeAdmission {
     return undefined;
   }
 
+  /** A cleared timer still referenced would stay in memory as long as the connection. */
+  #stopClock(ticket: Ticket): void {
+    clearTimeout(ticket.timer);
+    ticket.timer = undefined;
+  }
+
   #release(socket: Duplex, ticket: Ticket): void {
     if (ticket.pending) {
       ticket.pending = false;
-      clearTimeout(ticket.timer);
+      this.#stopClock(ticket);
       this.#pending -= 1;
       this.#waiting.delete(socket);
     }
@@ -154,8 +190,12 @@ export class UpgradeAdmission {
       this.#http -= 1;
       this.#waiting.delete(socket);
     }
-    const left = (this.#perIp.get(ticket.ip) ?? 1) - 1;
-    if (left > 0) this.#perIp.set(ticket.ip, left);
-    else this.#perIp.delete(ticket.ip);
+    this.#leave(ticket.ip);
+  }
+
+  #leave(ip: string): void {
+    const left = (this.#perIp.get(ip) ?? 1) - 1;
+    if (left > 0) this.#perIp.set(ip, left);
+    else this.#perIp.delete(ip);
   }
 }

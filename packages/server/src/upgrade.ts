@@ -106,10 +106,15 @@ export class Upgrade {
       else request.headers['sec-websocket-extensions'] = accepted;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      this.#admission.opened(socket);
+      this.#admission.upgraded(socket);
       host.accept(ws, request);
     });
   };
+
+  /** A WebSocket `accept`ed by this upgrade closed: its address counts one connection less. */
+  left(remoteAddress: string | undefined): void {
+    this.#admission.left(remoteAddress);
+  }
 
   /**
    * Admits an HTTP request of the SSE transport (sse-endpoint.ts) as an upgrade is admitted:

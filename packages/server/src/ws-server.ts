@@ -40,7 +40,8 @@ import {
   resolveServerOptions,
   type WSServerOptions,
 } from './options.ts';
-import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.ts';
+import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue.ts';
+import { WriterSettings } from './outbound-writer.ts';
 import { preAuthMessageLimit } from './pre-auth-budget.ts';
 import { disconnectRateLimited, RateLimitStage } from './rate-limit-stage.ts';
 import type { AttachRequest, FrameHandler, ServerLink } from './router-link.ts';
@@ -68,7 +69,8 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   readonly #ownsHttp: boolean;
   readonly #connections = new ConnectionTable();
   #handler: FrameHandler | undefined;
-  #outboundLimits: OutboundLimits = DEFAULT_OUTBOUND_LIMITS;
+  /** What the writers of new connections share (the router's queue bounds once it attached). */
+  #writerSettings: WriterSettings;
   readonly #scheduler: FlushScheduler;
   readonly #throttle: InboundThrottle;
   readonly #rateLimit: RateLimitStage;
@@ -111,6 +113,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     // Rate limits first: a flood of frames the ACL would refuse still pays its tokens.
     this.#stages = new FrameStages([this.#rateLimit, authorizationStage]);
     this.#scheduler = new FlushScheduler(this.options.flushSliceMs);
+    this.#writerSettings = new WriterSettings(
+      DEFAULT_OUTBOUND_LIMITS,
+      this.#scheduler,
+      this.options.replyQueueBytes,
+    );
     this.#throttle = new InboundThrottle(this.#scheduler);
     this.#ownsHttp = options.server === undefined;
     this.#http = options.server ?? createServer();
@@ -171,7 +178,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       get isShuttingDown() {
         return server.isShuttingDown;
       },
-      accept: (ws, request) => this.#accept(ws, request),
+      accept: (ws, request) => this.#accept(ws, request, true),
       refused: (status, remoteAddress, why) => {
         this.counters.upgradeRefused(status);
         this.#log?.upgradeRefused(status, remoteAddress, why);
@@ -195,7 +202,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
             options: sse,
             admit: (request, stream, opens) => this.#upgrade.admitHttp(request, stream, opens),
             allowsOrigin: (origin) => this.#upgrade.allowsOrigin(origin),
-            accept: (socket, request) => this.#accept(socket, request),
+            accept: (socket, request) => this.#accept(socket, request, false),
           });
     this.#http.on('upgrade', this.#upgrade.handle);
     const metrics = resolveMetricsOptions(options.metrics);
@@ -282,7 +289,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     );
     this.#handler = handler;
     // Connections accepted before a router attached keep the defaults.
-    this.#outboundLimits = request.outboundLimits;
+    this.#writerSettings = new WriterSettings(
+      request.outboundLimits,
+      this.#scheduler,
+      this.options.replyQueueBytes,
+    );
     return {
       connection: (clientId) => this.#connections.get(clientId),
       connections: () => this.#connections.values(),
@@ -429,12 +440,11 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     await this.#bus.start((command) => runClusterCommand(this, command));
   }
 
-  #accept(ws: HubSocket, request: IncomingMessage): void {
+  #accept(ws: HubSocket, request: IncomingMessage, upgraded: boolean): void {
     const connection = new ServerConnection(randomUUID(), ws, request.socket.remoteAddress, {
-      limits: this.#outboundLimits,
-      scheduler: this.#scheduler,
+      upgraded,
+      writer: this.#writerSettings,
       reads: this.#reads,
-      replyQueueBytes: this.options.replyQueueBytes,
       onDrop: this.#onDrop,
       onRefusal: this.#onRefusal,
       ...(this.#deflater !== undefined && negotiatedDeflate(ws.extensions)
@@ -482,6 +492,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
     this.#credentials.closed(connection);
     connection.output.release();
     this.#connections.remove(connection);
+    if (connection.upgraded) this.#upgrade.left(connection.remoteAddress);
     this.counters.closed(code);
     try {
       this.#handler?.handleClose(connection);
