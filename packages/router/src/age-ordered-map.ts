@@ -26,6 +26,11 @@ export class AgeOrderedMap<K, V> {
     this.#map.set(key, value);
   }
 
+  /** Adds a `key` the caller knows is absent (as `set`, without looking for it first). */
+  add(key: K, value: V): void {
+    this.#map.set(key, value);
+  }
+
   /** Replaces the value of a present `key` without making it newer; false when absent. */
   replace(key: K, value: V): boolean {
     if (!this.#map.has(key)) return false;

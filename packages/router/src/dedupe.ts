@@ -30,7 +30,7 @@ export class RecentIds {
 
   /** Remembers a key not yet present; the oldest one is forgotten beyond `capacity`. */
   remember(key: string, entry: LogEntry): void {
-    this.#entries.set(key, entry);
+    this.#entries.add(key, entry);
     if (this.#entries.size > this.capacity) this.#entries.shift();
   }
 

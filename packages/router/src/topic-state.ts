@@ -132,7 +132,8 @@ export class TopicTable {
       this.#prune(entry.topic);
       return;
     }
-    this.#lingering.set(entry.topic, state);
+    // Not lingering while it had entries in history (acquire took it out).
+    this.#lingering.add(entry.topic, state);
     this.#retainedBytes += state.lastBytes;
     while (this.#lingering.size > o.maxRetainedTopics || this.#retainedBytes > o.maxRetainedBytes) {
       this.#release(this.#lingering.shift()!);
