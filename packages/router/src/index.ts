@@ -1,3 +1,5 @@
+/** @internal The server keeps each connection's patterns in one. */
+export { CompactSet } from './compact-set.ts';
 export type {
   AppendInput,
   AppendOutcome,
@@ -17,5 +19,3 @@ export { MemoryEngine } from './memory-engine.ts';
 export type { MemoryEngineOptions } from './memory-engine-options.ts';
 export { MEMORY_ENGINE_DEFAULTS } from './memory-engine-options.ts';
 export { SubscriptionIndex } from './subscription-index.ts';
-/** @internal The server keeps each connection's patterns in one. */
-export { CompactSet } from './compact-set.ts';

@@ -130,6 +130,44 @@ describe('maxConnectionsPerIp', () => {
     await peer(url);
   });
 
+  it('counts a keep-alive HTTP client that then upgrades once, and frees its place once it closes', async () => {
+    const { url, server } = await hub({ maxConnectionsPerIp: 2 });
+    const other = await peer(url);
+    const socket = await halfOpen(server.port, '');
+    let text = '';
+    const received = (marker: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!text.includes(marker)) return;
+          socket.off('data', onData);
+          resolve();
+        };
+        const onData = (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          check();
+        };
+        socket.on('data', onData);
+        check();
+      });
+    const answered = received('"uptimeSeconds"');
+    socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    await answered;
+    const switched = received('101 Switching Protocols');
+    socket.write(
+      'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await switched;
+    await expect.poll(() => server.stats().connections).toBe(2);
+    await expect(RawPeer.open(url)).rejects.toThrow('HTTP 429');
+    socket.destroy();
+    await expect.poll(() => server.stats().connections).toBe(1);
+    // Its place is free once, not twice: `other` still counts.
+    const third = await peer(url);
+    await expect(RawPeer.open(url)).rejects.toThrow('HTTP 429');
+    await Promise.all([other.close(), third.close()]);
+  });
+
   it('is checked when the hub is built', () => {
     for (const value of [0, -1, 1.5, '2']) {
       expect(() => new WSServer({ maxConnectionsPerIp: value as never })).toThrow(

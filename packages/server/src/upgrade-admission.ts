@@ -95,13 +95,22 @@ export class UpgradeAdmission {
    * A WebSocket upgrade finished: the connection counts as open from now on, and for its
    * address until the hub calls `left` when it closes. The admission lets go of the socket
    * (no ticket, no listener), so an open connection costs it nothing but the address count.
+   * False when the socket was never tracked: then nothing is handed over and `left` must not
+   * be called for it.
    */
-  upgraded(socket: Duplex): void {
+  upgraded(socket: Duplex): boolean {
     const ticket = this.#tickets.get(socket);
-    if (ticket === undefined || !ticket.pending) return;
+    if (ticket === undefined) return false;
     this.opened(socket);
+    if (ticket.http) {
+      // It served plain HTTP requests (keep-alive) before it asked to upgrade.
+      ticket.http = false;
+      this.#http -= 1;
+      this.#waiting.delete(socket);
+    }
     this.#tickets.delete(socket);
     socket.removeListener('close', this.#onClose);
+    return true;
   }
 
   /** A connection handed over by `upgraded` closed. */

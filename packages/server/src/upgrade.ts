@@ -28,8 +28,11 @@ export interface UpgradeHost {
   /** Connections that finished their upgrade and are not closed yet. */
   readonly connectionCount: number;
   readonly isShuttingDown: boolean;
-  /** A socket finished its upgrade. */
-  accept(socket: WebSocket, request: IncomingMessage): void;
+  /**
+   * A socket finished its upgrade. `counted`: it counts for its address until the server
+   * tells `left` that it closed.
+   */
+  accept(socket: WebSocket, request: IncomingMessage, counted: boolean): void;
   /** An upgrade was answered with an HTTP error (counted and logged). */
   refused(status: number, remoteAddress: string | undefined, why: string): void;
 }
@@ -106,8 +109,7 @@ export class Upgrade {
       else request.headers['sec-websocket-extensions'] = accepted;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      this.#admission.upgraded(socket);
-      host.accept(ws, request);
+      host.accept(ws, request, this.#admission.upgraded(socket));
     });
   };
 

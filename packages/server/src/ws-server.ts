@@ -178,7 +178,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
       get isShuttingDown() {
         return server.isShuttingDown;
       },
-      accept: (ws, request) => this.#accept(ws, request, true),
+      accept: (ws, request, counted) => this.#accept(ws, request, counted),
       refused: (status, remoteAddress, why) => {
         this.counters.upgradeRefused(status);
         this.#log?.upgradeRefused(status, remoteAddress, why);
@@ -441,6 +441,7 @@ export class WSServer extends HubEmitter<WSServerEvents> {
   }
 
   #accept(ws: HubSocket, request: IncomingMessage, upgraded: boolean): void {
+    // `upgraded`: the upgrade handed the connection's address count over (see Upgrade.left).
     const connection = new ServerConnection(randomUUID(), ws, request.socket.remoteAddress, {
       upgraded,
       writer: this.#writerSettings,
