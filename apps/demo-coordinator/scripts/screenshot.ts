@@ -2,7 +2,7 @@
  * Saves a screenshot of the running dashboard to docs/dashboard.png:
  *   node --conditions=source --import tsx scripts/screenshot.ts [out.png]
  * Starts the demo on a free port, waits for a decided consensus round and tasks in
- * progress, then shoots the page.
+ * progress, runs `status` on an agent in the terminal pane, then shoots the page.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -35,6 +35,18 @@ try {
     undefined,
     { timeout: 60_000 },
   );
+  // The terminal pane with the output of a command run on an agent.
+  await page.waitForSelector('#term-agent option', { state: 'attached' });
+  const agent = await page.$eval(
+    '#term-agent option',
+    (option) => (option as HTMLOptionElement).value,
+  );
+  await page.selectOption('#term-agent', agent);
+  await page.fill('#term-command', 'status');
+  await page.click('#term-run');
+  await page.waitForSelector('#term-exit[data-status="completed"]', { timeout: 15_000 });
+  // Clicking scrolled the page; the sticky header belongs at the top of the shot.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await mkdir(dirname(out), { recursive: true });
   await page.screenshot({ path: out, fullPage: true });
   console.log(`saved ${out}`);
