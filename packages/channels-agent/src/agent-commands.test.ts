@@ -320,6 +320,37 @@ describe('agent commands', () => {
     await expect(run.result).rejects.toMatchObject({ code: ErrorCode.HANDLER_GONE });
   });
 
+  it('runs at most maxRunning commands at once; one more gets TOO_MANY_CALLS and may retry', async () => {
+    const { executor, stop } = endless();
+    const { dashboard, service, agent } = await setup(executor, { maxRunning: 2 });
+    const first = dashboard.runCommand('agent-1', 'yes', { commandId: 'a' });
+    const second = dashboard.runCommand('agent-1', 'yes', { commandId: 'b' });
+    // Both asked before either started: the limit counts commands still starting too.
+    const third = dashboard.runCommand('agent-1', 'yes', { commandId: 'c' });
+    await expect(third.wait()).rejects.toMatchObject({
+      code: ErrorCode.TOO_MANY_CALLS,
+      details: { maxRunning: 2 },
+    });
+    await expect.poll(() => service.running().sort()).toEqual(['a', 'b']);
+    await dashboard.interruptCommand('agent-1', 'a');
+    await stop;
+    expect(await first.wait()).toMatchObject({ status: 'interrupted' });
+    // Refused before its id was used: the same command id runs once there is room.
+    const retried = dashboard.runCommand('agent-1', 'yes', { commandId: 'c' });
+    await expect.poll(() => service.running().sort()).toEqual(['b', 'c']);
+    await Promise.all([
+      dashboard.interruptCommand('agent-1', 'b'),
+      dashboard.interruptCommand('agent-1', 'c'),
+    ]);
+    expect(await second.wait()).toMatchObject({ status: 'interrupted' });
+    expect(await retried.wait()).toMatchObject({ status: 'interrupted' });
+    for (const maxRunning of [0, 1.5, '2']) {
+      expect(() => agent.serveCommands('agent-1', executor, { maxRunning } as never)).toThrow(
+        /maxRunning/,
+      );
+    }
+  });
+
   it('refuses bad requests and options with errors that name them', async () => {
     const { dashboard, agent } = await setup(countTo);
     expect(() => agent.serveCommands('agent-1', countTo, { maxBatchBytes: 10 })).toThrow(

@@ -4,7 +4,7 @@ import {
   type HubServingClient,
   parsePayload,
 } from '@switchboard/channels-core';
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { checkInteger, ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import {
   type CommandEnd,
   type CommandOutputOptions,
@@ -51,7 +51,16 @@ Promise<number | undefined | void> | number | undefined | void;
 export interface ServeCommandsOptions extends CommandOutputOptions {
   /** Command ids remembered to refuse a reused one (its topic already has a history). @default 1_024 */
   rememberCommandIds?: number;
+  /**
+   * Commands that may run at once on this agent; one more is refused with TOO_MANY_CALLS
+   * (`details.maxRunning`) before it starts, and may be retried once one has ended.
+   * @default 32
+   */
+  maxRunning?: number;
 }
+
+/** Default of `maxRunning`. */
+export const DEFAULT_MAX_RUNNING = 32;
 
 /** An agent's command service: `agent.<agentId>.exec` and `agent.<agentId>.interrupt`. */
 export interface CommandService {
@@ -88,17 +97,29 @@ export function serveCommands(
   if (typeof hub.handle !== 'function') {
     throw new TypeError(`${owner} needs a hub client that serves methods (WSClient's handle)`);
   }
-  const output = resolveOutputOptions(owner, options, ['rememberCommandIds']);
+  const output = resolveOutputOptions(owner, options, ['rememberCommandIds', 'maxRunning']);
   const remember = options.rememberCommandIds ?? 1_024;
   if (!Number.isInteger(remember) || remember < 1) {
     throw new TypeError(`${owner} option "rememberCommandIds" must be an integer >= 1`);
   }
+  const maxRunning = options.maxRunning ?? DEFAULT_MAX_RUNNING;
+  checkInteger(owner, 'maxRunning', maxRunning, { min: 1 });
   const running = new Map<string, Running>();
+  /** Commands past the `maxRunning` check that are not in `running` yet (their start is async). */
+  let starting = 0;
   const used = new Set<string>();
   const exec = commandMethods.exec(agentId);
 
   const start = async (data: unknown, context: HubHandlerContext) => {
     const request = parsePayload(CommandRequest, data, 'command request');
+    if (running.size + starting >= maxRunning) {
+      // Refused before its id is used: the caller may retry the same command later.
+      throw new SwitchboardError(
+        ErrorCode.TOO_MANY_CALLS,
+        `Agent ${agentId} is running ${running.size + starting} commands, its limit (maxRunning ${maxRunning}); retry when one has ended`,
+        { details: { maxRunning } },
+      );
+    }
     if (used.has(request.commandId)) {
       throw new SwitchboardError(
         ErrorCode.INVALID_MESSAGE,
@@ -124,7 +145,12 @@ export function serveCommands(
     context.signal.addEventListener('abort', stop, { once: true });
     // Cancelled before it got here: the command starts interrupted and ends at once.
     if (context.signal.aborted) stop();
-    await session.start({ command: request.command, args: request.args, caller: context.caller });
+    starting += 1;
+    try {
+      await session.start({ command: request.command, args: request.args, caller: context.caller });
+    } finally {
+      starting -= 1;
+    }
     const io: CommandIO = {
       agentId,
       commandId,
