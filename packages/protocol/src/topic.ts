@@ -126,6 +126,21 @@ function passes(value: string, wildcards: boolean): boolean {
 /** Checks a concrete topic such as `agent.42.status`. */
 export function checkTopic(topic: unknown): TopicCheck {
   if (typeof topic === 'string' && passes(topic, false)) return { ok: true };
+  return checkTopicByRules(topic);
+}
+
+/** Checks a subscription pattern: literal segments, `*` (one segment) and `#` (zero or more). */
+export function checkPattern(pattern: unknown): TopicCheck {
+  if (typeof pattern === 'string' && passes(pattern, true)) return { ok: true };
+  return checkPatternByRules(pattern);
+}
+
+/**
+ * @internal
+ * `checkTopic` rule by rule (split, a regular expression per segment): what explains a
+ * refusal, and what the one-pass check must agree with (topic.equivalence.test.ts).
+ */
+export function checkTopicByRules(topic: unknown): TopicCheck {
   const shape = checkShape(topic, 'topic');
   if (!Array.isArray(shape)) return shape;
   for (let i = 0; i < shape.length; i++) {
@@ -135,9 +150,8 @@ export function checkTopic(topic: unknown): TopicCheck {
   return { ok: true };
 }
 
-/** Checks a subscription pattern: literal segments, `*` (one segment) and `#` (zero or more). */
-export function checkPattern(pattern: unknown): TopicCheck {
-  if (typeof pattern === 'string' && passes(pattern, true)) return { ok: true };
+/** @internal `checkPattern` rule by rule (see `checkTopicByRules`). */
+export function checkPatternByRules(pattern: unknown): TopicCheck {
   const shape = checkShape(pattern, 'pattern');
   if (!Array.isArray(shape)) return shape;
   for (let i = 0; i < shape.length; i++) {
