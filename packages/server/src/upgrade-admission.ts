@@ -101,13 +101,8 @@ export class UpgradeAdmission {
   upgraded(socket: Duplex): boolean {
     const ticket = this.#tickets.get(socket);
     if (ticket === undefined) return false;
-    this.opened(socket);
-    if (ticket.http) {
-      // It served plain HTTP requests (keep-alive) before it asked to upgrade.
-      ticket.http = false;
-      this.#http -= 1;
-      this.#waiting.delete(socket);
-    }
+    // A keep-alive connection may have served plain HTTP requests before it upgraded.
+    this.#settle(socket, ticket);
     this.#tickets.delete(socket);
     socket.removeListener('close', this.#onClose);
     return true;
@@ -188,6 +183,12 @@ export class UpgradeAdmission {
   }
 
   #release(socket: Duplex, ticket: Ticket): void {
+    this.#settle(socket, ticket);
+    this.#leave(ticket.ip);
+  }
+
+  /** It no longer counts as an upgrade in progress or as a plain HTTP client. */
+  #settle(socket: Duplex, ticket: Ticket): void {
     if (ticket.pending) {
       ticket.pending = false;
       this.#stopClock(ticket);
@@ -199,7 +200,6 @@ export class UpgradeAdmission {
       this.#http -= 1;
       this.#waiting.delete(socket);
     }
-    this.#leave(ticket.ip);
   }
 
   #leave(ip: string): void {
